@@ -1,0 +1,211 @@
+import { createHash } from 'node:crypto';
+import {
+  type ConverseBody,
+  toolNamesOf,
+  turnTextOf,
+  type WireContentBlock,
+  type WireMessage,
+} from './bedrock-types.ts';
+import type { LocalKnowledgeBase } from './knowledge-base.ts';
+
+export interface ScriptedToolUse {
+  toolUseId: string;
+  name: string;
+  input: Record<string, unknown>;
+}
+
+/** What the scripted model says: text, then any tool calls. */
+export interface ScriptedReply {
+  text: string;
+  toolUses: ScriptedToolUse[];
+  stopReason: 'end_turn' | 'tool_use';
+}
+
+/** A question that scores at least this (raw BM25) against the local knowledge base is looked up. */
+const KB_RELEVANCE_THRESHOLD = 3;
+
+const CITY_TIME_ZONES: Record<string, string> = {
+  tokyo: 'Asia/Tokyo',
+  london: 'Europe/London',
+  paris: 'Europe/Paris',
+  berlin: 'Europe/Berlin',
+  'new york': 'America/New_York',
+  chicago: 'America/Chicago',
+  'san francisco': 'America/Los_Angeles',
+  'los angeles': 'America/Los_Angeles',
+  seattle: 'America/Los_Angeles',
+  sydney: 'Australia/Sydney',
+  singapore: 'Asia/Singapore',
+  mumbai: 'Asia/Kolkata',
+  india: 'Asia/Kolkata',
+  dubai: 'Asia/Dubai',
+  'são paulo': 'America/Sao_Paulo',
+  'sao paulo': 'America/Sao_Paulo',
+};
+
+/**
+ * A deterministic stand-in for a tool-using model. The same request always gets the same reply:
+ * - after tool results, it answers from them;
+ * - asked the time or date, it calls `current_time`;
+ * - asked where a service, dashboard or runbook is, it calls `lookup_resource`;
+ * - asked something the local knowledge base covers, it calls `kb_lookup`;
+ * - `#tokens:N` in the question gets an N-token answer (for long-stream tests);
+ * - anything else gets a short answer that says what it can do.
+ * When the conversation ends with an assistant message (prefill), it continues that text.
+ */
+export function scriptReply(body: ConverseBody, knowledgeBase: LocalKnowledgeBase): ScriptedReply {
+  const messages = body.messages ?? [];
+  const last = messages.at(-1);
+  if (last?.role === 'assistant')
+    return continueFrom(last, scriptReply({ ...body, messages: messages.slice(0, -1) }, knowledgeBase));
+
+  const tools = new Set(toolNamesOf(body));
+  if (last?.content.some((block) => block.toolResult)) {
+    return { text: answerFromToolResults(messages), toolUses: [], stopReason: 'end_turn' };
+  }
+
+  const question = turnTextOf(body);
+  const longAnswer = /#tokens:(\d{1,6})/.exec(question);
+  if (longAnswer) return { text: longText(Number(longAnswer[1])), toolUses: [], stopReason: 'end_turn' };
+
+  const calls: Array<{ name: string; input: Record<string, unknown> }> = [];
+  if (tools.has('current_time') && /\b(time|date|day is it|today|clock)\b/i.test(question)) {
+    calls.push({ name: 'current_time', input: { timeZone: timeZoneIn(question) } });
+  }
+  const resource = tools.has('lookup_resource') ? resourceNameIn(question) : undefined;
+  if (resource) calls.push({ name: 'lookup_resource', input: { name: resource } });
+  const kbQuestion = stripDirectives(question);
+  if (
+    tools.has('kb_lookup') &&
+    (knowledgeBase.search(kbQuestion, 1)[0]?.bm25 ?? 0) >= KB_RELEVANCE_THRESHOLD
+  ) {
+    calls.push({ name: 'kb_lookup', input: { query: kbQuestion } });
+  }
+
+  if (calls.length > 0) {
+    return {
+      text: calls.length > 1 ? 'Let me check a few things.' : '',
+      toolUses: calls.map((call, index) => ({
+        ...call,
+        toolUseId: toolUseIdFor(messages, call.name, index),
+      })),
+      stopReason: 'tool_use',
+    };
+  }
+  return { text: smallTalk(question), toolUses: [], stopReason: 'end_turn' };
+}
+
+function answerFromToolResults(messages: WireMessage[]): string {
+  const results = messages.at(-1)?.content ?? [];
+  const calls = new Map(
+    (messages.at(-2)?.content ?? []).flatMap((block) =>
+      block.toolUse ? [[block.toolUse.toolUseId, block.toolUse]] : [],
+    ),
+  );
+  const parts = results.flatMap((block: WireContentBlock) => {
+    if (!block.toolResult) return [];
+    const call = calls.get(block.toolResult.toolUseId);
+    const content = block.toolResult.content ?? [];
+    if (block.toolResult.status === 'error') {
+      const reason = content.map((c) => c.text ?? JSON.stringify(c.json)).join(' ');
+      return [`I tried \`${call?.name ?? 'a tool'}\` but it failed: ${reason}`];
+    }
+    const json = (content.find((c) => c.json !== undefined)?.json ?? {}) as Record<string, unknown>;
+    return [describeToolResult(call?.name ?? '', json)];
+  });
+  return parts.join('\n\n');
+}
+
+function describeToolResult(tool: string, json: Record<string, unknown>): string {
+  if (tool === 'current_time') {
+    return `The current time in ${json.timeZone} is **${json.local}** (UTC${json.utcOffset}).`;
+  }
+  if (tool === 'lookup_resource') {
+    return `**${json.name}** is owned by ${json.owner}.\n\n${json.description}\n\nLink: ${json.url}`;
+  }
+  if (tool === 'kb_lookup') {
+    const passages = (json.passages ?? []) as Array<{ text: string; source: string }>;
+    if (passages.length === 0)
+      return 'The knowledge base has nothing on that, so I cannot answer it reliably.';
+    const cited = passages
+      .slice(0, 2)
+      .map((p) => `- ${firstSentences(p.text, 2)} _(source: ${p.source.split('/').at(-1)})_`);
+    return `According to the knowledge base:\n\n${cited.join('\n')}`;
+  }
+  return `The ${tool} tool returned: ${JSON.stringify(json)}`;
+}
+
+function smallTalk(question: string): string {
+  const quoted = question.length > 120 ? `${question.slice(0, 117)}…` : question;
+  return [
+    `You said: “${quoted.trim()}”.`,
+    'I am the offline scripted model standing in for Amazon Bedrock, so my answers are canned.',
+    'Ask me about the product (try “How do I reset my password?”), the time (“What time is it in Tokyo?”)',
+    'or an internal resource (“Where is the billing-api?”) to see the tools at work.',
+  ].join(' ');
+}
+
+const LONG_TEXT_SOURCE = [
+  'Streaming keeps a chat responsive: the first words appear while the rest of the answer is still being written.',
+  'Each delta from the model is forwarded to the browser, batched into frames so the socket is not flooded.',
+  'The session window keeps the last twenty messages, whole turns only, so the model always sees a valid history.',
+  'When a tool is needed the model asks for it, the handler runs it, and the answer continues with the result.',
+].join(' ');
+
+/** Deterministic prose of exactly `tokens` whitespace-led words. */
+function longText(tokens: number): string {
+  const words = LONG_TEXT_SOURCE.split(' ');
+  return Array.from({ length: tokens }, (_, i) => words[i % words.length]).join(' ');
+}
+
+function continueFrom(prefill: WireMessage, full: ScriptedReply): ScriptedReply {
+  const said = prefill.content.map((block) => block.text ?? '').join('');
+  const rest = full.text.startsWith(said) ? full.text.slice(said.length) : full.text;
+  return { text: rest, toolUses: [], stopReason: 'end_turn' };
+}
+
+function timeZoneIn(question: string): string {
+  const explicit = /\b([A-Z][A-Za-z_]+\/[A-Z][A-Za-z_]+(?:\/[A-Z][A-Za-z_]+)?)\b/.exec(question)?.[1];
+  if (explicit) return explicit;
+  const lower = question.toLowerCase();
+  const city = Object.keys(CITY_TIME_ZONES).find((name) => lower.includes(name));
+  return city ? (CITY_TIME_ZONES[city] as string) : 'UTC';
+}
+
+function resourceNameIn(question: string): string | undefined {
+  if (
+    !/\b(resource|link|url|where (is|are|can i find)|who owns|owner|dashboard|runbook|repo|repository)\b/i.test(
+      question,
+    )
+  ) {
+    return undefined;
+  }
+  const quoted = /[`"“']([^`"”']{2,80})[`"”']/.exec(question)?.[1];
+  if (quoted) return quoted.trim();
+  const kebab = /\b([a-z0-9]+(?:-[a-z0-9]+)+)\b/i.exec(question)?.[1];
+  if (kebab) return kebab;
+  const named =
+    /\b(?:for|of|is|find|to)\s+(?:the\s+)?([\w][\w -]{1,60}?)\s*(?:dashboard|runbook|repo|repository|service)?\s*[?.!]*$/i.exec(
+      question,
+    )?.[1];
+  return named?.trim() || undefined;
+}
+
+function stripDirectives(text: string): string {
+  return text.replace(/#[a-z-]+(:\S+)?/gi, '').trim();
+}
+
+function firstSentences(text: string, count: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const sentences = flat.match(/[^.!?]+[.!?]+/g) ?? [flat];
+  return sentences.slice(0, count).join('').trim();
+}
+
+/** Stable across runs, so a conversation with tool calls replays against the same fixture every time. */
+function toolUseIdFor(messages: WireMessage[], name: string, index: number): string {
+  const digest = createHash('sha256')
+    .update(JSON.stringify(messages))
+    .update(`${name}#${index}`)
+    .digest('base64url');
+  return `tooluse_${digest.slice(0, 22)}`;
+}

@@ -1,0 +1,168 @@
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { emulatorOptionsFromEnv } from '../emulator/config.ts';
+import { createEmulator, type Emulator, type EmulatorMode } from '../emulator/emulator.ts';
+import { type EmulatorServer, startEmulatorServer } from '../emulator/server.ts';
+import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
+import { type ManagedProcess, startProcess, waitForPort } from './processes.ts';
+import { seedResources } from './seed.ts';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const LOCAL_STAGE = 'local';
+export const LOCAL_TABLE = `bedrock-ws-chat-${LOCAL_STAGE}`;
+export const LOCAL_REGION = 'us-east-1';
+
+export interface StackPorts {
+  dynamodb: number;
+  emulator: number;
+  websocket: number;
+  http: number;
+  lambda: number;
+}
+
+export const DEV_PORTS: StackPorts = {
+  dynamodb: 8000,
+  emulator: 4010,
+  websocket: 3001,
+  http: 3000,
+  lambda: 3002,
+};
+
+export interface StackOptions {
+  ports: StackPorts;
+  emulator?: { mode?: EmulatorMode; firstTokenMs?: number; tokenMs?: number };
+  /** Each service's output lines; omit to keep them quiet (they are still kept for error messages). */
+  log?: (service: string, line: string) => void;
+  /** Reload handler code on every invocation (dev, with esbuild watching); tests keep warm handlers. */
+  reloadHandler?: boolean;
+  /** Extra environment for the Lambda handlers (e.g. lower limits in tests). */
+  handlerEnv?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export interface Stack {
+  websocketUrl: string;
+  emulatorUrl: string;
+  dynamodbEndpoint: string;
+  tableName: string;
+  region: string;
+  emulator: Emulator;
+  offline: ManagedProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole backend on this machine: DynamoDB Local, the Bedrock emulator and serverless-offline running the
+ * real handlers, with the resource catalogue seeded. Used by `npm run dev` and by the integration tests.
+ * Every server listens on 127.0.0.1; `stop()` ends them all.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { ports } = options;
+  const log = options.log;
+  const stoppers: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const stopOne of stoppers.splice(0).reverse()) await stopOne().catch(() => undefined);
+  };
+
+  try {
+    const dynamodb: DynamoDbLocal = await startDynamoDbLocal({
+      port: ports.dynamodb,
+      onLine: log && ((line) => log('dynamodb', line)),
+    });
+    stoppers.push(() => dynamodb.stop());
+    if (dynamodb.reused) log?.('dynamodb', `reusing DynamoDB Local already running at ${dynamodb.endpoint}`);
+
+    const emulator = createEmulator(emulatorOptionsFromEnv(ROOT, process.env, options.emulator));
+    const emulatorServer: EmulatorServer = await startEmulatorServer({ emulator, port: ports.emulator });
+    stoppers.push(() => emulatorServer.close());
+
+    const require = createRequire(import.meta.url);
+    const offline = startProcess(
+      'offline',
+      process.execPath,
+      [
+        require.resolve('serverless/bin/serverless.js'),
+        'offline',
+        'start',
+        '--stage',
+        LOCAL_STAGE,
+        '--host',
+        '127.0.0.1',
+        '--websocketPort',
+        String(ports.websocket),
+        '--httpPort',
+        String(ports.http),
+        '--lambdaPort',
+        String(ports.lambda),
+        ...(options.reloadHandler ? ['--reloadHandler'] : []),
+      ],
+      {
+        cwd: ROOT,
+        env: offlineEnvironment(process.env, {
+          CHAT_DYNAMODB_ENDPOINT: dynamodb.endpoint,
+          CHAT_BEDROCK_ENDPOINT: emulatorServer.url,
+          CHAT_MANAGEMENT_ENDPOINT: `http://127.0.0.1:${ports.websocket}`,
+          DYNAMODB_LOCAL_PORT: String(ports.dynamodb),
+          ...options.handlerEnv,
+        }),
+        onLine: log && ((line) => log('offline', line)),
+      },
+    );
+    stoppers.push(() => offline.stop());
+    await waitForPort(ports.websocket, { timeoutMs: options.timeoutMs ?? 90_000, process: offline });
+
+    const documentClient = createLocalDocumentClient(dynamodb.endpoint);
+    await seedResources({ root: ROOT, tableName: LOCAL_TABLE, client: documentClient });
+    documentClient.destroy();
+
+    return {
+      websocketUrl: `ws://127.0.0.1:${ports.websocket}`,
+      emulatorUrl: emulatorServer.url,
+      dynamodbEndpoint: dynamodb.endpoint,
+      tableName: LOCAL_TABLE,
+      region: LOCAL_REGION,
+      emulator,
+      offline,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** A DocumentClient for DynamoDB Local, with the dummy credentials it accepts. */
+export function createLocalDocumentClient(endpoint: string): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint,
+      region: LOCAL_REGION,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+}
+
+/**
+ * serverless-offline passes only AWS_* variables (and serverless.yml's environment) to handlers. Dummy
+ * credentials keep real ones out of the offline stack: nothing here may reach AWS.
+ */
+function offlineEnvironment(base: NodeJS.ProcessEnv, extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base };
+  for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_DEFAULT_PROFILE'])
+    delete env[name];
+  return {
+    ...env,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_REGION: LOCAL_REGION,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+    FORCE_COLOR: '0',
+    ...extra,
+  };
+}

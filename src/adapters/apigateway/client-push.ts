@@ -1,0 +1,52 @@
+import {
+  ApiGatewayManagementApiClient,
+  GoneException,
+  PostToConnectionCommand,
+} from '@aws-sdk/client-apigatewaymanagementapi';
+import type { ClientPush } from '../../chat/ports.ts';
+import { ClientGoneError } from '../../errors.ts';
+import { createHttpHandler } from '../http-handler.ts';
+
+/** PostToConnection as a ClientPush. A 410 (GoneException) becomes ClientGoneError. */
+export function createManagementApiPush(client: ApiGatewayManagementApiClient): ClientPush {
+  return {
+    async push(connectionId, frame) {
+      try {
+        await client.send(
+          new PostToConnectionCommand({ ConnectionId: connectionId, Data: JSON.stringify(frame) }),
+        );
+      } catch (error) {
+        if (
+          error instanceof GoneException ||
+          (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 410
+        ) {
+          throw new ClientGoneError(connectionId, error);
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+/**
+ * One management client per API endpoint, built on first use and kept for the container's life. The endpoint
+ * comes from the event on AWS, so it is not known when the module loads.
+ */
+export function createClientPushCache(region: string): (endpoint: string) => ClientPush {
+  const byEndpoint = new Map<string, ClientPush>();
+  return (endpoint) => {
+    let push = byEndpoint.get(endpoint);
+    if (!push) {
+      push = createManagementApiPush(
+        new ApiGatewayManagementApiClient({
+          region,
+          endpoint,
+          requestHandler: createHttpHandler(),
+          maxAttempts: 2,
+        }),
+      );
+      byEndpoint.set(endpoint, push);
+    }
+    return push;
+  };
+}

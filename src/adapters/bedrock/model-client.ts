@@ -1,0 +1,90 @@
+import {
+  type Message as BedrockMessage,
+  type BedrockRuntimeClient,
+  type Tool as BedrockTool,
+  ConverseStreamCommand,
+} from '@aws-sdk/client-bedrock-runtime';
+import type { JsonObject } from '../../chat/messages.ts';
+import type { ModelClient, ModelEvent, ModelRequest } from '../../chat/ports.ts';
+import { toModelError } from './model-errors.ts';
+
+export interface BedrockModelOptions {
+  client: BedrockRuntimeClient;
+  modelId: string;
+  systemPrompt: string;
+  maxTokens: number;
+}
+
+/** ConverseStream as a ModelClient: decodes the event stream and assembles streamed tool input JSON. */
+export function createBedrockModelClient(options: BedrockModelOptions): ModelClient {
+  return {
+    async *stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent> {
+      const command = new ConverseStreamCommand({
+        modelId: options.modelId,
+        system: [{ text: options.systemPrompt }],
+        messages: request.messages as BedrockMessage[],
+        inferenceConfig: { maxTokens: options.maxTokens },
+        ...(request.tools.length > 0 ? { toolConfig: { tools: request.tools.map(toBedrockTool) } } : {}),
+      });
+
+      // Tool input arrives as JSON fragments per content block; they are joined and parsed at the block's end.
+      const pendingTools = new Map<number, { toolUseId: string; name: string; json: string }>();
+      try {
+        const response = await options.client.send(command, { abortSignal: signal });
+        for await (const event of response.stream ?? []) {
+          if (event.contentBlockStart?.start?.toolUse) {
+            const { toolUseId = '', name = '' } = event.contentBlockStart.start.toolUse;
+            pendingTools.set(event.contentBlockStart.contentBlockIndex ?? 0, { toolUseId, name, json: '' });
+            yield { type: 'toolStart', toolUseId, name };
+          } else if (event.contentBlockDelta?.delta) {
+            const { delta, contentBlockIndex = 0 } = event.contentBlockDelta;
+            if (delta.text !== undefined) yield { type: 'text', text: delta.text };
+            const pending = pendingTools.get(contentBlockIndex);
+            if (delta.toolUse?.input !== undefined && pending) pending.json += delta.toolUse.input;
+          } else if (event.contentBlockStop) {
+            const index = event.contentBlockStop.contentBlockIndex ?? 0;
+            const pending = pendingTools.get(index);
+            if (pending) {
+              pendingTools.delete(index);
+              yield {
+                type: 'toolUse',
+                toolUseId: pending.toolUseId,
+                name: pending.name,
+                input: parseToolInput(pending.json),
+              };
+            }
+          } else if (event.messageStop) {
+            yield { type: 'stop', stopReason: event.messageStop.stopReason ?? 'end_turn' };
+          } else if (event.metadata?.usage) {
+            const { inputTokens = 0, outputTokens = 0 } = event.metadata.usage;
+            yield { type: 'usage', usage: { inputTokens, outputTokens } };
+          }
+        }
+      } catch (error) {
+        if (signal.aborted) throw signal.reason;
+        throw toModelError(error);
+      }
+    },
+  };
+}
+
+function toBedrockTool(tool: ModelRequest['tools'][number]): BedrockTool {
+  return {
+    toolSpec: {
+      name: tool.name,
+      description: tool.description,
+      inputSchema: { json: tool.inputSchema as never },
+    },
+  };
+}
+
+/** The model's tool input; unparsable JSON is passed on as a string field so the tool reports a clear error. */
+function parseToolInput(json: string): JsonObject {
+  if (json.trim() === '') return {};
+  try {
+    const value = JSON.parse(json);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : { value };
+  } catch {
+    return { invalidJson: json };
+  }
+}

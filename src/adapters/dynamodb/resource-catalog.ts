@@ -1,0 +1,43 @@
+import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Resource, ResourceCatalog } from '../../chat/ports.ts';
+import { StorageUnavailableError } from '../../errors.ts';
+import { resourceKey, toSlug } from './keys.ts';
+
+/** The resource catalogue, kept in the chat table as `RESOURCE#<slug>` items. */
+export function createDynamoDbResourceCatalog(options: {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+}): ResourceCatalog {
+  const { client, tableName } = options;
+  return {
+    async find(name) {
+      const slug = toSlug(name);
+      if (slug === '') return undefined;
+      try {
+        const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: resourceKey(slug) }));
+        if (!Item) return undefined;
+        const { name: itemName, url, owner, description } = Item as Resource;
+        return { name: itemName, url, owner, description };
+      } catch (error) {
+        throw new StorageUnavailableError(error);
+      }
+    },
+  };
+}
+
+/** Writes resources (seeding offline, or `npm run seed` on AWS), 25 per batch as DynamoDB allows. */
+export async function putResources(
+  options: { client: DynamoDBDocumentClient; tableName: string },
+  resources: Resource[],
+): Promise<void> {
+  for (let start = 0; start < resources.length; start += 25) {
+    const batch = resources.slice(start, start + 25).map((resource) => ({
+      PutRequest: { Item: { ...resourceKey(toSlug(resource.name)), ...resource } },
+    }));
+    let unprocessed: Record<string, unknown[]> | undefined = { [options.tableName]: batch };
+    while (unprocessed && Object.keys(unprocessed).length > 0) {
+      const result = await options.client.send(new BatchWriteCommand({ RequestItems: unprocessed as never }));
+      unprocessed = result.UnprocessedItems as Record<string, unknown[]> | undefined;
+    }
+  }
+}

@@ -1,0 +1,170 @@
+import { ClientGoneError } from '../errors.ts';
+import type { DoneFrame, ErrorFrame, ServerFrame, TurnFrameBase } from '../protocol/server-frame.ts';
+import type { ClientPush } from './ports.ts';
+
+export interface FlushPolicy {
+  /** The wait before the second frame; each later wait doubles up to `maxDelayMs`. */
+  minDelayMs: number;
+  maxDelayMs: number;
+  /** A frame is sent at once when its text reaches this many UTF-8 bytes (JSON-escaped). */
+  maxFrameBytes: number;
+}
+
+export const DEFAULT_FLUSH_POLICY: FlushPolicy = {
+  minDelayMs: 50,
+  maxDelayMs: 400,
+  maxFrameBytes: 16 * 1024,
+};
+
+export interface FrameStreamOptions {
+  push: ClientPush;
+  connectionId: string;
+  sessionId: string;
+  turnId: string;
+  policy?: FlushPolicy;
+  /** Called once, the first time a push finds the connection gone. */
+  onGone?: () => void;
+}
+
+export interface FrameStream {
+  /** Queues streamed text. The first text of a turn is pushed at once; later text is coalesced. */
+  text(delta: string): void;
+  /** Pushes a status frame (after any queued text) without waiting for it. */
+  status(tool: string, value: string): void;
+  /** Pushes the queued text and the done frame, and waits until every frame is sent. */
+  done(frame: Omit<DoneFrame, keyof TurnFrameBase | 'type'>): Promise<void>;
+  /** Pushes the queued text and an error frame, and waits until every frame is sent. */
+  error(frame: Pick<ErrorFrame, 'code' | 'message' | 'retryable'>): Promise<void>;
+  /** Waits until every queued frame is sent (or the client is gone). */
+  settled(): Promise<void>;
+  readonly gone: boolean;
+  /** PostToConnection calls made so far. */
+  readonly pushCount: number;
+}
+
+/**
+ * Turns model deltas into as few WebSocket frames as keeps the answer feeling live: the first token goes out
+ * at once, later text waits on a short timer that grows from `minDelayMs` to `maxDelayMs`, and a frame is cut
+ * early when it reaches `maxFrameBytes`. Pushes are sent one at a time, so frames arrive in `seq` order and
+ * text that arrives during a push simply joins the next frame.
+ */
+export function createFrameStream(options: FrameStreamOptions): FrameStream {
+  const policy = options.policy ?? DEFAULT_FLUSH_POLICY;
+  const base = () => ({ sessionId: options.sessionId, turnId: options.turnId, seq: seq++ });
+  let seq = 0;
+  let pending = '';
+  let pendingBytes = 0;
+  let sentText = false;
+  let delayMs = policy.minDelayMs;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let queue: Promise<void> = Promise.resolve();
+  let gone = false;
+  let pushCount = 0;
+
+  const send = async (frame: ServerFrame) => {
+    if (gone) return;
+    pushCount++;
+    try {
+      await options.push.push(options.connectionId, frame);
+    } catch (error) {
+      // Any failed push means the client will not see this turn in order; treat it as gone (410) and stop.
+      gone = true;
+      options.onGone?.();
+      if (!(error instanceof ClientGoneError)) throw error;
+    }
+  };
+
+  const enqueue = (frame: ServerFrame) => {
+    queue = queue.then(() => send(frame)).catch(() => undefined);
+  };
+
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (pending === '') return;
+    for (const value of splitByJsonBytes(pending, policy.maxFrameBytes)) {
+      enqueue({ type: 'token', ...base(), value });
+    }
+    pending = '';
+    pendingBytes = 0;
+  };
+
+  return {
+    text(delta) {
+      if (gone || delta === '') return;
+      pending += delta;
+      pendingBytes += Buffer.byteLength(delta, 'utf8');
+      if (!sentText || pendingBytes >= policy.maxFrameBytes) {
+        sentText = true;
+        flush();
+      } else if (timer === undefined) {
+        timer = setTimeout(flush, delayMs);
+        delayMs = Math.min(delayMs * 2, policy.maxDelayMs);
+      }
+    },
+    status(tool, value) {
+      flush();
+      enqueue({ type: 'status', ...base(), tool, value });
+    },
+    async done(frame) {
+      flush();
+      enqueue({ type: 'done', ...base(), ...frame });
+      await queue;
+    },
+    async error(frame) {
+      flush();
+      enqueue({ type: 'error', ...base(), ...frame });
+      await queue;
+    },
+    settled: () => queue,
+    get gone() {
+      return gone;
+    },
+    get pushCount() {
+      return pushCount;
+    },
+  };
+}
+
+/**
+ * Cuts text into pieces whose JSON string form stays within `maxBytes` of UTF-8, never inside a code point.
+ * Counting the JSON escaping keeps a frame under API Gateway's 32 KB even for text full of control characters.
+ */
+export function splitByJsonBytes(text: string, maxBytes: number): string[] {
+  const pieces: string[] = [];
+  let start = 0;
+  let bytes = 0;
+  let index = 0;
+  for (const char of text) {
+    const size = jsonBytes(char);
+    if (bytes + size > maxBytes && index > start) {
+      pieces.push(text.slice(start, index));
+      start = index;
+      bytes = 0;
+    }
+    bytes += size;
+    index += char.length;
+  }
+  if (index > start) pieces.push(text.slice(start));
+  return pieces;
+}
+
+function jsonBytes(char: string): number {
+  const code = char.codePointAt(0) ?? 0;
+  if (
+    char === '"' ||
+    char === '\\' ||
+    char === '\n' ||
+    char === '\r' ||
+    char === '\t' ||
+    char === '\b' ||
+    char === '\f'
+  )
+    return 2;
+  if (code < 0x20) return 6;
+  if (code < 0x80) return 1;
+  if (code < 0x800) return 2;
+  if (code >= 0xd800 && code <= 0xdfff) return 6; // a lone surrogate is escaped as \uXXXX
+  if (code < 0x10000) return 3;
+  return 4;
+}

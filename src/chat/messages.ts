@@ -1,0 +1,75 @@
+/**
+ * Conversation types in Bedrock Converse's shape, declared here so the chat core never imports the AWS SDK.
+ * They are structurally compatible with `Message` and `ContentBlock` from `@aws-sdk/client-bedrock-runtime`.
+ */
+
+export type Role = 'user' | 'assistant';
+
+export interface TextBlock {
+  text: string;
+}
+
+export interface ToolUseBlock {
+  toolUse: { toolUseId: string; name: string; input: JsonObject };
+}
+
+export type ToolResultContent = { text: string } | { json: JsonObject };
+
+export interface ToolResultBlock {
+  toolResult: { toolUseId: string; content: ToolResultContent[]; status: 'success' | 'error' };
+}
+
+export type ContentBlock = TextBlock | ToolUseBlock | ToolResultBlock;
+
+export interface Message {
+  role: Role;
+  content: ContentBlock[];
+}
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
+export type JsonObject = { [key: string]: JsonValue };
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export const isTextBlock = (block: ContentBlock): block is TextBlock => 'text' in block;
+export const isToolUseBlock = (block: ContentBlock): block is ToolUseBlock => 'toolUse' in block;
+export const isToolResultBlock = (block: ContentBlock): block is ToolResultBlock => 'toolResult' in block;
+
+/** A user message that opens a turn: it carries text the person typed and answers no tool call. */
+export function isTurnStart(message: Message): boolean {
+  return (
+    message.role === 'user' && message.content.some(isTextBlock) && !message.content.some(isToolResultBlock)
+  );
+}
+
+/** The concatenated text blocks of a message. */
+export function textOf(message: Message): string {
+  return message.content
+    .filter(isTextBlock)
+    .map((block) => block.text)
+    .join('');
+}
+
+/** Separates the text of successive model rounds in one answer, as streamed and as shown in history. */
+export const ROUND_SEPARATOR = '\n\n';
+
+export function toolUseIdsOf(message: Message): string[] {
+  return message.content.filter(isToolUseBlock).map((block) => block.toolUse.toolUseId);
+}
+
+export function toolResultIdsOf(message: Message): string[] {
+  return message.content.filter(isToolResultBlock).map((block) => block.toolResult.toolUseId);
+}
+
+export function userText(text: string): Message {
+  return { role: 'user', content: [{ text }] };
+}
+
+export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
+  return { inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens };
+}
+
+export const ZERO_USAGE: TokenUsage = Object.freeze({ inputTokens: 0, outputTokens: 0 });

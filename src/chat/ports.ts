@@ -1,0 +1,105 @@
+/**
+ * The ports the chat core talks through. Adapters in `src/adapters/` implement them with the AWS SDK; unit
+ * tests pass small fakes. Nothing here imports an SDK.
+ */
+import type { ServerFrame, StopReason } from '../protocol/server-frame.ts';
+import type { JsonObject, Message, TokenUsage } from './messages.ts';
+
+export interface StoredSession {
+  sessionId: string;
+  /** The user who created the session; only they may read or extend it. Absent when auth is off. */
+  ownerId?: string;
+  /** Incremented by every saved turn; 0 means the session is not stored yet. */
+  version: number;
+  /** Turns ever recorded (the window keeps only the newest messages). */
+  turns: number;
+  messages: Message[];
+  usage: TokenUsage;
+  createdAt: string;
+  updatedAt: string;
+  /** Epoch seconds; DynamoDB's TTL attribute. */
+  expiresAt: number;
+  /** Set when the last turn was cut short, so a reconnecting client can tell. */
+  interruptedTurn?: { turnId: string; stopReason: StopReason };
+}
+
+export interface SessionStore {
+  /** The stored session, expired or not (the caller decides what expiry means), or undefined. */
+  load(sessionId: string): Promise<StoredSession | undefined>;
+  /**
+   * Writes the session only if the stored version is still `expectedVersion` (0: no item yet).
+   * Throws VersionConflictError when someone else wrote first.
+   */
+  save(session: StoredSession, expectedVersion: number): Promise<void>;
+}
+
+/** Thrown by SessionStore.save when the optimistic-concurrency condition fails. */
+export class VersionConflictError extends Error {
+  override readonly name = 'VersionConflictError';
+  constructor(
+    readonly sessionId: string,
+    readonly expectedVersion: number,
+    cause?: unknown,
+  ) {
+    super(`Session ${sessionId} is no longer at version ${expectedVersion}`, { cause });
+  }
+}
+
+export interface ToolSpec {
+  name: string;
+  description: string;
+  inputSchema: JsonObject;
+}
+
+export interface ModelRequest {
+  messages: Message[];
+  tools: ToolSpec[];
+}
+
+/** What a model stream yields, already decoded from Bedrock's event stream. */
+export type ModelEvent =
+  | { type: 'text'; text: string }
+  /** A tool call has begun; its input is still streaming. */
+  | { type: 'toolStart'; toolUseId: string; name: string }
+  /** A tool call is complete, input parsed. */
+  | { type: 'toolUse'; toolUseId: string; name: string; input: JsonObject }
+  | { type: 'stop'; stopReason: string }
+  | { type: 'usage'; usage: TokenUsage };
+
+export interface ModelClient {
+  /** One ConverseStream call. Throws typed Model*Error failures; stops when `signal` aborts. */
+  stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent>;
+}
+
+export interface ClientPush {
+  /** Sends one frame to a WebSocket connection. Throws ClientGoneError when the connection no longer exists. */
+  push(connectionId: string, frame: ServerFrame): Promise<void>;
+}
+
+export interface Passage {
+  text: string;
+  source: string;
+  score: number;
+}
+
+export interface KnowledgeBase {
+  retrieve(query: string, maxResults: number, signal?: AbortSignal): Promise<Passage[]>;
+}
+
+export interface Resource {
+  name: string;
+  url: string;
+  owner: string;
+  description: string;
+}
+
+export interface ResourceCatalog {
+  find(name: string): Promise<Resource | undefined>;
+}
+
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };

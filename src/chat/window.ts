@@ -1,0 +1,96 @@
+import {
+  type ContentBlock,
+  isTextBlock,
+  isToolResultBlock,
+  isToolUseBlock,
+  isTurnStart,
+  type Message,
+  toolUseIdsOf,
+} from './messages.ts';
+
+/**
+ * Makes any stored history acceptable to Bedrock Converse: it starts with a user text message, roles alternate,
+ * every toolUse is answered by a toolResult in the very next message and every toolResult answers one.
+ * Blocks that break a rule are dropped, never rewritten; adjacent messages of one role are merged.
+ */
+export function repairWindow(messages: readonly Message[]): Message[] {
+  const withoutBlanks = messages.map((message) => ({
+    role: message.role,
+    content: message.content.filter((block) => !isTextBlock(block) || block.text.trim() !== ''),
+  }));
+  const paired = keepAnsweredToolCalls(withoutBlanks).filter((message) => message.content.length > 0);
+  const merged = mergeSameRole(paired);
+  const start = merged.findIndex(isTurnStart);
+  return start === -1 ? [] : merged.slice(start);
+}
+
+/**
+ * Keeps the newest whole turns that fit in `maxMessages`. A turn is never split, so a toolUse always keeps its
+ * toolResult and the window always opens with the user's own words. A single turn longer than the window is
+ * compacted to its question and final answer.
+ */
+export function trimWindow(messages: readonly Message[], maxMessages: number): Message[] {
+  const firstFit = messages.findIndex(
+    (message, index) => isTurnStart(message) && messages.length - index <= maxMessages,
+  );
+  if (firstFit !== -1) return messages.slice(firstFit);
+
+  let lastStart = -1;
+  messages.forEach((message, index) => {
+    if (isTurnStart(message)) lastStart = index;
+  });
+  if (lastStart === -1) return [];
+  return compactTurn(messages.slice(lastStart));
+}
+
+/** Removes toolUse blocks the next message does not answer, and toolResult blocks that answer nothing. */
+function keepAnsweredToolCalls(messages: Message[]): Message[] {
+  const answered = messages.map((message, index) => {
+    if (message.role !== 'assistant') return message;
+    const next = messages[index + 1];
+    const resultIds = new Set(
+      next?.role === 'user'
+        ? next.content.filter(isToolResultBlock).map((block) => block.toolResult.toolUseId)
+        : [],
+    );
+    const allAnswered = toolUseIdsOf(message).every((id) => resultIds.has(id));
+    return allAnswered ? message : { ...message, content: message.content.filter((b) => !isToolUseBlock(b)) };
+  });
+
+  return answered.map((message, index) => {
+    if (message.role !== 'user') return message;
+    const previous = answered[index - 1];
+    const askedIds = new Set(previous?.role === 'assistant' ? toolUseIdsOf(previous) : []);
+    const content = message.content.filter(
+      (block) => !isToolResultBlock(block) || askedIds.has(block.toolResult.toolUseId),
+    );
+    return { ...message, content };
+  });
+}
+
+function mergeSameRole(messages: Message[]): Message[] {
+  const merged: Message[] = [];
+  for (const message of messages) {
+    const last = merged.at(-1);
+    if (last?.role === message.role) {
+      merged[merged.length - 1] = { role: last.role, content: [...last.content, ...message.content] };
+    } else {
+      merged.push(message);
+    }
+  }
+  return merged;
+}
+
+/** One turn reduced to the question and the final answer's text, for turns too long for the window. */
+function compactTurn(turn: Message[]): Message[] {
+  const [question] = turn;
+  if (!question) return [];
+  const answerText: ContentBlock[] = turn
+    .filter((message) => message.role === 'assistant')
+    .flatMap((message) => message.content.filter(isTextBlock));
+  const lastAnswer = answerText.at(-1);
+  return [
+    { role: 'user', content: question.content.filter(isTextBlock) },
+    { role: 'assistant', content: [lastAnswer ?? { text: '(answer omitted)' }] },
+  ];
+}

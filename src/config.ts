@@ -1,0 +1,84 @@
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+
+// zod/mini (used in Lambda code for its size) ships no messages; English ones make config errors readable.
+z.config(en());
+
+/** An empty or unset variable means "not configured" (serverless.yml renders unset params as ''). */
+const optional = <T extends z.ZodMiniType>(schema: T) =>
+  z.pipe(
+    z.transform((value: unknown) => (value === '' ? undefined : value)),
+    z.optional(schema),
+  );
+
+const positiveInt = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
+  z._default(z.coerce.number().check(z.int(), z.positive(), z.maximum(max)), fallback);
+
+const envSchema = z.object({
+  AWS_REGION: z._default(z.string().check(z.minLength(1)), 'us-east-1'),
+  CHAT_TABLE_NAME: z.string().check(z.minLength(1)),
+  CHAT_MODEL_ID: z.string().check(z.minLength(1)),
+  CHAT_KNOWLEDGE_BASE_ID: optional(z.string()),
+  CHAT_SYSTEM_PROMPT: optional(z.string()),
+  CHAT_DYNAMODB_ENDPOINT: optional(z.url()),
+  CHAT_BEDROCK_ENDPOINT: optional(z.url()),
+  CHAT_BEDROCK_AGENT_ENDPOINT: optional(z.url()),
+  CHAT_MANAGEMENT_ENDPOINT: optional(z.url()),
+  CHAT_WINDOW_MESSAGES: z._default(z.coerce.number().check(z.int(), z.minimum(2)), 20),
+  CHAT_SESSION_TTL_HOURS: positiveInt(24),
+  CHAT_MAX_TOOL_ROUNDS: positiveInt(4),
+  CHAT_MAX_MESSAGE_BYTES: positiveInt(16_384, 30_000),
+  CHAT_MAX_OUTPUT_TOKENS: positiveInt(2048),
+  CHAT_MODEL_IDLE_TIMEOUT_MS: positiveInt(15_000),
+  CHAT_DEADLINE_MARGIN_MS: positiveInt(3_000),
+  CHAT_FLUSH_MIN_MS: positiveInt(50),
+  CHAT_FLUSH_MAX_MS: positiveInt(400),
+});
+
+export const DEFAULT_SYSTEM_PROMPT = [
+  'You are a helpful assistant in a real-time chat.',
+  'Answer concisely in Markdown.',
+  'Use kb_lookup for questions about the product and cite the sources it returns;',
+  'use current_time whenever the answer depends on the current date or time;',
+  'use lookup_resource to find internal services, dashboards, runbooks and repositories.',
+  'If the tools do not give you the answer, say so instead of guessing.',
+].join(' ');
+
+export type ChatConfig = ReturnType<typeof loadConfig>;
+
+/** Reads and validates the handler's environment once per container. Throws, naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env) {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+      .join('; ');
+    throw new Error(`Invalid chat configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    region: e.AWS_REGION,
+    tableName: e.CHAT_TABLE_NAME,
+    modelId: e.CHAT_MODEL_ID,
+    knowledgeBaseId: e.CHAT_KNOWLEDGE_BASE_ID,
+    systemPrompt: e.CHAT_SYSTEM_PROMPT ?? DEFAULT_SYSTEM_PROMPT,
+    maxOutputTokens: e.CHAT_MAX_OUTPUT_TOKENS,
+    maxMessageBytes: e.CHAT_MAX_MESSAGE_BYTES,
+    endpoints: {
+      dynamodb: e.CHAT_DYNAMODB_ENDPOINT,
+      bedrock: e.CHAT_BEDROCK_ENDPOINT,
+      bedrockAgent: e.CHAT_BEDROCK_AGENT_ENDPOINT ?? e.CHAT_BEDROCK_ENDPOINT,
+      /** Offline only: serverless-offline's @connections endpoint. On AWS it comes from the event. */
+      management: e.CHAT_MANAGEMENT_ENDPOINT,
+    },
+    turn: {
+      windowMessages: e.CHAT_WINDOW_MESSAGES,
+      sessionTtlSeconds: e.CHAT_SESSION_TTL_HOURS * 3600,
+      maxToolRounds: e.CHAT_MAX_TOOL_ROUNDS,
+      modelIdleTimeoutMs: e.CHAT_MODEL_IDLE_TIMEOUT_MS,
+      deadlineMarginMs: e.CHAT_DEADLINE_MARGIN_MS,
+      saveAttempts: 8,
+      flush: { minDelayMs: e.CHAT_FLUSH_MIN_MS, maxDelayMs: e.CHAT_FLUSH_MAX_MS, maxFrameBytes: 16 * 1024 },
+    },
+  };
+}

@@ -1,0 +1,205 @@
+/**
+ * Typed errors. Each one knows the `error` frame it becomes (`code`, a message a person can read, whether a
+ * retry may help), so handlers map failures to frames without string matching.
+ */
+
+export type ErrorCode =
+  | 'INVALID_JSON'
+  | 'INVALID_FRAME'
+  | 'UNKNOWN_ACTION'
+  | 'MESSAGE_TOO_LARGE'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'RATE_LIMITED'
+  | 'SESSION_EXPIRED'
+  | 'SESSION_CONFLICT'
+  | 'MODEL_THROTTLED'
+  | 'MODEL_REJECTED'
+  | 'MODEL_STREAM_ERROR'
+  | 'MODEL_TIMEOUT'
+  | 'MODEL_UNAVAILABLE'
+  | 'STORAGE_UNAVAILABLE'
+  | 'INTERNAL';
+
+interface ChatErrorOptions {
+  cause?: unknown;
+  retryable?: boolean;
+}
+
+export abstract class ChatError extends Error {
+  abstract readonly code: ErrorCode;
+  readonly retryable: boolean;
+
+  constructor(message: string, options: ChatErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+export class InvalidJsonError extends ChatError {
+  override readonly name = 'InvalidJsonError';
+  readonly code = 'INVALID_JSON';
+  constructor() {
+    super('The frame is not valid JSON. Send a JSON object such as {"action":"sendMessage",...}.');
+  }
+}
+
+export class InvalidFrameError extends ChatError {
+  override readonly name = 'InvalidFrameError';
+  readonly code = 'INVALID_FRAME';
+}
+
+export class UnknownActionError extends ChatError {
+  override readonly name = 'UnknownActionError';
+  readonly code = 'UNKNOWN_ACTION';
+  constructor(
+    readonly action: unknown,
+    knownActions: readonly string[],
+  ) {
+    const known = `Known actions: ${knownActions.join(', ')}.`;
+    super(
+      typeof action === 'string'
+        ? `Unknown action "${action.slice(0, 64)}". ${known}`
+        : `The frame has no "action" string. ${known}`,
+    );
+  }
+}
+
+export class MessageTooLargeError extends ChatError {
+  override readonly name = 'MessageTooLargeError';
+  readonly code = 'MESSAGE_TOO_LARGE';
+  constructor(
+    readonly sizeBytes: number,
+    readonly limitBytes: number,
+  ) {
+    super(`The message is ${sizeBytes} bytes; the limit is ${limitBytes} bytes.`);
+  }
+}
+
+export class UnauthorizedError extends ChatError {
+  override readonly name = 'UnauthorizedError';
+  readonly code = 'UNAUTHORIZED';
+}
+
+export class ForbiddenError extends ChatError {
+  override readonly name = 'ForbiddenError';
+  readonly code = 'FORBIDDEN';
+  constructor() {
+    super('This session belongs to someone else.');
+  }
+}
+
+export class RateLimitedError extends ChatError {
+  override readonly name = 'RateLimitedError';
+  readonly code = 'RATE_LIMITED';
+  constructor(
+    readonly limitPerMinute: number,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(
+      `Too many messages: the limit is ${limitPerMinute} per minute. Try again in ${retryAfterSeconds} s.`,
+      {
+        retryable: true,
+      },
+    );
+  }
+}
+
+export class SessionExpiredError extends ChatError {
+  override readonly name = 'SessionExpiredError';
+  readonly code = 'SESSION_EXPIRED';
+  constructor() {
+    super('This conversation has expired after 24 hours without activity. Start a new chat.');
+  }
+}
+
+export class SessionConflictError extends ChatError {
+  override readonly name = 'SessionConflictError';
+  readonly code = 'SESSION_CONFLICT';
+  constructor(cause?: unknown) {
+    super('The conversation changed in another tab too often to save this answer. Please send it again.', {
+      cause,
+      retryable: true,
+    });
+  }
+}
+
+export class ModelThrottledError extends ChatError {
+  override readonly name = 'ModelThrottledError';
+  readonly code = 'MODEL_THROTTLED';
+  constructor(cause?: unknown) {
+    super('The model is busy right now. Please try again in a moment.', { cause, retryable: true });
+  }
+}
+
+export class ModelRejectedError extends ChatError {
+  override readonly name = 'ModelRejectedError';
+  readonly code = 'MODEL_REJECTED';
+  constructor(cause?: unknown) {
+    super('The model rejected the request. Start a new chat if this keeps happening.', { cause });
+  }
+}
+
+export class ModelStreamError extends ChatError {
+  override readonly name = 'ModelStreamError';
+  readonly code = 'MODEL_STREAM_ERROR';
+  constructor(cause?: unknown) {
+    super('The model stopped in the middle of its answer. Please try again.', { cause, retryable: true });
+  }
+}
+
+export class ModelTimeoutError extends ChatError {
+  override readonly name = 'ModelTimeoutError';
+  readonly code = 'MODEL_TIMEOUT';
+  constructor(readonly idleMs: number) {
+    super(
+      `The model sent nothing for ${Math.round(idleMs / 1000)} s, so the answer was stopped. Please try again.`,
+      {
+        retryable: true,
+      },
+    );
+  }
+}
+
+export class ModelUnavailableError extends ChatError {
+  override readonly name = 'ModelUnavailableError';
+  readonly code = 'MODEL_UNAVAILABLE';
+  constructor(cause?: unknown) {
+    super('The model could not be reached. Please try again.', { cause, retryable: true });
+  }
+}
+
+export class StorageUnavailableError extends ChatError {
+  override readonly name = 'StorageUnavailableError';
+  readonly code = 'STORAGE_UNAVAILABLE';
+  constructor(cause?: unknown) {
+    super('Conversation storage is unavailable. Nothing was lost; please try again shortly.', {
+      cause,
+      retryable: true,
+    });
+  }
+}
+
+export class InternalError extends ChatError {
+  override readonly name = 'InternalError';
+  readonly code = 'INTERNAL';
+  constructor(cause?: unknown) {
+    super('Something went wrong on our side. Please try again.', { cause, retryable: true });
+  }
+}
+
+/** The client's connection is gone (API Gateway answered 410): nothing more can be pushed to it. */
+export class ClientGoneError extends Error {
+  override readonly name = 'ClientGoneError';
+  constructor(
+    readonly connectionId: string,
+    cause?: unknown,
+  ) {
+    super(`Connection ${connectionId} is gone`, { cause });
+  }
+}
+
+/** Any failure as a ChatError: typed errors pass through, everything else becomes INTERNAL. */
+export function toChatError(error: unknown): ChatError {
+  return error instanceof ChatError ? error : new InternalError(error);
+}

@@ -1,0 +1,58 @@
+import { createBedrockAgentRuntimeClient, createBedrockRuntimeClient } from '../adapters/bedrock/clients.ts';
+import { createBedrockKnowledgeBase } from '../adapters/bedrock/knowledge-base.ts';
+import { createBedrockModelClient } from '../adapters/bedrock/model-client.ts';
+import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
+import { createDynamoDbResourceCatalog } from '../adapters/dynamodb/resource-catalog.ts';
+import { createDynamoDbSessionStore } from '../adapters/dynamodb/session-store.ts';
+import { type Clock, type SessionStore, systemClock } from '../chat/ports.ts';
+import type { TurnDependencies } from '../chat/run-turn.ts';
+import { createCurrentTimeTool } from '../chat/tools/current-time.ts';
+import { createKbLookupTool } from '../chat/tools/kb-lookup.ts';
+import { createLookupResourceTool } from '../chat/tools/lookup-resource.ts';
+import { createToolRegistry, type Tool } from '../chat/tools/registry.ts';
+import type { ChatConfig } from '../config.ts';
+
+/*
+ * The composition root for the chat's adapters. Handlers call these at module scope, so SDK clients are built
+ * once per container and reused by warm invocations. Each factory pulls in only the SDK clients it uses,
+ * which keeps the other handlers' bundles small.
+ */
+
+export function createSessionStore(config: ChatConfig): SessionStore {
+  const client = createDocumentClient({ region: config.region, endpoint: config.endpoints.dynamodb });
+  return createDynamoDbSessionStore({ client, tableName: config.tableName });
+}
+
+export function createTurnDependencies(
+  config: ChatConfig,
+  clock: Clock = systemClock,
+): Omit<TurnDependencies, 'push'> {
+  const documentClient = createDocumentClient({ region: config.region, endpoint: config.endpoints.dynamodb });
+  const tools: Tool[] = [
+    createCurrentTimeTool(clock),
+    createLookupResourceTool(
+      createDynamoDbResourceCatalog({ client: documentClient, tableName: config.tableName }),
+    ),
+  ];
+  if (config.knowledgeBaseId) {
+    const client = createBedrockAgentRuntimeClient({
+      region: config.region,
+      endpoint: config.endpoints.bedrockAgent,
+    });
+    tools.unshift(
+      createKbLookupTool(createBedrockKnowledgeBase({ client, knowledgeBaseId: config.knowledgeBaseId })),
+    );
+  }
+  return {
+    sessions: createDynamoDbSessionStore({ client: documentClient, tableName: config.tableName }),
+    model: createBedrockModelClient({
+      client: createBedrockRuntimeClient({ region: config.region, endpoint: config.endpoints.bedrock }),
+      modelId: config.modelId,
+      systemPrompt: config.systemPrompt,
+      maxTokens: config.maxOutputTokens,
+    }),
+    tools: createToolRegistry(tools),
+    clock,
+    settings: config.turn,
+  };
+}

@@ -1,0 +1,103 @@
+import * as z from 'zod/mini';
+import { InvalidFrameError, InvalidJsonError, MessageTooLargeError, UnknownActionError } from '../errors.ts';
+
+/** API Gateway drops WebSocket frames over 32 KB; offline does not, so the limit is enforced here. */
+export const MAX_FRAME_BYTES = 32 * 1024;
+
+const sessionId = z.uuid({ error: 'sessionId must be a UUID' });
+const turnId = z.uuid({ error: 'turnId must be a UUID' });
+
+const sendMessageFrame = z.object({
+  action: z.literal('sendMessage'),
+  sessionId,
+  message: z
+    .string({ error: 'message must be a string' })
+    .check(z.refine((text) => text.trim().length > 0, 'message must not be empty')),
+  /** Optional: lets the client know the turn id before the first frame arrives. */
+  turnId: z.optional(turnId),
+});
+
+const getHistoryFrame = z.object({ action: z.literal('getHistory'), sessionId });
+
+const schemasByAction = {
+  sendMessage: sendMessageFrame,
+  getHistory: getHistoryFrame,
+} as const;
+
+export type ClientAction = keyof typeof schemasByAction;
+export const CLIENT_ACTIONS = Object.keys(schemasByAction) as ClientAction[];
+
+export type SendMessageFrame = z.infer<typeof sendMessageFrame>;
+export type GetHistoryFrame = z.infer<typeof getHistoryFrame>;
+export type ClientFrame = { [A in ClientAction]: z.infer<(typeof schemasByAction)[A]> }[ClientAction];
+
+export interface FrameLimits {
+  maxMessageBytes: number;
+}
+
+/**
+ * Parses one WebSocket text frame sent by a client. Throws a typed error for anything else, so every bad
+ * frame becomes an `error` frame naming what is wrong.
+ */
+export function parseClientFrame<A extends ClientAction>(
+  body: string | undefined,
+  expected: A,
+  limits: FrameLimits,
+): Extract<ClientFrame, { action: A }>;
+export function parseClientFrame(
+  body: string | undefined,
+  expected: undefined,
+  limits: FrameLimits,
+): ClientFrame;
+export function parseClientFrame(
+  body: string | undefined,
+  expected: ClientAction | undefined,
+  limits: FrameLimits,
+): ClientFrame {
+  const raw = parseJsonObject(body);
+  const action = raw.action;
+  if (!isClientAction(action) || (expected !== undefined && action !== expected)) {
+    throw new UnknownActionError(action, CLIENT_ACTIONS);
+  }
+  const result = schemasByAction[action].safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+    throw new InvalidFrameError(`${where}${issue?.message ?? 'invalid frame'}`);
+  }
+  const frame = result.data;
+  if (frame.action === 'sendMessage') {
+    const size = Buffer.byteLength(frame.message, 'utf8');
+    if (size > limits.maxMessageBytes) throw new MessageTooLargeError(size, limits.maxMessageBytes);
+  }
+  return frame;
+}
+
+/** The sessionId a frame names, if it names a well-formed one; used to address error frames. */
+export function peekSessionId(body: string | undefined): string | null {
+  try {
+    const value = parseJsonObject(body).sessionId;
+    return sessionId.safeParse(value).success ? (value as string) : null;
+  } catch {
+    return null;
+  }
+}
+
+function parseJsonObject(body: string | undefined): Record<string, unknown> {
+  const size = body === undefined ? 0 : Buffer.byteLength(body, 'utf8');
+  if (size > MAX_FRAME_BYTES) throw new MessageTooLargeError(size, MAX_FRAME_BYTES);
+  let value: unknown;
+  try {
+    value = JSON.parse(body ?? '');
+  } catch {
+    throw new InvalidJsonError();
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidFrameError('The frame must be a JSON object with an "action" field.');
+  }
+  return value as Record<string, unknown>;
+}
+
+function isClientAction(action: unknown): action is ClientAction {
+  return typeof action === 'string' && Object.hasOwn(schemasByAction, action);
+}
