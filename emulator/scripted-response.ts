@@ -25,9 +25,9 @@ export function toStreamPlan(reply: ScriptedReply, body: ConverseBody, pace: Scr
   let index = 0;
   const tokens = toTokens(reply.text);
   if (tokens.length > 0) {
-    tokens.forEach((text, i) =>
-      add('contentBlockDelta', { contentBlockIndex: index, delta: { text } }, i === 0 ? 0 : pace.tokenMs),
-    );
+    for (const [i, text] of tokens.entries()) {
+      add('contentBlockDelta', { contentBlockIndex: index, delta: { text } }, i === 0 ? 0 : pace.tokenMs);
+    }
     add('contentBlockStop', { contentBlockIndex: index });
     index++;
   }
