@@ -40,7 +40,7 @@ export function startProcess(
     for (const line of chunk.toString('utf8').split('\n')) {
       if (line.trim() === '') continue;
       recent.push(line);
-      if (recent.length > 200) recent.shift();
+      if (recent.length > 2_000) recent.shift();
       options.onLine?.(line);
     }
   };

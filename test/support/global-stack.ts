@@ -1,0 +1,44 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { findFreePort } from '../../local/processes.ts';
+import { ROOT, startStack } from '../../local/stack.ts';
+
+/** Handler settings the tests rely on: a short model idle timeout so the stalled-stream test ends quickly. */
+export const TEST_HANDLER_ENV = {
+  CHAT_MODEL_IDLE_TIMEOUT_MS: '2000',
+};
+
+/**
+ * Starts the real offline stack once per test project, on free ports so it never clashes with a running
+ * `npm run dev`. The emulator answers at full speed (tests opt into pacing with `#pace:`). Its output is
+ * saved under .artifacts/ for debugging a failed run.
+ */
+export default async function setup(project: TestProject) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const ports = {
+    dynamodb: await findFreePort(),
+    emulator: await findFreePort(),
+    websocket: await findFreePort(),
+    http: await findFreePort(),
+    lambda: await findFreePort(),
+  };
+  const stack = await startStack({
+    ports,
+    emulator: { mode: 'auto', firstTokenMs: 0, tokenMs: 0 },
+    handlerEnv: TEST_HANDLER_ENV,
+  });
+  project.provide('stack', {
+    websocketUrl: stack.websocketUrl,
+    emulatorUrl: stack.emulatorUrl,
+    dynamodbEndpoint: stack.dynamodbEndpoint,
+    tableName: stack.tableName,
+    region: stack.region,
+  });
+  return async () => {
+    const artifacts = join(ROOT, '.artifacts');
+    mkdirSync(artifacts, { recursive: true });
+    writeFileSync(join(artifacts, `${project.name}-offline.log`), stack.offline.recentOutput());
+    await stack.stop();
+  };
+}

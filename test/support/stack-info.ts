@@ -1,0 +1,17 @@
+import 'vitest';
+
+/** What the integration/e2e global setup tells the tests about the running stack. */
+export interface StackInfo {
+  websocketUrl: string;
+  emulatorUrl: string;
+  dynamodbEndpoint: string;
+  tableName: string;
+  region: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    stack: StackInfo;
+    webUrl: string;
+  }
+}
