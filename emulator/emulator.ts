@@ -117,10 +117,11 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       return withFault({ plan: retrievePlan(body, options.knowledgeBase), source: 'knowledge-base', pacing });
     }
     const reply = scriptReply(body, options.knowledgeBase);
+    const pace = paceFor(turnText, options.pace);
     const scripted =
       request.operation === 'ConverseStream'
-        ? toStreamPlan(reply, body, options.pace)
-        : toConversePlan(reply, body, options.pace);
+        ? toStreamPlan(reply, body, pace)
+        : toConversePlan(reply, body, pace);
     return withFault({ plan: scripted, source: 'scripted', pacing });
   }
 
@@ -157,6 +158,14 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       log = [];
     },
   };
+}
+
+/** `#pace:<ms>` in the question sets the scripted model's time per token (and before the first) for that turn. */
+function paceFor(turnText: string, fallback: ScriptedPace): ScriptedPace {
+  const directive = /#pace:(\d{1,5})/.exec(turnText);
+  if (!directive) return fallback;
+  const ms = Number(directive[1]);
+  return { firstTokenMs: ms, tokenMs: ms };
 }
 
 /** Retrieve answered from the local knowledge base, in the shape Bedrock Knowledge Bases returns. */

@@ -136,7 +136,8 @@ function describeToolResult(tool: string, json: Record<string, unknown>): string
 }
 
 function smallTalk(question: string): string {
-  const quoted = question.length > 120 ? `${question.slice(0, 117)}…` : question;
+  const asked = stripDirectives(question);
+  const quoted = asked.length > 120 ? `${asked.slice(0, 117)}…` : asked;
   return [
     `You said: “${quoted.trim()}”.`,
     'I am the offline scripted model standing in for Amazon Bedrock, so my answers are canned.',
