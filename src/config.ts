@@ -31,6 +31,8 @@ const envSchema = z.object({
   CHAT_MAX_OUTPUT_TOKENS: positiveInt(2048),
   CHAT_MODEL_IDLE_TIMEOUT_MS: positiveInt(15_000),
   CHAT_DEADLINE_MARGIN_MS: positiveInt(3_000),
+  CHAT_STOP_POLL_MS: positiveInt(1_000),
+  CHAT_RESUME_WAIT_MS: positiveInt(5_000),
   CHAT_FLUSH_MIN_MS: positiveInt(50),
   CHAT_FLUSH_MAX_MS: positiveInt(400),
 });
@@ -71,6 +73,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       /** Offline only: serverless-offline's @connections endpoint. On AWS it comes from the event. */
       management: e.CHAT_MANAGEMENT_ENDPOINT,
     },
+    resume: { waitMs: e.CHAT_RESUME_WAIT_MS, pollMs: 250 },
     turn: {
       windowMessages: e.CHAT_WINDOW_MESSAGES,
       sessionTtlSeconds: e.CHAT_SESSION_TTL_HOURS * 3600,
@@ -78,6 +81,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       modelIdleTimeoutMs: e.CHAT_MODEL_IDLE_TIMEOUT_MS,
       deadlineMarginMs: e.CHAT_DEADLINE_MARGIN_MS,
       saveAttempts: 8,
+      stopPollMs: e.CHAT_STOP_POLL_MS,
       flush: { minDelayMs: e.CHAT_FLUSH_MIN_MS, maxDelayMs: e.CHAT_FLUSH_MAX_MS, maxFrameBytes: 16 * 1024 },
     },
   };

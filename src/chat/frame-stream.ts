@@ -22,6 +22,8 @@ export interface FrameStreamOptions {
   sessionId: string;
   turnId: string;
   policy?: FlushPolicy;
+  /** The first frame's seq (a resumed answer continues after the interrupted one's last seq). */
+  firstSeq?: number;
   /** Called once, the first time a push finds the connection gone. */
   onGone?: () => void;
 }
@@ -40,6 +42,8 @@ export interface FrameStream {
   readonly gone: boolean;
   /** PostToConnection calls made so far. */
   readonly pushCount: number;
+  /** The seq of the newest frame queued so far (firstSeq - 1 before the first). */
+  readonly lastSeq: number;
 }
 
 /**
@@ -51,7 +55,7 @@ export interface FrameStream {
 export function createFrameStream(options: FrameStreamOptions): FrameStream {
   const policy = options.policy ?? DEFAULT_FLUSH_POLICY;
   const base = () => ({ sessionId: options.sessionId, turnId: options.turnId, seq: seq++ });
-  let seq = 0;
+  let seq = options.firstSeq ?? 0;
   let pending = '';
   let pendingBytes = 0;
   let sentText = false;
@@ -122,6 +126,9 @@ export function createFrameStream(options: FrameStreamOptions): FrameStream {
     },
     get pushCount() {
       return pushCount;
+    },
+    get lastSeq() {
+      return seq - 1;
     },
   };
 }

@@ -73,3 +73,17 @@ export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
 }
 
 export const ZERO_USAGE: TokenUsage = Object.freeze({ inputTokens: 0, outputTokens: 0 });
+
+/** The messages with whitespace removed from the end of the last text of the last message. */
+export function trimTrailingWhitespace(messages: readonly Message[]): Message[] {
+  const last = messages.at(-1);
+  if (!last) return [];
+  const lastText = last.content.findLastIndex(isTextBlock);
+  if (lastText === -1) return [...messages];
+  const content = last.content
+    .map((block, index) =>
+      index === lastText && isTextBlock(block) ? { text: block.text.trimEnd() } : block,
+    )
+    .filter((block) => !isTextBlock(block) || block.text !== '');
+  return [...messages.slice(0, -1), { ...last, content }];
+}

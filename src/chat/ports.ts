@@ -19,8 +19,15 @@ export interface StoredSession {
   updatedAt: string;
   /** Epoch seconds; DynamoDB's TTL attribute. */
   expiresAt: number;
-  /** Set when the last turn was cut short, so a reconnecting client can tell. */
-  interruptedTurn?: { turnId: string; stopReason: StopReason };
+  /** How the newest turn ended, so a reconnecting client can tell whether its answer was cut short. */
+  lastTurn?: LastTurn;
+}
+
+export interface LastTurn {
+  turnId: string;
+  stopReason: StopReason;
+  /** The last frame sequence number the turn used; a resumed answer continues after it. */
+  lastSeq: number;
 }
 
 export interface SessionStore {
@@ -43,6 +50,15 @@ export class VersionConflictError extends Error {
   ) {
     super(`Session ${sessionId} is no longer at version ${expectedVersion}`, { cause });
   }
+}
+
+/** Why a running turn was asked to stop from outside: the Stop button, or a resume from a new connection. */
+export type StopRequestReason = 'cancelled' | 'client_gone';
+
+/** A mailbox between invocations: the `cancel` and `resume` routes ask, the running turn polls. */
+export interface StopRequests {
+  request(sessionId: string, turnId: string, reason: StopRequestReason): Promise<void>;
+  find(sessionId: string, turnId: string): Promise<StopRequestReason | undefined>;
 }
 
 export interface ToolSpec {

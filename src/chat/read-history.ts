@@ -1,8 +1,7 @@
-import { ForbiddenError, SessionExpiredError } from '../errors.ts';
 import type { HistoryEntry, HistoryFrame } from '../protocol/server-frame.ts';
 import { isToolUseBlock, isTurnStart, type Message, ROUND_SEPARATOR, textOf } from './messages.ts';
-import type { Clock, SessionStore } from './ports.ts';
-import { isExpired } from './session.ts';
+import type { Clock, SessionStore, StoredSession } from './ports.ts';
+import { assertUsable, createSession, interruptedTurnOf } from './session.ts';
 
 /**
  * The stored window as a reconnecting client redraws it: one entry per question and one per answer, the
@@ -13,22 +12,20 @@ export async function readHistory(
   request: { sessionId: string; userId?: string },
 ): Promise<HistoryFrame> {
   const session = await deps.sessions.load(request.sessionId);
-  const empty: HistoryFrame = {
-    type: 'history',
-    sessionId: request.sessionId,
-    turns: 0,
-    messages: [],
-    usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
-  };
-  if (!session) return empty;
-  if (session.ownerId !== undefined && session.ownerId !== request.userId) throw new ForbiddenError();
-  if (isExpired(session, deps.clock.now())) throw new SessionExpiredError();
+  if (!session) return historyFrameOf(createSession(request.sessionId, request.userId, deps.clock.now()));
+  assertUsable(session, request.userId, deps.clock.now());
+  return historyFrameOf(session);
+}
+
+export function historyFrameOf(session: StoredSession): HistoryFrame {
+  const interrupted = interruptedTurnOf(session);
   return {
-    ...empty,
+    type: 'history',
+    sessionId: session.sessionId,
     turns: session.turns,
     messages: toHistoryEntries(session.messages),
     usage: { ...session.usage, totalTokens: session.usage.inputTokens + session.usage.outputTokens },
-    ...(session.interruptedTurn ? { interruptedTurn: session.interruptedTurn } : {}),
+    ...(interrupted ? { interruptedTurn: interrupted } : {}),
   };
 }
 

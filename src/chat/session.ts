@@ -1,6 +1,7 @@
+import { ForbiddenError, SessionExpiredError } from '../errors.ts';
 import type { StopReason } from '../protocol/server-frame.ts';
 import { addUsage, type Message, type TokenUsage, ZERO_USAGE } from './messages.ts';
-import type { StoredSession } from './ports.ts';
+import type { LastTurn, StoredSession } from './ports.ts';
 import { repairWindow, trimWindow } from './window.ts';
 
 export interface WindowSettings {
@@ -10,12 +11,14 @@ export interface WindowSettings {
   sessionTtlSeconds: number;
 }
 
-export interface CompletedTurn {
-  turnId: string;
-  /** The user's message followed by everything the model and tools added. */
+/** What one run of the model loop adds to a session. */
+export interface TurnRecord {
+  /** Messages to append: for a new turn the user's message first, then what the model and tools added. */
   messages: Message[];
   usage: TokenUsage;
-  stopReason: StopReason;
+  lastTurn: LastTurn;
+  /** False when the record continues the last turn (a resumed answer) rather than adding one. */
+  isNewTurn: boolean;
 }
 
 /** Stop reasons that cut an answer short; the session records which turn they hit. */
@@ -24,6 +27,9 @@ export const INTERRUPTED_STOP_REASONS: ReadonlySet<StopReason> = new Set([
   'cancelled',
   'client_gone',
 ]);
+
+/** Interrupted answers that `resume` may continue (a cancelled one was stopped on purpose). */
+export const RESUMABLE_STOP_REASONS: ReadonlySet<StopReason> = new Set(['timeout', 'client_gone']);
 
 export function createSession(sessionId: string, ownerId: string | undefined, nowMs: number): StoredSession {
   const now = new Date(nowMs).toISOString();
@@ -45,24 +51,38 @@ export function isExpired(session: StoredSession, nowMs: number): boolean {
   return session.version > 0 && session.expiresAt * 1000 <= nowMs;
 }
 
-/** The session with one more turn recorded: window repaired and trimmed, usage summed, expiry pushed out. */
+/** The last turn, if it was cut short. */
+export function interruptedTurnOf(session: StoredSession): LastTurn | undefined {
+  return session.lastTurn && INTERRUPTED_STOP_REASONS.has(session.lastTurn.stopReason)
+    ? session.lastTurn
+    : undefined;
+}
+
+/** The session with a turn recorded: window repaired and trimmed, usage summed, expiry pushed out. */
 export function applyTurn(
   session: StoredSession,
-  turn: CompletedTurn,
+  record: TurnRecord,
   nowMs: number,
   settings: WindowSettings,
 ): StoredSession {
-  const { interruptedTurn: _previous, ...rest } = session;
   return {
-    ...rest,
+    ...session,
     version: session.version + 1,
-    turns: session.turns + 1,
-    messages: trimWindow(repairWindow([...session.messages, ...turn.messages]), settings.windowMessages),
-    usage: addUsage(session.usage, turn.usage),
+    turns: session.turns + (record.isNewTurn ? 1 : 0),
+    // Repair merges a resumed answer into the partial one it continues (two assistant messages in a row).
+    messages: trimWindow(repairWindow([...session.messages, ...record.messages]), settings.windowMessages),
+    usage: addUsage(session.usage, record.usage),
     updatedAt: new Date(nowMs).toISOString(),
     expiresAt: Math.floor(nowMs / 1000) + settings.sessionTtlSeconds,
-    ...(INTERRUPTED_STOP_REASONS.has(turn.stopReason)
-      ? { interruptedTurn: { turnId: turn.turnId, stopReason: turn.stopReason } }
-      : {}),
+    lastTurn: record.lastTurn,
   };
+}
+
+/**
+ * Throws unless `userId` may use this stored session now: it must be theirs (when it has an owner) and not
+ * expired. Ownership is checked first, so a stranger learns nothing, not even that it expired.
+ */
+export function assertUsable(session: StoredSession, userId: string | undefined, nowMs: number): void {
+  if (session.ownerId !== undefined && session.ownerId !== userId) throw new ForbiddenError();
+  if (isExpired(session, nowMs)) throw new SessionExpiredError();
 }

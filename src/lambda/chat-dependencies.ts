@@ -4,8 +4,9 @@ import { createBedrockModelClient } from '../adapters/bedrock/model-client.ts';
 import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
 import { createDynamoDbResourceCatalog } from '../adapters/dynamodb/resource-catalog.ts';
 import { createDynamoDbSessionStore } from '../adapters/dynamodb/session-store.ts';
-import { type Clock, type SessionStore, systemClock } from '../chat/ports.ts';
-import type { TurnDependencies } from '../chat/run-turn.ts';
+import { createDynamoDbStopRequests } from '../adapters/dynamodb/stop-requests.ts';
+import { type Clock, type SessionStore, type StopRequests, systemClock } from '../chat/ports.ts';
+import type { TurnDependencies } from '../chat/stream-turn.ts';
 import { createCurrentTimeTool } from '../chat/tools/current-time.ts';
 import { createKbLookupTool } from '../chat/tools/kb-lookup.ts';
 import { createLookupResourceTool } from '../chat/tools/lookup-resource.ts';
@@ -18,9 +19,16 @@ import type { ChatConfig } from '../config.ts';
  * which keeps the other handlers' bundles small.
  */
 
-export function createSessionStore(config: ChatConfig): SessionStore {
+/** Session storage and stop requests: all the `getHistory` and `cancel` routes need. */
+export function createSessionDependencies(config: ChatConfig): {
+  sessions: SessionStore;
+  stopRequests: StopRequests;
+} {
   const client = createDocumentClient({ region: config.region, endpoint: config.endpoints.dynamodb });
-  return createDynamoDbSessionStore({ client, tableName: config.tableName });
+  return {
+    sessions: createDynamoDbSessionStore({ client, tableName: config.tableName }),
+    stopRequests: createDynamoDbStopRequests({ client, tableName: config.tableName }),
+  };
 }
 
 export function createTurnDependencies(
@@ -45,6 +53,7 @@ export function createTurnDependencies(
   }
   return {
     sessions: createDynamoDbSessionStore({ client: documentClient, tableName: config.tableName }),
+    stopRequests: createDynamoDbStopRequests({ client: documentClient, tableName: config.tableName }),
     model: createBedrockModelClient({
       client: createBedrockRuntimeClient({ region: config.region, endpoint: config.endpoints.bedrock }),
       modelId: config.modelId,

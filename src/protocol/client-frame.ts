@@ -18,10 +18,14 @@ const sendMessageFrame = z.object({
 });
 
 const getHistoryFrame = z.object({ action: z.literal('getHistory'), sessionId });
+const cancelFrame = z.object({ action: z.literal('cancel'), sessionId, turnId });
+const resumeFrame = z.object({ action: z.literal('resume'), sessionId, turnId });
 
 const schemasByAction = {
   sendMessage: sendMessageFrame,
   getHistory: getHistoryFrame,
+  cancel: cancelFrame,
+  resume: resumeFrame,
 } as const;
 
 export type ClientAction = keyof typeof schemasByAction;
@@ -29,6 +33,8 @@ export const CLIENT_ACTIONS = Object.keys(schemasByAction) as ClientAction[];
 
 export type SendMessageFrame = z.infer<typeof sendMessageFrame>;
 export type GetHistoryFrame = z.infer<typeof getHistoryFrame>;
+export type CancelFrame = z.infer<typeof cancelFrame>;
+export type ResumeFrame = z.infer<typeof resumeFrame>;
 export type ClientFrame = { [A in ClientAction]: z.infer<(typeof schemasByAction)[A]> }[ClientAction];
 
 export interface FrameLimits {

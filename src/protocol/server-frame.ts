@@ -69,8 +69,8 @@ export interface HistoryFrame {
   turns: number;
   messages: HistoryEntry[];
   usage: Usage;
-  /** Set when the last answer was cut short (client gone, deadline, cancel). */
-  interruptedTurn?: { turnId: string; stopReason: StopReason };
+  /** Set when the last answer was cut short (client gone, deadline, cancel); `resume` continues after `lastSeq`. */
+  interruptedTurn?: { turnId: string; stopReason: StopReason; lastSeq: number };
 }
 
 export type TurnFrame = StatusFrame | TokenFrame | DoneFrame;

@@ -7,7 +7,10 @@ export async function emulatorCalls(emulatorUrl: string, marker?: string): Promi
   return marker === undefined ? calls : calls.filter((call) => call.turnText.includes(marker));
 }
 
-/** A marker unique to one test, put in its questions so its calls can be told apart from concurrent tests'. */
+/**
+ * A marker unique to one test, put in its questions so its calls can be told apart from concurrent tests'.
+ * It is an emulator directive (`#id:`), which the scripted model ignores when it decides what to answer.
+ */
 export function uniqueMarker(label: string): string {
-  return `[${label}-${crypto.randomUUID().slice(0, 8)}]`;
+  return `#id:${label.replace(/[^a-z0-9]/gi, '')}${crypto.randomUUID().slice(0, 8)}`;
 }

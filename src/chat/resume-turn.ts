@@ -1,0 +1,83 @@
+import type { StoredSession } from './ports.ts';
+import { historyFrameOf } from './read-history.ts';
+import { answerToRecord } from './run-turn.ts';
+import { assertUsable, createSession, RESUMABLE_STOP_REASONS } from './session.ts';
+import { streamTurn, type TurnDependencies, type TurnSummary } from './stream-turn.ts';
+import { repairWindow } from './window.ts';
+
+export interface ResumeRequest {
+  connectionId: string;
+  sessionId: string;
+  turnId: string;
+  userId?: string;
+  remainingTimeMs?: () => number;
+}
+
+export interface ResumeSettings {
+  /** How long to wait for the old run of the turn to stop and record itself. */
+  waitMs: number;
+  pollMs: number;
+}
+
+/**
+ * Continues an answer cut off when the client's old connection dropped. The client gets a `history` frame (the
+ * answer so far, `interruptedTurn.lastSeq`), then the rest of the answer as frames of the same turn with higher
+ * `seq`, then `done`. If the old run is still going (it has not noticed the drop yet), it is asked to stop and
+ * awaited. A turn that cannot be continued (finished, cancelled, unknown) just gets the `history` frame.
+ */
+export async function resumeTurn(
+  deps: TurnDependencies,
+  request: ResumeRequest,
+  settings: ResumeSettings,
+): Promise<TurnSummary | undefined> {
+  let session = await deps.sessions.load(request.sessionId);
+  if (session) assertUsable(session, request.userId, deps.clock.now());
+
+  if (session?.lastTurn?.turnId !== request.turnId) {
+    await deps.stopRequests.request(request.sessionId, request.turnId, 'client_gone');
+    session = await waitForTurn(deps, request, settings);
+  }
+  const interrupted = session?.lastTurn;
+  if (
+    !session ||
+    interrupted?.turnId !== request.turnId ||
+    !RESUMABLE_STOP_REASONS.has(interrupted.stopReason)
+  ) {
+    await deps.push.push(
+      request.connectionId,
+      historyFrameOf(session ?? createSession(request.sessionId, request.userId, deps.clock.now())),
+    );
+    return undefined;
+  }
+
+  await deps.push.push(request.connectionId, historyFrameOf(session));
+  const { turnId } = request;
+  return streamTurn(deps, {
+    connectionId: request.connectionId,
+    turnId,
+    session,
+    // Ends with the partial answer, so the model continues it (assistant prefill).
+    conversation: repairWindow(session.messages),
+    firstSeq: interrupted.lastSeq + 1,
+    remainingTimeMs: request.remainingTimeMs,
+    record: (result, lastSeq) => ({
+      messages: answerToRecord(result),
+      usage: result.usage,
+      lastTurn: { turnId, stopReason: result.stopReason, lastSeq },
+      isNewTurn: false,
+    }),
+  });
+}
+
+async function waitForTurn(
+  deps: TurnDependencies,
+  request: ResumeRequest,
+  settings: ResumeSettings,
+): Promise<StoredSession | undefined> {
+  const deadline = deps.clock.now() + settings.waitMs;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, settings.pollMs));
+    const session = await deps.sessions.load(request.sessionId);
+    if (session?.lastTurn?.turnId === request.turnId || deps.clock.now() >= deadline) return session;
+  }
+}

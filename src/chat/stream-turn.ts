@@ -1,0 +1,200 @@
+import type { ErrorCode } from '../errors.ts';
+import { SessionConflictError, toChatError } from '../errors.ts';
+import type { StopReason, Usage } from '../protocol/server-frame.ts';
+import { createFrameStream, type FlushPolicy } from './frame-stream.ts';
+import type { Message, TokenUsage } from './messages.ts';
+import {
+  type ClientPush,
+  type Clock,
+  type ModelClient,
+  type SessionStore,
+  type StopRequests,
+  type StoredSession,
+  VersionConflictError,
+} from './ports.ts';
+import {
+  applyTurn,
+  createSession,
+  INTERRUPTED_STOP_REASONS,
+  type TurnRecord,
+  type WindowSettings,
+} from './session.ts';
+import { watchForStopRequest } from './stop-watch.ts';
+import { runToolLoop, type ToolLoopResult, TurnInterrupted } from './tool-loop.ts';
+import type { ToolRegistry } from './tools/registry.ts';
+
+export interface TurnSettings extends WindowSettings {
+  maxToolRounds: number;
+  modelIdleTimeoutMs: number;
+  /** Time kept in reserve before the Lambda deadline to save the turn and send `done`. */
+  deadlineMarginMs: number;
+  /** Conditional-write attempts before a SESSION_CONFLICT error. */
+  saveAttempts: number;
+  /** How often a running turn checks for a stop request (cancel, or resume elsewhere). */
+  stopPollMs: number;
+  flush: FlushPolicy;
+}
+
+export interface TurnDependencies {
+  sessions: SessionStore;
+  stopRequests: StopRequests;
+  model: ModelClient;
+  tools: ToolRegistry;
+  push: ClientPush;
+  clock: Clock;
+  settings: TurnSettings;
+  newId?: () => string;
+  observer?: TurnObserver;
+}
+
+/** Hooks for logs and metrics; the chat core stays free of any logging library. */
+export interface TurnObserver {
+  toolCalled?(call: { name: string; input: unknown; status: 'success' | 'error'; durationMs: number }): void;
+  saveConflict?(attempt: number): void;
+}
+
+export interface TurnSummary {
+  turnId: string;
+  outcome: 'completed' | 'interrupted' | 'failed';
+  stopReason?: StopReason;
+  errorCode?: ErrorCode;
+  modelCalls: number;
+  toolCalls: number;
+  pushCount: number;
+  usage: TokenUsage;
+  /** The session version written by this turn, if it was saved. */
+  savedVersion?: number;
+}
+
+/** One run of the model loop for a connection, and how to record it. */
+export interface TurnRun {
+  connectionId: string;
+  turnId: string;
+  session: StoredSession;
+  /** Exactly what the model sees. */
+  conversation: Message[];
+  firstSeq: number;
+  remainingTimeMs?: () => number;
+  /** What to record for the loop's result; re-applied on top of a reloaded session after a write conflict. */
+  record(result: ToolLoopResult, lastSeq: number): TurnRecord;
+}
+
+/**
+ * Streams one run of the model loop to the client and records it with one conditional write, then sends
+ * `done`. The run stops early, keeping what was said, when the client is gone, a stop is requested or the
+ * Lambda deadline nears. A failure is sent as an error frame and nothing is recorded.
+ */
+export async function streamTurn(deps: TurnDependencies, run: TurnRun): Promise<TurnSummary> {
+  const { sessionId } = run.session;
+  const controller = new AbortController();
+  const interrupt = (reason: TurnInterrupted['stopReason']) => controller.abort(new TurnInterrupted(reason));
+  const frames = createFrameStream({
+    push: deps.push,
+    connectionId: run.connectionId,
+    sessionId,
+    turnId: run.turnId,
+    firstSeq: run.firstSeq,
+    policy: deps.settings.flush,
+    onGone: () => interrupt('client_gone'),
+  });
+  const stopWatch = watchForStopRequest(
+    deps.stopRequests,
+    { sessionId, turnId: run.turnId },
+    deps.settings.stopPollMs,
+    interrupt,
+  );
+  const deadline = scheduleDeadline(run.remainingTimeMs, deps.settings.deadlineMarginMs, () =>
+    interrupt('timeout'),
+  );
+  const summary = {
+    turnId: run.turnId,
+    modelCalls: 0,
+    toolCalls: 0,
+    usage: { inputTokens: 0, outputTokens: 0 },
+  };
+
+  try {
+    const result = await runToolLoop(run.conversation, {
+      model: deps.model,
+      tools: deps.tools,
+      frames,
+      maxToolRounds: deps.settings.maxToolRounds,
+      idleTimeoutMs: deps.settings.modelIdleTimeoutMs,
+      signal: controller.signal,
+      onToolCall: (call) => deps.observer?.toolCalled?.(call),
+    });
+    stopWatch();
+    deadline();
+    Object.assign(summary, {
+      modelCalls: result.modelCalls,
+      toolCalls: result.toolCalls,
+      usage: result.usage,
+    });
+
+    const saved = await saveWithRetry(deps, run.session, run.record(result, frames.lastSeq + 1));
+    await frames.done({
+      stopReason: result.stopReason,
+      usage: toWireUsage(result.usage),
+      modelCalls: result.modelCalls,
+      toolCalls: result.toolCalls,
+    });
+    return {
+      ...summary,
+      outcome: INTERRUPTED_STOP_REASONS.has(result.stopReason) ? 'interrupted' : 'completed',
+      stopReason: result.stopReason,
+      pushCount: frames.pushCount,
+      savedVersion: saved.version,
+    };
+  } catch (error) {
+    const chatError = toChatError(error);
+    await frames.error({ code: chatError.code, message: chatError.message, retryable: chatError.retryable });
+    return { ...summary, outcome: 'failed', errorCode: chatError.code, pushCount: frames.pushCount };
+  } finally {
+    stopWatch();
+    deadline();
+  }
+}
+
+/**
+ * Optimistic concurrency: write if nobody else wrote since we loaded; otherwise reload and re-apply the record
+ * on top of theirs, so two tabs sending at once both get their turns recorded.
+ */
+async function saveWithRetry(
+  deps: TurnDependencies,
+  loaded: StoredSession,
+  record: TurnRecord,
+): Promise<StoredSession> {
+  let current = loaded;
+  for (let attempt = 1; ; attempt++) {
+    const next = applyTurn(current, record, deps.clock.now(), deps.settings);
+    try {
+      await deps.sessions.save(next, current.version);
+      return next;
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+      deps.observer?.saveConflict?.(attempt);
+      if (attempt >= deps.settings.saveAttempts) throw new SessionConflictError(error);
+      await sleep(Math.random() * 20 * attempt);
+      current =
+        (await deps.sessions.load(loaded.sessionId)) ??
+        createSession(loaded.sessionId, loaded.ownerId, deps.clock.now());
+    }
+  }
+}
+
+/** Arms a timer for the Lambda deadline less the margin; returns its disarm function. */
+function scheduleDeadline(
+  remainingTimeMs: (() => number) | undefined,
+  marginMs: number,
+  onDeadline: () => void,
+) {
+  if (!remainingTimeMs) return () => {};
+  const timer = setTimeout(onDeadline, Math.max(0, remainingTimeMs() - marginMs));
+  return () => clearTimeout(timer);
+}
+
+function toWireUsage(usage: TokenUsage): Usage {
+  return { ...usage, totalTokens: usage.inputTokens + usage.outputTokens };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
