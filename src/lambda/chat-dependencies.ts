@@ -5,7 +5,13 @@ import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
 import { createDynamoDbResourceCatalog } from '../adapters/dynamodb/resource-catalog.ts';
 import { createDynamoDbSessionStore } from '../adapters/dynamodb/session-store.ts';
 import { createDynamoDbStopRequests } from '../adapters/dynamodb/stop-requests.ts';
-import { type Clock, type SessionStore, type StopRequests, systemClock } from '../chat/ports.ts';
+import {
+  type Clock,
+  type ResourceCatalog,
+  type SessionStore,
+  type StopRequests,
+  systemClock,
+} from '../chat/ports.ts';
 import type { TurnDependencies } from '../chat/stream-turn.ts';
 import { createCurrentTimeTool } from '../chat/tools/current-time.ts';
 import { createKbLookupTool } from '../chat/tools/kb-lookup.ts';
@@ -31,15 +37,20 @@ export function createSessionDependencies(config: ChatConfig): {
   };
 }
 
+/**
+ * Everything a turn needs but the push client. `resources` replaces the DynamoDB resource catalogue (the
+ * fixture recorder runs the engine with no table); handlers leave it out.
+ */
 export function createTurnDependencies(
   config: ChatConfig,
   clock: Clock = systemClock,
+  resources?: ResourceCatalog,
 ): Omit<TurnDependencies, 'push'> {
   const documentClient = createDocumentClient({ region: config.region, endpoint: config.endpoints.dynamodb });
   const tools: Tool[] = [
     createCurrentTimeTool(clock),
     createLookupResourceTool(
-      createDynamoDbResourceCatalog({ client: documentClient, tableName: config.tableName }),
+      resources ?? createDynamoDbResourceCatalog({ client: documentClient, tableName: config.tableName }),
     ),
   ];
   if (config.knowledgeBaseId) {
