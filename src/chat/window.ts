@@ -5,6 +5,7 @@ import {
   isToolUseBlock,
   isTurnStart,
   type Message,
+  toolResultIdsOf,
   toolUseIdsOf,
 } from './messages.ts';
 
@@ -16,7 +17,9 @@ import {
 export function repairWindow(messages: readonly Message[]): Message[] {
   const withoutBlanks = messages.map((message) => ({
     role: message.role,
-    content: message.content.filter((block) => !isTextBlock(block) || block.text.trim() !== ''),
+    content: message.content.filter((block) =>
+      isTextBlock(block) ? block.text.trim() !== '' : belongsTo(block, message.role),
+    ),
   }));
   const paired = keepAnsweredToolCalls(withoutBlanks).filter((message) => message.content.length > 0);
   const merged = mergeSameRole(paired);
@@ -43,16 +46,24 @@ export function trimWindow(messages: readonly Message[], maxMessages: number): M
   return compactTurn(messages.slice(lastStart));
 }
 
-/** Removes toolUse blocks the next message does not answer, and toolResult blocks that answer nothing. */
+/** Only the assistant calls tools and only the user answers them. */
+function belongsTo(block: ContentBlock, role: Message['role']): boolean {
+  return role === 'assistant' ? !isToolResultBlock(block) : !isToolUseBlock(block);
+}
+
+/**
+ * Removes toolUse blocks the next message does not answer, and toolResult blocks that answer nothing or answer
+ * an id twice. Bedrock requires every call of an assistant message to be answered once by the next message.
+ */
 function keepAnsweredToolCalls(messages: Message[]): Message[] {
-  const answered = messages.map((message, index) => {
+  const unique = messages.map((message) => ({
+    ...message,
+    content: withoutRepeatedToolIds(message.content),
+  }));
+  const answered = unique.map((message, index) => {
     if (message.role !== 'assistant') return message;
-    const next = messages[index + 1];
-    const resultIds = new Set(
-      next?.role === 'user'
-        ? next.content.filter(isToolResultBlock).map((block) => block.toolResult.toolUseId)
-        : [],
-    );
+    const next = unique[index + 1];
+    const resultIds = new Set(next?.role === 'user' ? toolResultIdsOf(next) : []);
     const allAnswered = toolUseIdsOf(message).every((id) => resultIds.has(id));
     return allAnswered ? message : { ...message, content: message.content.filter((b) => !isToolUseBlock(b)) };
   });
@@ -65,6 +76,22 @@ function keepAnsweredToolCalls(messages: Message[]): Message[] {
       (block) => !isToolResultBlock(block) || askedIds.has(block.toolResult.toolUseId),
     );
     return { ...message, content };
+  });
+}
+
+/** Keeps the first toolUse or toolResult block of each id within one message. */
+function withoutRepeatedToolIds(content: ContentBlock[]): ContentBlock[] {
+  const seen = new Set<string>();
+  return content.filter((block) => {
+    const id = isToolUseBlock(block)
+      ? block.toolUse.toolUseId
+      : isToolResultBlock(block)
+        ? block.toolResult.toolUseId
+        : undefined;
+    if (id === undefined) return true;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
   });
 }
 

@@ -5,12 +5,3 @@ export const stopRequestKey = (sessionId: string, turnId: string) => ({
   SK: `STOP#${turnId}`,
 });
 export const resourceKey = (slug: string) => ({ PK: `RESOURCE#${slug}`, SK: 'RESOURCE' });
-
-/** "Billing API" and "billing-api" name the same resource. */
-export function toSlug(name: string): string {
-  return name
-    .normalize('NFKD')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-}

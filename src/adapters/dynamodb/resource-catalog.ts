@@ -1,7 +1,8 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Resource, ResourceCatalog } from '../../chat/ports.ts';
+import { toResourceSlug } from '../../chat/resource-slug.ts';
 import { StorageUnavailableError } from '../../errors.ts';
-import { resourceKey, toSlug } from './keys.ts';
+import { resourceKey } from './keys.ts';
 
 /** The resource catalogue, kept in the chat table as `RESOURCE#<slug>` items. */
 export function createDynamoDbResourceCatalog(options: {
@@ -11,7 +12,7 @@ export function createDynamoDbResourceCatalog(options: {
   const { client, tableName } = options;
   return {
     async find(name) {
-      const slug = toSlug(name);
+      const slug = toResourceSlug(name);
       if (slug === '') return undefined;
       try {
         const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: resourceKey(slug) }));
@@ -32,7 +33,7 @@ export async function putResources(
 ): Promise<void> {
   for (let start = 0; start < resources.length; start += 25) {
     const batch = resources.slice(start, start + 25).map((resource) => ({
-      PutRequest: { Item: { ...resourceKey(toSlug(resource.name)), ...resource } },
+      PutRequest: { Item: { ...resourceKey(toResourceSlug(resource.name)), ...resource } },
     }));
     let unprocessed: Record<string, unknown[]> | undefined = { [options.tableName]: batch };
     while (unprocessed && Object.keys(unprocessed).length > 0) {

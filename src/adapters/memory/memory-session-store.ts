@@ -1,0 +1,23 @@
+import { type SessionStore, type StoredSession, VersionConflictError } from '../../chat/ports.ts';
+
+/**
+ * Sessions in a Map, with the same version condition as the DynamoDB store. For unit tests, the recorder and
+ * benchmarks; never used by a Lambda handler.
+ */
+export function createMemorySessionStore(initial: StoredSession[] = []): SessionStore & {
+  readonly items: Map<string, StoredSession>;
+} {
+  const items = new Map(initial.map((session) => [session.sessionId, structuredClone(session)]));
+  return {
+    items,
+    async load(sessionId) {
+      const session = items.get(sessionId);
+      return session && structuredClone(session);
+    },
+    async save(session, expectedVersion) {
+      const current = items.get(session.sessionId)?.version ?? 0;
+      if (current !== expectedVersion) throw new VersionConflictError(session.sessionId, expectedVersion);
+      items.set(session.sessionId, structuredClone(session));
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import type { ClientPush, Clock, ModelClient, ModelEvent, ModelRequest } from '../../src/chat/ports.ts';
+import { ClientGoneError } from '../../src/errors.ts';
+import type { ServerFrame } from '../../src/protocol/server-frame.ts';
+
+/** One model call's behaviour: events to yield (with optional waits), or an error to throw. */
+export type ScriptedCall = Array<ModelEvent | { waitMs: number } | { throw: Error } | { hang: true }>;
+
+/**
+ * A ModelClient that plays one script per call, in order, and records each request. It honours the abort
+ * signal like the SDK does: an aborted call throws the signal's reason.
+ */
+export function createFakeModel(calls: ScriptedCall[]): ModelClient & { requests: ModelRequest[] } {
+  const requests: ModelRequest[] = [];
+  return {
+    requests,
+    async *stream(request, signal) {
+      requests.push(structuredClone(request));
+      const script = calls[requests.length - 1];
+      if (!script) throw new Error(`Fake model: no script for call ${requests.length}`);
+      for (const step of script) {
+        if (signal.aborted) throw signal.reason;
+        if ('waitMs' in step) await abortableWait(step.waitMs, signal);
+        else if ('hang' in step) await abortableWait(Number.POSITIVE_INFINITY, signal);
+        else if ('throw' in step) throw step.throw;
+        else yield step;
+      }
+    },
+  };
+}
+
+function abortableWait(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = Number.isFinite(ms) ? setTimeout(resolve, ms) : undefined;
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}
+
+/** Text deltas then a stop, as a plain answer streams. */
+export function answer(text: string, usage = { inputTokens: 10, outputTokens: 5 }): ScriptedCall {
+  return [
+    ...(text.match(/\s*\S+/g) ?? []).map((t): ModelEvent => ({ type: 'text', text: t })),
+    { type: 'stop', stopReason: 'end_turn' },
+    { type: 'usage', usage },
+  ];
+}
+
+/** A response that asks for tools. */
+export function toolCall(
+  ...calls: Array<{ name: string; input: Record<string, string>; id?: string }>
+): ScriptedCall {
+  return [
+    ...calls.flatMap(({ name, input, id }, index): ModelEvent[] => [
+      { type: 'toolStart', toolUseId: id ?? `tooluse_${index}`, name },
+      { type: 'toolUse', toolUseId: id ?? `tooluse_${index}`, name, input },
+    ]),
+    { type: 'stop', stopReason: 'tool_use' },
+    { type: 'usage', usage: { inputTokens: 10, outputTokens: 2 } },
+  ];
+}
+
+/** A ClientPush that records frames; `goneAfter` pushes it answers 410 like API Gateway for a closed socket. */
+export function createRecordingPush(options: { goneAfter?: number; delayMs?: number } = {}): ClientPush & {
+  frames: ServerFrame[];
+  attempts: number;
+} {
+  const frames: ServerFrame[] = [];
+  const push = {
+    frames,
+    attempts: 0,
+    async push(connectionId: string, frame: ServerFrame) {
+      push.attempts++;
+      if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+      if (options.goneAfter !== undefined && push.attempts > options.goneAfter)
+        throw new ClientGoneError(connectionId);
+      frames.push(frame);
+    },
+  };
+  return push;
+}
+
+export function createFakeClock(
+  startMs = Date.UTC(2026, 10, 24, 12, 0, 0),
+): Clock & { advance(ms: number): void } {
+  let now = startMs;
+  return {
+    now: () => now,
+    advance(ms) {
+      now += ms;
+    },
+  };
+}
+
+/** The text of a list of frames, tokens joined in order. */
+export const streamedText = (frames: ServerFrame[]) =>
+  frames.map((frame) => (frame.type === 'token' ? frame.value : '')).join('');

@@ -1,0 +1,71 @@
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { HttpResponse, http } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createClientPushCache,
+  createManagementApiPush,
+} from '../../../../src/adapters/apigateway/client-push.ts';
+import { ClientGoneError } from '../../../../src/errors.ts';
+
+process.env.AWS_ACCESS_KEY_ID ??= 'test';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
+
+const ENDPOINT = 'https://abc123.execute-api.us-east-1.amazonaws.com/dev';
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+const push = createManagementApiPush(
+  new ApiGatewayManagementApiClient({ region: 'us-east-1', endpoint: ENDPOINT }),
+);
+const frame = { type: 'token', sessionId: 's', turnId: 't', seq: 0, value: 'Hi' } as const;
+
+describe('createManagementApiPush', () => {
+  it('posts the frame as JSON to the connection', async () => {
+    let posted: { id: string; body: unknown } | undefined;
+    server.use(
+      http.post(`${ENDPOINT}/@connections/:id`, async ({ request, params }) => {
+        posted = { id: decodeURIComponent(String(params.id)), body: await request.json() };
+        return new HttpResponse(null, { status: 200 });
+      }),
+    );
+
+    await push.push('conn=1', frame);
+
+    expect(posted).toEqual({ id: 'conn=1', body: frame });
+  });
+
+  it('turns 410 Gone into ClientGoneError so the turn can stop', async () => {
+    server.use(
+      http.post(`${ENDPOINT}/@connections/:id`, () =>
+        HttpResponse.json(
+          { message: 'Gone' },
+          { status: 410, headers: { 'x-amzn-errortype': 'GoneException' } },
+        ),
+      ),
+    );
+    await expect(push.push('conn-2', frame)).rejects.toBeInstanceOf(ClientGoneError);
+  });
+
+  it('lets other failures through unchanged', async () => {
+    server.use(
+      http.post(`${ENDPOINT}/@connections/:id`, () =>
+        HttpResponse.json(
+          { message: 'nope' },
+          { status: 403, headers: { 'x-amzn-errortype': 'ForbiddenException' } },
+        ),
+      ),
+    );
+    await expect(push.push('conn-3', frame)).rejects.toMatchObject({ name: 'ForbiddenException' });
+  });
+});
+
+describe('createClientPushCache', () => {
+  it('builds one client per endpoint and reuses it', () => {
+    const pushFor = createClientPushCache('us-east-1');
+    expect(pushFor(ENDPOINT)).toBe(pushFor(ENDPOINT));
+    expect(pushFor(ENDPOINT)).not.toBe(pushFor('http://127.0.0.1:3001'));
+  });
+});

@@ -1,0 +1,169 @@
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createFrameStream, splitByJsonBytes } from '../../../src/chat/frame-stream.ts';
+import { createRecordingPush, streamedText } from '../../support/fakes.ts';
+
+const policy = { minDelayMs: 50, maxDelayMs: 400, maxFrameBytes: 1024 };
+const ids = { connectionId: 'c1', sessionId: 's1', turnId: 't1' };
+
+describe('createFrameStream', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('pushes the first token at once, without waiting for the timer', async () => {
+    const push = createRecordingPush();
+    const frames = createFrameStream({ ...ids, push, policy });
+
+    frames.text('Hello');
+    await vi.advanceTimersByTimeAsync(0);
+
+    expect(push.frames).toEqual([{ type: 'token', sessionId: 's1', turnId: 't1', seq: 0, value: 'Hello' }]);
+  });
+
+  it('coalesces later tokens into one frame per timer tick', async () => {
+    const push = createRecordingPush();
+    const frames = createFrameStream({ ...ids, push, policy });
+
+    frames.text('a');
+    for (const token of [' b', ' c', ' d']) frames.text(token);
+    await vi.advanceTimersByTimeAsync(49);
+    expect(push.frames).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+
+    expect(push.frames.map((f) => (f.type === 'token' ? f.value : ''))).toEqual(['a', ' b c d']);
+  });
+
+  it('doubles the wait between frames up to the maximum, so long answers cost few pushes', async () => {
+    const push = createRecordingPush();
+    const frames = createFrameStream({ ...ids, push, policy });
+    const sentAt: number[] = [];
+    const original = push.push.bind(push);
+    push.push = async (connectionId, frame) => {
+      sentAt.push(Date.now());
+      await original(connectionId, frame);
+    };
+    const start = Date.now();
+
+    // One token every 10 ms for 3 s.
+    for (let i = 0; i < 300; i++) {
+      frames.text(` w${i}`);
+      await vi.advanceTimersByTimeAsync(10);
+    }
+    await frames.done({
+      stopReason: 'end_turn',
+      usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
+      modelCalls: 1,
+      toolCalls: 0,
+    });
+
+    const gaps = sentAt.slice(1, -1).map((t, i) => t - (sentAt[i] as number));
+    // The first wait starts with the second token (10 ms in); then each wait doubles.
+    expect(gaps.slice(0, 4)).toEqual([60, 100, 200, 400]);
+    expect(Math.max(...gaps)).toBe(400);
+    expect(push.frames.length).toBeLessThan(15);
+    expect(streamedText(push.frames)).toBe(Array.from({ length: 300 }, (_, i) => ` w${i}`).join(''));
+    expect(sentAt[0]).toBe(start);
+  });
+
+  it('cuts a frame early once it reaches the size bound', async () => {
+    const push = createRecordingPush();
+    const frames = createFrameStream({ ...ids, push, policy });
+
+    frames.text('first');
+    frames.text('x'.repeat(2000));
+    await vi.advanceTimersByTimeAsync(0);
+
+    const values = push.frames.map((f) => (f.type === 'token' ? f.value : ''));
+    expect(values[0]).toBe('first');
+    expect(values.slice(1).join('')).toBe('x'.repeat(2000));
+    expect(values.slice(1).every((v) => v.length <= 1024)).toBe(true);
+  });
+
+  it('numbers frames 0, 1, 2… across tokens, status and done, in push order', async () => {
+    const push = createRecordingPush({ delayMs: 5 });
+    const frames = createFrameStream({ ...ids, push, policy, firstSeq: 7 });
+
+    frames.text('a');
+    frames.status('kb_lookup', 'Searching knowledge base…');
+    frames.text('b');
+    const done = frames.done({
+      stopReason: 'end_turn',
+      usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
+      modelCalls: 2,
+      toolCalls: 1,
+    });
+    await vi.advanceTimersByTimeAsync(100);
+    await done;
+
+    expect(push.frames.map((f) => [f.type, 'seq' in f ? f.seq : undefined])).toEqual([
+      ['token', 7],
+      ['status', 8],
+      ['token', 9],
+      ['done', 10],
+    ]);
+    expect(frames.lastSeq).toBe(10);
+  });
+
+  it('stops pushing and reports once when the client is gone (410)', async () => {
+    const push = createRecordingPush({ goneAfter: 1 });
+    const onGone = vi.fn();
+    const frames = createFrameStream({ ...ids, push, policy, onGone });
+
+    frames.text('a');
+    frames.text('b');
+    await vi.advanceTimersByTimeAsync(60);
+    frames.text('c');
+    await vi.advanceTimersByTimeAsync(500);
+    await frames.done({
+      stopReason: 'end_turn',
+      usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+      modelCalls: 1,
+      toolCalls: 0,
+    });
+
+    expect(onGone).toHaveBeenCalledTimes(1);
+    expect(frames.gone).toBe(true);
+    expect(push.attempts).toBe(2);
+    expect(push.frames).toHaveLength(1);
+  });
+
+  it('treats any other push failure like a gone client rather than losing frames silently', async () => {
+    const onGone = vi.fn();
+    const frames = createFrameStream({
+      ...ids,
+      policy,
+      onGone,
+      push: { push: async () => Promise.reject(new Error('LimitExceededException')) },
+    });
+
+    frames.text('a');
+    await frames.settled();
+
+    expect(onGone).toHaveBeenCalledTimes(1);
+    expect(frames.gone).toBe(true);
+  });
+});
+
+describe('splitByJsonBytes', () => {
+  const jsonBytes = (text: string) => Buffer.byteLength(JSON.stringify(text), 'utf8') - 2;
+
+  it('cuts any text into pieces that rejoin exactly and each fit the byte budget once JSON-escaped', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 400 }),
+        fc.integer({ min: 6, max: 64 }),
+        (text, maxBytes) => {
+          const pieces = splitByJsonBytes(text, maxBytes);
+          expect(pieces.join('')).toBe(text);
+          for (const piece of pieces) expect(jsonBytes(piece)).toBeLessThanOrEqual(maxBytes);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('never cuts inside a surrogate pair', () => {
+    const pieces = splitByJsonBytes('😀😀😀', 5);
+    expect(pieces).toEqual(['😀', '😀', '😀']);
+  });
+});

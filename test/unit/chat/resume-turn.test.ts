@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { createMemorySessionStore } from '../../../src/adapters/memory/memory-session-store.ts';
+import { createMemoryStopRequests } from '../../../src/adapters/memory/memory-stop-requests.ts';
+import type { StoredSession } from '../../../src/chat/ports.ts';
+import { resumeTurn } from '../../../src/chat/resume-turn.ts';
+import type { TurnDependencies } from '../../../src/chat/stream-turn.ts';
+import { createToolRegistry } from '../../../src/chat/tools/registry.ts';
+import { ForbiddenError } from '../../../src/errors.ts';
+import {
+  answer,
+  createFakeClock,
+  createFakeModel,
+  createRecordingPush,
+  type ScriptedCall,
+} from '../../support/fakes.ts';
+
+const interrupted = (overrides: Partial<StoredSession> = {}): StoredSession => ({
+  sessionId: 's',
+  version: 1,
+  turns: 1,
+  messages: [
+    { role: 'user', content: [{ text: 'Tell me a story' }] },
+    { role: 'assistant', content: [{ text: 'Once upon' }] },
+  ],
+  usage: { inputTokens: 10, outputTokens: 2 },
+  createdAt: '2026-11-24T11:00:00.000Z',
+  updatedAt: '2026-11-24T11:00:00.000Z',
+  expiresAt: Date.UTC(2026, 10, 25) / 1000,
+  lastTurn: { turnId: 't', stopReason: 'client_gone', lastSeq: 4 },
+  ...overrides,
+});
+
+function setup(sessions: StoredSession[], calls: ScriptedCall[]) {
+  const store = createMemorySessionStore(sessions);
+  const push = createRecordingPush();
+  const stopRequests = createMemoryStopRequests();
+  const model = createFakeModel(calls);
+  const deps: TurnDependencies = {
+    sessions: store,
+    stopRequests,
+    model,
+    tools: createToolRegistry([]),
+    push,
+    clock: createFakeClock(),
+    settings: {
+      windowMessages: 20,
+      sessionTtlSeconds: 86_400,
+      maxToolRounds: 2,
+      modelIdleTimeoutMs: 1_000,
+      deadlineMarginMs: 100,
+      saveAttempts: 3,
+      stopPollMs: 1_000,
+      flush: { minDelayMs: 1, maxDelayMs: 1, maxFrameBytes: 10_000 },
+    },
+  };
+  const resume = () =>
+    resumeTurn(deps, { connectionId: 'new-conn', sessionId: 's', turnId: 't' }, { waitMs: 100, pollMs: 10 });
+  return { store, push, model, stopRequests, resume };
+}
+
+describe('resumeTurn', () => {
+  it('sends the history, then continues the partial answer after its last seq, as one answer', async () => {
+    const { store, push, model, resume } = setup([interrupted()], [answer(' a time, the end.')]);
+
+    const summary = await resume();
+
+    expect(push.frames[0]).toMatchObject({
+      type: 'history',
+      interruptedTurn: { turnId: 't', stopReason: 'client_gone', lastSeq: 4 },
+      messages: [
+        { role: 'user', text: 'Tell me a story' },
+        { role: 'assistant', text: 'Once upon' },
+      ],
+    });
+    const seqs = push.frames.slice(1).map((f) => ('seq' in f ? f.seq : -1));
+    expect(seqs).toEqual(seqs.map((_, i) => 5 + i));
+    expect(push.frames.at(-1)).toMatchObject({ type: 'done', turnId: 't' });
+    // The model sees its partial answer last (prefill) and continues it.
+    expect(model.requests[0]?.messages.at(-1)).toEqual({
+      role: 'assistant',
+      content: [{ text: 'Once upon' }],
+    });
+    expect(summary).toMatchObject({ stopReason: 'end_turn' });
+    const saved = await store.load('s');
+    expect(saved).toMatchObject({ turns: 1, version: 2, lastTurn: { turnId: 't', stopReason: 'end_turn' } });
+    expect(saved?.messages.at(-1)).toEqual({
+      role: 'assistant',
+      content: [{ text: 'Once upon' }, { text: ' a time, the end.' }],
+    });
+  });
+
+  it('asks a still-running old run to stop and waits for it to record itself', async () => {
+    const notYet = interrupted({ lastTurn: { turnId: 'older', stopReason: 'end_turn', lastSeq: 3 } });
+    const { store, stopRequests, resume } = setup([notYet], [answer(' more')]);
+    // The old invocation notices the stop request and records its partial answer a little later.
+    setTimeout(async () => {
+      expect(await stopRequests.find('s', 't')).toBe('client_gone');
+      await store.save(interrupted({ version: 2 }), 1);
+    }, 30);
+
+    const summary = await resume();
+
+    expect(summary?.stopReason).toBe('end_turn');
+  });
+
+  it('only sends the history when the turn finished normally', async () => {
+    const done = interrupted({ lastTurn: { turnId: 't', stopReason: 'end_turn', lastSeq: 9 } });
+    const { push, model, resume } = setup([done], []);
+
+    expect(await resume()).toBeUndefined();
+    expect(push.frames).toHaveLength(1);
+    expect(push.frames[0]).toMatchObject({ type: 'history' });
+    expect(model.requests).toHaveLength(0);
+  });
+
+  it('does not continue an answer the user cancelled', async () => {
+    const { model, resume } = setup(
+      [interrupted({ lastTurn: { turnId: 't', stopReason: 'cancelled', lastSeq: 2 } })],
+      [],
+    );
+    expect(await resume()).toBeUndefined();
+    expect(model.requests).toHaveLength(0);
+  });
+
+  it("refuses to resume someone else's session", async () => {
+    const { resume } = setup([interrupted({ ownerId: 'alice' })], []);
+    await expect(resume()).rejects.toBeInstanceOf(ForbiddenError);
+  });
+});

@@ -1,0 +1,286 @@
+import { describe, expect, it } from 'vitest';
+import { createMemorySessionStore } from '../../../src/adapters/memory/memory-session-store.ts';
+import { createMemoryStopRequests } from '../../../src/adapters/memory/memory-stop-requests.ts';
+import type { SessionStore, StoredSession } from '../../../src/chat/ports.ts';
+import { VersionConflictError } from '../../../src/chat/ports.ts';
+import { runTurn } from '../../../src/chat/run-turn.ts';
+import type { TurnDependencies, TurnSettings } from '../../../src/chat/stream-turn.ts';
+import { createToolRegistry } from '../../../src/chat/tools/registry.ts';
+import {
+  ForbiddenError,
+  ModelThrottledError,
+  SessionExpiredError,
+  StorageUnavailableError,
+} from '../../../src/errors.ts';
+import {
+  answer,
+  createFakeClock,
+  createFakeModel,
+  createRecordingPush,
+  type ScriptedCall,
+  streamedText,
+} from '../../support/fakes.ts';
+
+const settings: TurnSettings = {
+  windowMessages: 20,
+  sessionTtlSeconds: 24 * 3600,
+  maxToolRounds: 4,
+  modelIdleTimeoutMs: 1_000,
+  deadlineMarginMs: 100,
+  saveAttempts: 5,
+  stopPollMs: 20,
+  flush: { minDelayMs: 1, maxDelayMs: 1, maxFrameBytes: 10_000 },
+};
+
+function setup(
+  calls: ScriptedCall[],
+  options: { sessions?: SessionStore; push?: ReturnType<typeof createRecordingPush> } = {},
+) {
+  const sessions = options.sessions ?? createMemorySessionStore();
+  const push = options.push ?? createRecordingPush();
+  const clock = createFakeClock();
+  const stopRequests = createMemoryStopRequests();
+  const model = createFakeModel(calls);
+  const deps: TurnDependencies = {
+    sessions,
+    stopRequests,
+    model,
+    tools: createToolRegistry([]),
+    push,
+    clock,
+    settings,
+  };
+  return { deps, sessions, push, clock, model, stopRequests };
+}
+
+const request = (overrides: Partial<Parameters<typeof runTurn>[1]> = {}) => ({
+  connectionId: 'conn-1',
+  sessionId: 'session-1',
+  message: 'Hi',
+  turnId: 'turn-1',
+  ...overrides,
+});
+
+const storedSession = (overrides: Partial<StoredSession> = {}): StoredSession => ({
+  sessionId: 'session-1',
+  version: 1,
+  turns: 1,
+  messages: [
+    { role: 'user', content: [{ text: 'earlier' }] },
+    { role: 'assistant', content: [{ text: 'reply' }] },
+  ],
+  usage: { inputTokens: 100, outputTokens: 50 },
+  createdAt: '2026-11-24T11:00:00.000Z',
+  updatedAt: '2026-11-24T11:00:00.000Z',
+  expiresAt: Date.UTC(2026, 10, 25, 11, 0, 0) / 1000,
+  ...overrides,
+});
+
+describe('runTurn', () => {
+  it('streams the answer, records the turn with usage and a 24 h expiry, then sends done', async () => {
+    const { deps, sessions, push, clock } = setup([
+      answer('Hello back', { inputTokens: 12, outputTokens: 3 }),
+    ]);
+
+    const summary = await runTurn(deps, request());
+
+    expect(summary).toMatchObject({
+      outcome: 'completed',
+      stopReason: 'end_turn',
+      modelCalls: 1,
+      savedVersion: 1,
+    });
+    const saved = await sessions.load('session-1');
+    expect(saved).toMatchObject({
+      version: 1,
+      turns: 1,
+      usage: { inputTokens: 12, outputTokens: 3 },
+      expiresAt: clock.now() / 1000 + 24 * 3600,
+      lastTurn: { turnId: 'turn-1', stopReason: 'end_turn' },
+      messages: [
+        { role: 'user', content: [{ text: 'Hi' }] },
+        { role: 'assistant', content: [{ text: 'Hello back' }] },
+      ],
+    });
+    expect(streamedText(push.frames)).toBe('Hello back');
+    expect(push.frames.at(-1)).toMatchObject({
+      type: 'done',
+      usage: { inputTokens: 12, outputTokens: 3, totalTokens: 15 },
+      modelCalls: 1,
+      toolCalls: 0,
+    });
+  });
+
+  it('sends the stored history plus the new question to the model', async () => {
+    const { deps, model } = setup([answer('ok')], { sessions: createMemorySessionStore([storedSession()]) });
+
+    await runTurn(deps, request({ message: 'and now?' }));
+
+    expect(model.requests[0]?.messages.map((m) => m.content)).toEqual([
+      [{ text: 'earlier' }],
+      [{ text: 'reply' }],
+      [{ text: 'and now?' }],
+    ]);
+  });
+
+  it('sums token usage across turns', async () => {
+    const { deps, sessions } = setup([answer('ok', { inputTokens: 1, outputTokens: 2 })], {
+      sessions: createMemorySessionStore([storedSession()]),
+    });
+    await runTurn(deps, request());
+    expect((await sessions.load('session-1'))?.usage).toEqual({ inputTokens: 101, outputTokens: 52 });
+  });
+
+  it('re-applies the turn on top of a concurrent write instead of overwriting it', async () => {
+    const sessions = createMemorySessionStore([storedSession()]);
+    const racing: SessionStore = {
+      load: sessions.load,
+      async save(session, expectedVersion) {
+        // Another tab records its turn between our load and our save.
+        if (expectedVersion === 1) {
+          const theirs = await sessions.load('session-1');
+          await sessions.save(
+            {
+              ...(theirs as StoredSession),
+              version: 2,
+              turns: 2,
+              messages: [
+                ...(theirs as StoredSession).messages,
+                { role: 'user', content: [{ text: 'other tab' }] },
+                { role: 'assistant', content: [{ text: 'other reply' }] },
+              ],
+            },
+            1,
+          );
+        }
+        return sessions.save(session, expectedVersion);
+      },
+    };
+    const { deps } = setup([answer('mine')], { sessions: racing });
+
+    const summary = await runTurn(deps, request({ message: 'this tab' }));
+
+    expect(summary.savedVersion).toBe(3);
+    const saved = await sessions.load('session-1');
+    expect(saved?.turns).toBe(3);
+    expect(
+      saved?.messages.map((m) => (m.content[0] && 'text' in m.content[0] ? m.content[0].text : '')),
+    ).toEqual(['earlier', 'reply', 'other tab', 'other reply', 'this tab', 'mine']);
+  });
+
+  it('gives up with SESSION_CONFLICT after the configured attempts, without saving half a turn', async () => {
+    const sessions = createMemorySessionStore();
+    const alwaysConflicting: SessionStore = {
+      load: sessions.load,
+      save: async (session, expected) => {
+        throw new VersionConflictError(session.sessionId, expected);
+      },
+    };
+    const { deps, push } = setup([answer('lost')], { sessions: alwaysConflicting });
+
+    const summary = await runTurn(deps, request());
+
+    expect(summary).toMatchObject({ outcome: 'failed', errorCode: 'SESSION_CONFLICT' });
+    expect(push.frames.at(-1)).toMatchObject({
+      type: 'error',
+      code: 'SESSION_CONFLICT',
+      retryable: true,
+      turnId: 'turn-1',
+    });
+  });
+
+  it('reports a model failure as an error frame and records nothing', async () => {
+    const { deps, sessions, push } = setup([[{ throw: new ModelThrottledError() }]]);
+
+    const summary = await runTurn(deps, request());
+
+    expect(summary).toMatchObject({ outcome: 'failed', errorCode: 'MODEL_THROTTLED' });
+    expect(push.frames).toEqual([
+      expect.objectContaining({
+        type: 'error',
+        code: 'MODEL_THROTTLED',
+        retryable: true,
+        seq: 0,
+        turnId: 'turn-1',
+      }),
+    ]);
+    expect(await sessions.load('session-1')).toBeUndefined();
+  });
+
+  it('refuses an expired session before calling the model, and leaves it untouched', async () => {
+    const expired = storedSession({ expiresAt: Date.UTC(2026, 10, 24, 11, 59, 59) / 1000 });
+    const { deps, model, sessions } = setup([answer('never')], {
+      sessions: createMemorySessionStore([expired]),
+    });
+
+    await expect(runTurn(deps, request())).rejects.toBeInstanceOf(SessionExpiredError);
+    expect(model.requests).toHaveLength(0);
+    expect(await sessions.load('session-1')).toEqual(expired);
+  });
+
+  it("refuses another user's session with FORBIDDEN", async () => {
+    const { deps, model } = setup([answer('never')], {
+      sessions: createMemorySessionStore([storedSession({ ownerId: 'alice' })]),
+    });
+    await expect(runTurn(deps, request({ userId: 'mallory' }))).rejects.toBeInstanceOf(ForbiddenError);
+    expect(model.requests).toHaveLength(0);
+  });
+
+  it('makes the first user of a new session its owner', async () => {
+    const { deps, sessions } = setup([answer('hi')]);
+    await runTurn(deps, request({ userId: 'alice' }));
+    expect((await sessions.load('session-1'))?.ownerId).toBe('alice');
+  });
+
+  it('lets storage failures through as typed errors for the route to report', async () => {
+    const failing: SessionStore = {
+      load: async () => Promise.reject(new StorageUnavailableError()),
+      save: async () => undefined,
+    };
+    const { deps } = setup([answer('x')], { sessions: failing });
+    await expect(runTurn(deps, request())).rejects.toBeInstanceOf(StorageUnavailableError);
+  });
+
+  it('saves the partial answer, marked client_gone and trimmed, when the connection goes away', async () => {
+    const push = createRecordingPush({ goneAfter: 1 });
+    const { deps, sessions } = setup(
+      [
+        [
+          { type: 'text', text: 'Part one ' },
+          { waitMs: 20 },
+          { type: 'text', text: 'and two' },
+          { waitMs: 500 },
+        ],
+      ],
+      {
+        push,
+      },
+    );
+
+    const summary = await runTurn(deps, request());
+
+    expect(summary).toMatchObject({ outcome: 'interrupted', stopReason: 'client_gone' });
+    const saved = await sessions.load('session-1');
+    expect(saved?.lastTurn).toMatchObject({ turnId: 'turn-1', stopReason: 'client_gone' });
+    expect(saved?.messages.at(-1)).toEqual({ role: 'assistant', content: [{ text: 'Part one and two' }] });
+  });
+
+  it('stops before the Lambda deadline with a done frame whose stopReason is timeout', async () => {
+    const { deps, push } = setup([[{ type: 'text', text: 'Slow' }, { waitMs: 5_000 }]]);
+
+    const summary = await runTurn(deps, request({ remainingTimeMs: () => 150 }));
+
+    expect(summary.stopReason).toBe('timeout');
+    expect(push.frames.at(-1)).toMatchObject({ type: 'done', stopReason: 'timeout' });
+  });
+
+  it('stops when a cancel request arrives, ending with done/cancelled', async () => {
+    const { deps, push, stopRequests } = setup([[{ type: 'text', text: 'Long' }, { waitMs: 5_000 }]]);
+    setTimeout(() => void stopRequests.request('session-1', 'turn-1', 'cancelled'), 30);
+
+    const summary = await runTurn(deps, request());
+
+    expect(summary).toMatchObject({ outcome: 'interrupted', stopReason: 'cancelled' });
+    expect(push.frames.at(-1)).toMatchObject({ type: 'done', stopReason: 'cancelled' });
+  });
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+
+const minimal = { CHAT_TABLE_NAME: 'chat-dev', CHAT_MODEL_ID: 'us.anthropic.claude-haiku-4-5-20251001-v1:0' };
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig(minimal);
+    expect(config).toMatchObject({
+      region: 'us-east-1',
+      knowledgeBaseId: undefined,
+      maxMessageBytes: 16_384,
+      endpoints: { dynamodb: undefined, bedrock: undefined, management: undefined },
+      turn: { windowMessages: 20, sessionTtlSeconds: 86_400, maxToolRounds: 4 },
+    });
+  });
+
+  it('treats empty variables as unset, as serverless.yml renders absent params', () => {
+    const config = loadConfig({ ...minimal, CHAT_KNOWLEDGE_BASE_ID: '', CHAT_DYNAMODB_ENDPOINT: '' });
+    expect(config.knowledgeBaseId).toBeUndefined();
+    expect(config.endpoints.dynamodb).toBeUndefined();
+  });
+
+  it('uses the Bedrock endpoint for Knowledge Bases too unless told otherwise (one emulator serves both)', () => {
+    expect(
+      loadConfig({ ...minimal, CHAT_BEDROCK_ENDPOINT: 'http://127.0.0.1:4010' }).endpoints.bedrockAgent,
+    ).toBe('http://127.0.0.1:4010');
+  });
+
+  it('names every invalid variable in one error', () => {
+    expect(() =>
+      loadConfig({ CHAT_MODEL_ID: 'm', CHAT_WINDOW_MESSAGES: '1', CHAT_BEDROCK_ENDPOINT: 'not a url' }),
+    ).toThrow(/CHAT_TABLE_NAME.*CHAT_BEDROCK_ENDPOINT: Invalid URL.*CHAT_WINDOW_MESSAGES: Too small/);
+  });
+
+  it('caps the message size below the 32 KB frame limit', () => {
+    expect(() => loadConfig({ ...minimal, CHAT_MAX_MESSAGE_BYTES: '40000' })).toThrow(
+      /CHAT_MAX_MESSAGE_BYTES/,
+    );
+  });
+});
