@@ -1,0 +1,155 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { inflateRawSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../../local/stack.ts';
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource: unknown[] };
+
+const outDir = mkdtempSync(join(tmpdir(), 'chat-package-'));
+let resources: Record<string, Resource> = {};
+const ofType = (type: string) => Object.values(resources).filter((r) => r.Type === type);
+
+/** `serverless package` without AWS credentials: the CloudFormation template and the zips, as deploy makes them. */
+beforeAll(async () => {
+  const require = createRequire(import.meta.url);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+  };
+  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
+    delete env[name];
+  await promisify(execFile)(
+    process.execPath,
+    [require.resolve('serverless/bin/serverless.js'), 'package', '--stage', 'ci', '--package', outDir],
+    { cwd: ROOT, env, timeout: 120_000 },
+  );
+  resources = JSON.parse(
+    readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'),
+  ).Resources;
+}, 150_000);
+
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+describe('the packaged CloudFormation template', () => {
+  it('has one WebSocket API routing on the action field, with every route wired to its Lambda', () => {
+    const [api] = ofType('AWS::ApiGatewayV2::Api');
+    expect(api?.Properties).toMatchObject({
+      ProtocolType: 'WEBSOCKET',
+      RouteSelectionExpression: '$request.body.action',
+    });
+    const routes = ofType('AWS::ApiGatewayV2::Route')
+      .map((r) => r.Properties.RouteKey)
+      .sort();
+    expect(routes).toEqual([
+      '$connect',
+      '$default',
+      '$disconnect',
+      'cancel',
+      'getHistory',
+      'resume',
+      'sendMessage',
+    ]);
+    expect(ofType('AWS::ApiGatewayV2::Integration')).toHaveLength(routes.length);
+  });
+
+  it('has the chat table: PK/SK strings, on-demand billing, TTL on expiresAt', () => {
+    const [table] = ofType('AWS::DynamoDB::Table');
+    expect(table?.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'PK', KeyType: 'HASH' },
+        { AttributeName: 'SK', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'PK', AttributeType: 'S' },
+        { AttributeName: 'SK', AttributeType: 'S' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
+  it('runs every function on the newest Node.js runtime with a timeout below API Gateway’s 29 s', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    expect(functions).toHaveLength(7);
+    for (const fn of functions) {
+      expect(fn.Properties.Runtime).toBe('nodejs24.x');
+      expect(fn.Properties.Timeout).toBeLessThan(29);
+    }
+  });
+
+  it('keeps logs for a bounded time', () => {
+    for (const group of ofType('AWS::Logs::LogGroup')) expect(group.Properties.RetentionInDays).toBe(14);
+  });
+
+  it('scopes every IAM statement to named resources, never a bare *', () => {
+    const statements = ofType('AWS::IAM::Role').flatMap((role) =>
+      (role.Properties.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>).flatMap(
+        (p) => p.PolicyDocument.Statement,
+      ),
+    );
+    const flat = (value: unknown) => JSON.stringify(value);
+    for (const statement of statements) {
+      for (const action of [statement.Action].flat()) expect(action).not.toContain('*');
+      for (const resource of statement.Resource) expect(resource).not.toBe('*');
+    }
+    const bySid = Object.fromEntries(statements.filter((s) => s.Sid).map((s) => [s.Sid, s]));
+    expect(bySid.ChatTable?.Resource).toEqual([{ 'Fn::GetAtt': ['ChatTable', 'Arn'] }]);
+    expect(bySid.BedrockStream?.Action).toEqual(['bedrock:InvokeModelWithResponseStream']);
+    expect(flat(bySid.BedrockStream?.Resource)).toContain(
+      ':inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0',
+    );
+    // The region wildcard is how a cross-region inference profile reaches its model; the model is named.
+    expect(bySid.BedrockStream?.Resource).toContain(
+      'arn:aws:bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0',
+    );
+    expect(bySid.KnowledgeBaseRetrieve?.Action).toEqual(['bedrock:Retrieve']);
+    const manage = statements.find((s) => flat(s.Action).includes('execute-api:ManageConnections'));
+    expect(flat(manage?.Resource)).toContain('"Ref":"WebsocketsApi"');
+    expect(flat(manage?.Resource)).toContain('/ci/POST/@connections/*');
+  });
+
+  it('ships no offline-only code (emulator, recorder, local stack) in any function bundle', () => {
+    const zips = readdirSync(outDir).filter((file) => file.endsWith('.zip'));
+    expect(zips).toHaveLength(7);
+    for (const zip of zips) {
+      const code = unzipText(readFileSync(join(outDir, zip)));
+      expect(code, `${zip} was not read`).toMatch(/export\s*\{[^}]*handler/);
+      for (const marker of [
+        'scripted model',
+        'EmulatorFixtureMismatch',
+        '/_emulator/',
+        'LoopbackDynamoDbLocal',
+        'msw',
+        'createMemorySessionStore',
+      ]) {
+        expect(code, `${zip} contains ${marker}`).not.toContain(marker);
+      }
+    }
+  });
+});
+
+/** Every file of a zip, inflated and concatenated as text (the bundles are one .mjs each). */
+function unzipText(zip: Buffer): string {
+  // Sizes live in the central directory; local headers may defer them to data descriptors.
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const entries = zip.readUInt16LE(end + 10);
+  let entry = zip.readUInt32LE(end + 16);
+  const parts: string[] = [];
+  for (let i = 0; i < entries; i++) {
+    const method = zip.readUInt16LE(entry + 10);
+    const compressedSize = zip.readUInt32LE(entry + 20);
+    const local = zip.readUInt32LE(entry + 42);
+    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const data = zip.subarray(start, start + compressedSize);
+    parts.push((method === 8 ? inflateRawSync(data) : data).toString('utf8'));
+    entry += 46 + zip.readUInt16LE(entry + 28) + zip.readUInt16LE(entry + 30) + zip.readUInt16LE(entry + 32);
+  }
+  return parts.join('\n');
+}
