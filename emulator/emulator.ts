@@ -1,6 +1,9 @@
 import { type ConverseBody, type Operation, type RetrieveBody, turnTextOf } from './bedrock-types.ts';
-import { applyFault, type Fault, selectFault } from './faults.ts';
-import { createFixtureIndex, type Fixture, normaliseRequest, planFromInteraction } from './fixtures.ts';
+import { InvalidPacingError } from './errors.ts';
+import { applyFault, type Fault, parseFault, selectFault } from './faults.ts';
+import { createFixtureIndex, normaliseRequest } from './fixture-index.ts';
+import { planFromInteraction } from './fixture-replay.ts';
+import type { Fixture } from './fixtures.ts';
 import type { LocalKnowledgeBase } from './knowledge-base.ts';
 import { errorPlan, jsonPlan, type ResponseOutcome, type ResponsePlan, toResponse } from './response-plan.ts';
 import { scriptReply } from './scripted-model.ts';
@@ -43,7 +46,9 @@ export interface EmulatorCall {
   source: string;
   status: number;
   fault?: string;
-  /** The question of the turn (last user text), to tell concurrent tests' calls apart. */
+  /** Why the emulator answered with an error of its own: the fixture mismatch, the unknown fault. */
+  detail?: string;
+  /** The question of the turn (last user text), or the query of a Retrieve, to tell tests' calls apart. */
   turnText: string;
   messages: number;
   outcome: 'streaming' | ResponseOutcome;
@@ -58,6 +63,15 @@ export interface Emulator {
   readonly options: EmulatorOptions;
 }
 
+interface Answer {
+  plan: ResponsePlan;
+  source: string;
+  /** Multiplier on the plan's delays. */
+  pacing: number;
+  fault?: Fault;
+  detail?: string;
+}
+
 const MAX_LOGGED_CALLS = 10_000;
 
 export function createEmulator(options: EmulatorOptions): Emulator {
@@ -65,56 +79,59 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   let log: EmulatorCall[] = [];
   let nextId = 1;
 
-  function plan(
-    request: EmulatorRequest,
-    turnText: string,
-  ): { plan: ResponsePlan; source: string; pacing: number; fault?: Fault } {
+  /** A fixture if one matches; else Bedrock's validation, then (auto, scripted) the scripted model. */
+  function answer(request: EmulatorRequest, turnText: string): Answer {
     const body = (request.body ?? {}) as ConverseBody & RetrieveBody;
+    const faultHeader = request.headers.get('x-emulator-fault');
+    const pacingOverride = parsePacing(request.headers.get('x-emulator-pacing'));
+    const faulty = (plan: ResponsePlan, source: string, pacing: number, fault: Fault | undefined): Answer =>
+      fault
+        ? { plan: applyFault(plan, fault, request.operation), source, pacing, fault }
+        : { plan, source, pacing };
+
+    let mismatch = '';
+    if (options.mode !== 'scripted') {
+      const match = index.match(normaliseRequest(request.operation, request.target, body));
+      if (match.matched) {
+        // A fixture replays what was recorded: the question's #fault directive already shaped the recording.
+        const fault = selectFault({
+          header: faultHeader,
+          fixtureFault: match.fixture.fault === undefined ? undefined : parseFault(match.fixture.fault),
+          serverDefault: options.defaultFault,
+        });
+        const source = `fixture:${match.fixture.name}#${match.index + 1}`;
+        return faulty(
+          planFromInteraction(match.interaction),
+          source,
+          pacingOverride ?? options.replayPacing,
+          fault,
+        );
+      }
+      mismatch = match.explanation;
+    }
+
     if (request.operation !== 'Retrieve') {
       const invalid = validateConverseBody(body);
       if (invalid)
         return { plan: errorPlan(400, 'ValidationException', invalid), source: 'validation', pacing: 1 };
     }
-
-    let fault: Fault | undefined;
-    try {
-      fault = selectFault({
-        header: request.headers.get('x-emulator-fault'),
-        turnText: request.operation === 'Retrieve' ? undefined : turnText,
-        serverDefault: options.defaultFault,
-      });
-    } catch (error) {
+    if (options.mode === 'strict') {
       return {
-        plan: errorPlan(400, 'EmulatorConfigurationError', (error as Error).message),
-        source: 'bad-request',
+        plan: errorPlan(400, 'EmulatorFixtureMismatch', mismatch),
+        source: 'unmatched',
         pacing: 1,
+        detail: mismatch,
       };
     }
-    const headerPacing = request.headers.get('x-emulator-pacing');
-    const withFault = (result: { plan: ResponsePlan; source: string; pacing: number }) =>
-      fault ? { ...result, plan: applyFault(result.plan, fault, request.operation), fault } : result;
 
-    if (options.mode !== 'scripted') {
-      const match = index.match(normaliseRequest(request.operation, request.target, body));
-      if (match.matched) {
-        return withFault({
-          plan: planFromInteraction(match.interaction),
-          source: `fixture:${match.fixture.name}#${match.index + 1}`,
-          pacing: headerPacing === null ? options.replayPacing : Number(headerPacing),
-        });
-      }
-      if (options.mode === 'strict') {
-        return {
-          plan: errorPlan(400, 'EmulatorFixtureMismatch', match.explanation),
-          source: 'unmatched',
-          pacing: 1,
-        };
-      }
-    }
-
-    const pacing = headerPacing === null ? 1 : Number(headerPacing);
+    const fault = selectFault({
+      header: faultHeader,
+      directiveText: request.operation === 'Retrieve' ? undefined : turnText,
+      serverDefault: options.defaultFault,
+    });
+    const pacing = pacingOverride ?? 1;
     if (request.operation === 'Retrieve') {
-      return withFault({ plan: retrievePlan(body, options.knowledgeBase), source: 'knowledge-base', pacing });
+      return faulty(retrievePlan(body, options.knowledgeBase), 'knowledge-base', pacing, fault);
     }
     const reply = scriptReply(body, options.knowledgeBase);
     const pace = paceFor(turnText, options.pace);
@@ -122,15 +139,26 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       request.operation === 'ConverseStream'
         ? toStreamPlan(reply, body, pace)
         : toConversePlan(reply, body, pace);
-    return withFault({ plan: scripted, source: 'scripted', pacing });
+    return faulty(scripted, 'scripted', pacing, fault);
+  }
+
+  /** A request the emulator cannot act on (unknown fault, bad pacing) is refused, saying why. */
+  function answerOrRefuse(request: EmulatorRequest, turnText: string): Answer {
+    try {
+      return answer(request, turnText);
+    } catch (error) {
+      const { name, message } = error as Error;
+      return { plan: errorPlan(400, name, message), source: 'bad-request', pacing: 1, detail: message };
+    }
   }
 
   return {
     options,
     async handle(request) {
+      const body = (request.body ?? {}) as ConverseBody & RetrieveBody;
       const turnText =
-        request.operation === 'Retrieve' ? '' : turnTextOf((request.body ?? {}) as ConverseBody);
-      const chosen = plan(request, turnText);
+        request.operation === 'Retrieve' ? (body.retrievalQuery?.text ?? '') : turnTextOf(body);
+      const chosen = answerOrRefuse(request, turnText);
       const call: EmulatorCall = {
         id: nextId++,
         operation: request.operation,
@@ -138,15 +166,16 @@ export function createEmulator(options: EmulatorOptions): Emulator {
         source: chosen.source,
         status: chosen.plan.status,
         ...(chosen.fault ? { fault: chosen.fault.name } : {}),
+        ...(chosen.detail ? { detail: chosen.detail } : {}),
         turnText,
-        messages: ((request.body as ConverseBody | undefined)?.messages ?? []).length,
+        messages: (body.messages ?? []).length,
         outcome: 'streaming',
         startedAt: Date.now(),
       };
       log.push(call);
       if (log.length > MAX_LOGGED_CALLS) log = log.slice(-MAX_LOGGED_CALLS);
       return toResponse(chosen.plan, {
-        pacing: Number.isFinite(chosen.pacing) ? chosen.pacing : 1,
+        pacing: chosen.pacing,
         onFinish: (outcome) => {
           call.outcome = outcome;
           call.finishedAt = Date.now();
@@ -158,6 +187,16 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       log = [];
     },
   };
+}
+
+/** `x-emulator-pacing: 0` replays a fixture at full speed, `1` at its recorded pace, `2` twice as slow. */
+function parsePacing(header: string | null): number | undefined {
+  if (header === null) return undefined;
+  const pacing = Number(header);
+  if (header.trim() === '' || !Number.isFinite(pacing) || pacing < 0) {
+    throw new InvalidPacingError(`x-emulator-pacing must be a number of at least 0, not "${header}".`);
+  }
+  return pacing;
 }
 
 /** `#pace:<ms>` in the question sets the scripted model's time per token (and before the first) for that turn. */

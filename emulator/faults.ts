@@ -1,4 +1,5 @@
 import type { Operation } from './bedrock-types.ts';
+import { UnknownFaultError } from './errors.ts';
 import { exceptionHeaders } from './event-stream.ts';
 import { errorPlan, type ResponsePlan, type StreamPlan } from './response-plan.ts';
 
@@ -23,33 +24,41 @@ export interface Fault {
 /** `#fault:<name>[=<n>]` in the user's question selects a fault for that turn (handy in `npm run dev`). */
 const DIRECTIVE = /#fault:([a-z-]+)(?:=(\d+))?/;
 
-/** "stall", "slow-first-token=5000" → Fault. Unknown names throw, so a typo never silently does nothing. */
+/** "stall", "slow-first-token=5000" → Fault. Unknown names and bad values throw, so a typo never does nothing. */
 export function parseFault(spec: string): Fault {
-  const [name, value] = spec.trim().split('=');
+  const [name = '', value, ...extra] = spec.trim().split('=');
   if (!FAULT_NAMES.includes(name as FaultName)) {
-    throw new Error(`Unknown emulator fault "${name}". Known faults: ${FAULT_NAMES.join(', ')}.`);
+    throw new UnknownFaultError(`Unknown emulator fault "${name}". Known faults: ${FAULT_NAMES.join(', ')}.`);
   }
-  return { name: name as FaultName, ...(value ? { value: Number(value) } : {}) };
+  if (extra.length > 0 || (value !== undefined && !/^\d{1,7}$/.test(value))) {
+    throw new UnknownFaultError(
+      `The value of fault "${spec.trim()}" must be a whole number, e.g. ${name}=3.`,
+    );
+  }
+  return { name: name as FaultName, ...(value === undefined ? {} : { value: Number(value) }) };
 }
 
 /**
- * The fault for one request, first found wins: the `x-emulator-fault` header (tests calling the SDK directly),
- * a `#fault:` directive in the question (tests over the whole stack, dev sessions), the server default
- * (`EMULATOR_FAULT`).
+ * The fault for one request, first found wins: the `x-emulator-fault` header (tests calling the SDK directly);
+ * then, for a scripted answer, a `#fault:` directive in the question (tests over the whole stack, dev sessions),
+ * or, for a replayed fixture, its `fault` field; then the server default (`EMULATOR_FAULT`).
  */
 export function selectFault(sources: {
   header?: string | null;
-  turnText?: string;
+  directiveText?: string;
+  fixtureFault?: Fault;
   serverDefault?: Fault;
 }): Fault | undefined {
   if (sources.header) return parseFault(sources.header);
-  const directive = sources.turnText ? DIRECTIVE.exec(sources.turnText) : null;
-  if (directive)
-    return parseFault(directive[2] ? `${directive[1]}=${directive[2]}` : (directive[1] as string));
-  return sources.serverDefault;
+  const directive = sources.directiveText ? DIRECTIVE.exec(sources.directiveText) : null;
+  if (directive) return parseFault(directive[2] ? `${directive[1]}=${directive[2]}` : `${directive[1]}`);
+  return sources.fixtureFault ?? sources.serverDefault;
 }
 
-/** Rewrites a good answer into the faulty one, shaped exactly as Bedrock sends each failure. */
+/**
+ * Rewrites a good answer into the faulty one, shaped exactly as Bedrock sends each failure. Stream faults only
+ * touch ConverseStream, so a session-wide `EMULATOR_FAULT=stream-error` leaves knowledge-base lookups working.
+ */
 export function applyFault(plan: ResponsePlan, fault: Fault, operation: Operation): ResponsePlan {
   switch (fault.name) {
     case 'throttle':
@@ -71,10 +80,7 @@ export function applyFault(plan: ResponsePlan, fault: Fault, operation: Operatio
     case 'stream-throttle':
     case 'stream-error':
     case 'stall':
-      if (plan.kind !== 'stream' || operation !== 'ConverseStream') {
-        return errorPlan(424, 'ModelErrorException', `Emulated ${fault.name} on a non-streaming call.`);
-      }
-      return breakStream(plan, fault);
+      return plan.kind === 'stream' && operation === 'ConverseStream' ? breakStream(plan, fault) : plan;
   }
 }
 

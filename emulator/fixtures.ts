@@ -1,14 +1,19 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
-import type { ConverseBody, Operation, RetrieveBody } from './bedrock-types.ts';
-import { eventHeaders, exceptionHeaders } from './event-stream.ts';
-import type { PlannedFrame, ResponsePlan } from './response-plan.ts';
+import { parseFault } from './faults.ts';
+import { readJsonFile } from './json-file.ts';
+
+/*
+ * Fixture format v1 (documented in docs/emulator.md). One file holds the Bedrock requests of one scenario and
+ * the responses they got, with the event stream decoded into readable events so a fixture reviews well in a
+ * diff. Replay re-encodes the events into the exact bytes that were received.
+ */
 
 export const FIXTURE_FORMAT = 'bedrock-emulator-fixture';
 export const FIXTURE_VERSION = 1;
 
-const fixtureEvent = z
+const fixtureEventSchema = z
   .object({
     /** Milliseconds since the previous event (for the first: since the request). */
     delayMs: z.number().nonnegative(),
@@ -18,230 +23,126 @@ const fixtureEvent = z
     exception: z.string().optional(),
     /** Only when the recorded headers differ from the usual ones (order included). */
     headers: z.record(z.string(), z.string()).optional(),
+    /** The payload as JSON, or */
     payload: z.unknown().optional(),
-    /** Only when the recorded payload is not re-serialised byte for byte by JSON.stringify. */
+    /** its exact text, when JSON.stringify would not give back the recorded bytes. */
     payloadText: z.string().optional(),
   })
+  .strict()
   .refine((e) => e.event || e.exception || e.headers, 'an event needs "event", "exception" or "headers"')
   .refine(
-    (e) => e.payload !== undefined || e.payloadText !== undefined,
-    'an event needs "payload" or "payloadText"',
+    (e) => (e.payload === undefined) !== (e.payloadText === undefined),
+    'an event needs exactly one of "payload" and "payloadText"',
   );
 
-const responseSchema = z.object({
-  status: z.number().int(),
-  headers: z.record(z.string(), z.string()).default({}),
-  /** ConverseStream: the decoded event stream. */
-  events: z.array(fixtureEvent).optional(),
-  /** Converse, Retrieve and errors: the JSON body. */
-  body: z.unknown().optional(),
-  /** Milliseconds before a JSON body was answered. */
-  delayMs: z.number().nonnegative().optional(),
-});
+const responseSchema = z
+  .object({
+    status: z.number().int().min(100).max(599),
+    /** Only the headers replay needs (content-type, x-amzn-errortype); never request headers. */
+    headers: z.record(z.string(), z.string()).default({}),
+    /** ConverseStream: the decoded event stream. */
+    events: z.array(fixtureEventSchema).optional(),
+    /** The stream was still open, silent, when the client gave up: replay holds it open too. */
+    stall: z.boolean().optional(),
+    /** Converse, Retrieve and errors: the JSON body, or */
+    body: z.unknown().optional(),
+    /** its exact text, when it is not JSON or JSON.stringify would not give it back byte for byte. */
+    bodyText: z.string().optional(),
+    /** Milliseconds before a JSON body was answered. */
+    delayMs: z.number().nonnegative().optional(),
+  })
+  .strict()
+  .refine(
+    (r) => [r.events, r.body, r.bodyText].filter((part) => part !== undefined).length === 1,
+    'a response needs exactly one of "events", "body" and "bodyText"',
+  );
 
-const interactionSchema = z.object({
-  operation: z.enum(['Converse', 'ConverseStream', 'Retrieve']),
-  request: z.object({
-    modelId: z.string().optional(),
-    knowledgeBaseId: z.string().optional(),
-    body: z.record(z.string(), z.unknown()),
-  }),
-  response: responseSchema,
-});
+const interactionSchema = z
+  .object({
+    operation: z.enum(['Converse', 'ConverseStream', 'Retrieve']),
+    request: z
+      .object({
+        modelId: z.string().optional(),
+        knowledgeBaseId: z.string().optional(),
+        body: z.record(z.string(), z.unknown()),
+      })
+      .strict(),
+    response: responseSchema,
+  })
+  .strict()
+  .refine(
+    (i) => (i.operation === 'Retrieve' ? i.request.knowledgeBaseId : i.request.modelId) !== undefined,
+    'a Retrieve request needs "knowledgeBaseId", a Converse request "modelId"',
+  );
 
-export const fixtureSchema = z.object({
-  format: z.literal(FIXTURE_FORMAT),
-  version: z.literal(FIXTURE_VERSION),
-  name: z.string().min(1),
-  description: z.string().default(''),
-  /** "recorded" against AWS, or "synthetic" (recorded from the scripted model or written by hand). */
-  source: z.enum(['recorded', 'synthetic']),
-  recordedAt: z.string().optional(),
-  interactions: z.array(interactionSchema).min(1),
-});
+export const fixtureSchema = z
+  .object({
+    format: z.literal(FIXTURE_FORMAT),
+    version: z.literal(FIXTURE_VERSION),
+    /** Unique; the file is `<name>.json`. */
+    name: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'use kebab-case'),
+    description: z.string().default(''),
+    /** "recorded" against AWS, or "synthetic" (recorded from the scripted model or written by hand). */
+    source: z.enum(['recorded', 'synthetic']),
+    recordedAt: z.string().optional(),
+    /** The scenario file it was recorded from, relative to the repository root. */
+    scenario: z.string().optional(),
+    /** A fault applied whenever this fixture answers, e.g. "stream-error=2" (see faults). */
+    fault: z
+      .string()
+      .refine((spec) => isFaultSpec(spec), 'not a known fault (see docs/emulator.md)')
+      .optional(),
+    interactions: z.array(interactionSchema).min(1),
+  })
+  .strict();
 
 export type Fixture = z.infer<typeof fixtureSchema> & { file?: string };
 export type Interaction = z.infer<typeof interactionSchema>;
-export type FixtureEvent = z.infer<typeof fixtureEvent>;
+export type FixtureEvent = z.infer<typeof fixtureEventSchema>;
+export type RecordedResponse = z.infer<typeof responseSchema>;
 
 /** Reads every `*.json` fixture below `directory`, failing with the file name on a malformed one. */
 export function loadFixtures(directory: string): Fixture[] {
   const files = readdirSync(directory, { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.json'))
     .sort();
-  return files.map((file) => {
-    const path = join(directory, file);
-    const parsed = fixtureSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    if (!parsed.success) {
-      throw new Error(
-        `Invalid fixture ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-      );
-    }
-    return { ...parsed.data, file: relative(process.cwd(), path) };
-  });
+  return files.map((file) => readFixture(join(directory, file)));
+}
+
+export function readFixture(path: string): Fixture {
+  return readJsonFile(path, fixtureSchema);
 }
 
 /**
- * What a request is matched on. Matched: the operation, model id (or knowledge base id), system prompt, tool
- * names/descriptions/schemas, and every message block. Ignored: inferenceConfig, additionalModelRequestFields,
- * requestMetadata, headers and signatures, and the order of keys inside JSON objects.
+ * A fixture as committed: two-space JSON, except that each stream event sits on one line, so a diff of a
+ * re-recorded fixture reads event by event.
  */
-export interface NormalisedRequest {
-  operation: Operation;
-  target: string;
-  system: string;
-  tools: string;
-  messages: string[];
-}
-
-export function normaliseRequest(
-  operation: Operation,
-  target: string,
-  body: ConverseBody | RetrieveBody,
-): NormalisedRequest {
-  if (operation === 'Retrieve') {
-    const retrieve = body as RetrieveBody;
-    return {
-      operation,
-      target,
-      system: '',
-      tools: '',
-      messages: [
-        canonicalJson({
-          query: retrieve.retrievalQuery?.text ?? '',
-          numberOfResults:
-            retrieve.retrievalConfiguration?.vectorSearchConfiguration?.numberOfResults ?? null,
-        }),
-      ],
-    };
-  }
-  const converse = body as ConverseBody;
-  return {
-    operation,
-    target,
-    system: (converse.system ?? []).map((block) => block.text ?? '').join('\n'),
-    tools: canonicalJson(converse.toolConfig?.tools ?? []),
-    messages: (converse.messages ?? []).map((message) => canonicalJson(message)),
-  };
-}
-
-export type MatchResult =
-  | { matched: true; fixture: Fixture; interaction: Interaction; index: number }
-  | { matched: false; explanation: string };
-
-/** An index of every interaction in every fixture by its normalised request. */
-export function createFixtureIndex(fixtures: Fixture[]) {
-  const entries = fixtures.flatMap((fixture) =>
-    fixture.interactions.map((interaction, index) => ({
-      fixture,
-      interaction,
-      index,
-      key: normaliseRequest(
-        interaction.operation,
-        (interaction.operation === 'Retrieve'
-          ? interaction.request.knowledgeBaseId
-          : interaction.request.modelId) ?? '',
-        interaction.request.body as ConverseBody,
-      ),
-    })),
+export function serializeFixture(fixture: Fixture): string {
+  const { file: _notStored, ...stored } = fixture;
+  const events: string[] = [];
+  // A per-call nonce: no recorded string can equal a placeholder by accident.
+  const nonce = crypto.randomUUID();
+  const placeholder = (index: number) => `${nonce}:${index}`;
+  const json = JSON.stringify(
+    fixtureSchema.parse(stored),
+    (key, value: unknown) =>
+      key === 'events' && Array.isArray(value)
+        ? value.map((event) => placeholder(events.push(JSON.stringify(event)) - 1))
+        : value,
+    2,
   );
-  const byKey = new Map(entries.map((entry) => [canonicalJson(entry.key), entry]));
-
-  return {
-    size: entries.length,
-    match(request: NormalisedRequest): MatchResult {
-      const hit = byKey.get(canonicalJson(request));
-      if (hit) return { matched: true, fixture: hit.fixture, interaction: hit.interaction, index: hit.index };
-      return { matched: false, explanation: explainMismatch(request, entries) };
-    },
-  };
-}
-
-/** Names the closest recorded request and every way this one differs from it. */
-function explainMismatch(
-  request: NormalisedRequest,
-  entries: Array<{ fixture: Fixture; index: number; key: NormalisedRequest }>,
-): string {
-  const head = `No fixture matches this ${request.operation} request (${request.target}, ${request.messages.length} messages).`;
-  const ranked = entries
-    .map((entry) => ({ entry, differences: differencesBetween(entry.key, request) }))
-    .sort((a, b) => a.differences.score - b.differences.score);
-  const nearest = ranked[0];
-  if (!nearest) return `${head} There are no fixtures loaded.`;
-  const where = `${nearest.entry.fixture.file ?? nearest.entry.fixture.name} (interaction ${nearest.entry.index + 1})`;
-  return `${head} Closest: ${where}. Differences: ${nearest.differences.lines.join('; ')}.`;
-}
-
-function differencesBetween(expected: NormalisedRequest, actual: NormalisedRequest) {
-  const lines: string[] = [];
-  let score = 0;
-  if (expected.operation !== actual.operation) {
-    lines.push(`operation: fixture ${expected.operation}, request ${actual.operation}`);
-    score += 1000;
-  }
-  if (expected.target !== actual.target) {
-    lines.push(`model/knowledge base: fixture "${expected.target}", request "${actual.target}"`);
-    score += 100;
-  }
-  if (expected.system !== actual.system) {
-    lines.push(`system prompt: fixture ${quote(expected.system)}, request ${quote(actual.system)}`);
-    score += 50;
-  }
-  if (expected.tools !== actual.tools) {
-    lines.push('tool config (names, descriptions or input schemas) differs');
-    score += 50;
-  }
-  const firstDiff = expected.messages.findIndex((message, i) => message !== actual.messages[i]);
-  const diffAt =
-    firstDiff === -1 && expected.messages.length !== actual.messages.length
-      ? expected.messages.length
-      : firstDiff;
-  if (diffAt !== -1) {
-    const detail =
-      diffAt >= actual.messages.length || diffAt >= expected.messages.length
-        ? `fixture has ${expected.messages.length} messages, request has ${actual.messages.length}`
-        : `messages[${diffAt}]: fixture ${quote(expected.messages[diffAt] ?? '')}, request ${quote(actual.messages[diffAt] ?? '')}`;
-    lines.push(detail);
-    score += 10 + (Math.max(expected.messages.length, actual.messages.length) - diffAt);
-  }
-  return { lines: lines.length ? lines : ['none (duplicate key?)'], score };
-}
-
-/** Turns a recorded response back into a plan; event-stream frames re-encode byte for byte. */
-export function planFromInteraction(interaction: Interaction): ResponsePlan {
-  const { response } = interaction;
-  if (response.events) {
-    const frames: PlannedFrame[] = response.events.map((event) => ({
-      delayMs: event.delayMs,
-      frame: {
-        headers:
-          event.headers ??
-          (event.exception ? exceptionHeaders(event.exception) : eventHeaders(event.event ?? '')),
-        payload: event.payloadText ?? JSON.stringify(event.payload),
-      },
-    }));
-    return { kind: 'stream', status: response.status, headers: response.headers, frames };
-  }
-  return {
-    kind: 'json',
-    status: response.status,
-    headers: { 'content-type': 'application/json', ...response.headers },
-    body: JSON.stringify(response.body ?? {}),
-    delayMs: response.delayMs ?? 0,
-  };
-}
-
-/** JSON with object keys sorted, so key order never decides a match. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
-        )
-      : v,
+  const withEvents = json.replace(
+    new RegExp(`"${nonce}:(\\d+)"`, 'g'),
+    (_match, index: string) => events[Number(index)] ?? '',
   );
+  return `${withEvents}\n`;
 }
 
-function quote(text: string): string {
-  return JSON.stringify(text.length > 160 ? `${text.slice(0, 157)}...` : text);
+function isFaultSpec(spec: string): boolean {
+  try {
+    parseFault(spec);
+    return true;
+  } catch {
+    return false;
+  }
 }

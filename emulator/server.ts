@@ -66,7 +66,9 @@ export async function startEmulatorServer(options: {
       return json(200, options.emulator.calls());
     if (url.pathname === '/_emulator/calls' && req.method === 'DELETE') {
       options.emulator.resetCalls();
-      return json(204, null);
+      // 204 carries no body.
+      res.writeHead(204).end();
+      return;
     }
     return json(404, { message: `No admin route ${req.method} ${url.pathname}` });
   }
