@@ -42,7 +42,7 @@ const responseSchema = z
     headers: z.record(z.string(), z.string()).default({}),
     /** ConverseStream: the decoded event stream. */
     events: z.array(fixtureEventSchema).optional(),
-    /** The stream was still open, silent, when the client gave up: replay holds it open too. */
+    /** Hold the stream open, silent, after the last event (a stalled stream; written by hand, never recorded). */
     stall: z.boolean().optional(),
     /** Converse, Retrieve and errors: the JSON body, or */
     body: z.unknown().optional(),

@@ -15,11 +15,7 @@ export function interactionFromExchange(exchange: Exchange): Interaction {
     exchange.operation === 'Retrieve' ? { knowledgeBaseId: exchange.target } : { modelId: exchange.target };
   const common = { status: exchange.status, headers: exchange.headers };
   const response = exchange.frames
-    ? {
-        ...common,
-        events: toFixtureEvents(exchange),
-        ...(exchange.clientLeft ? { stall: true } : {}),
-      }
+    ? { ...common, events: toFixtureEvents(exchange) }
     : {
         ...common,
         ...jsonOrText(exchange.text ?? '', 'body', 'bodyText'),

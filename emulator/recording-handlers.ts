@@ -13,8 +13,6 @@ export interface Exchange {
   headers: Record<string, string>;
   /** An event-stream answer, frame by frame, with each frame's arrival in ms since the request. */
   frames?: Array<{ frame: ReceivedFrame; atMs: number }>;
-  /** The client hung up before the event stream ended. */
-  clientLeft?: boolean;
   /** Any other answer: its text and when it had fully arrived. */
   text?: string;
   atMs?: number;
@@ -73,16 +71,16 @@ export function createRecordingHandlers(onExchange: (exchange: Promise<Exchange>
 }
 
 /**
- * Passes an event stream through chunk by chunk while splitting it into frames, noting when each arrived. If
- * the client cancels (it gave up on a stalled stream), upstream is cancelled too and the capture ends there.
+ * Passes an event stream through chunk by chunk while splitting it into frames, noting when each arrived. The
+ * capture ends with the upstream stream (a client that cancels ends it early, with what arrived so far).
  */
 function captureEventStream(source: ReadableStream<Uint8Array>, elapsed: () => number) {
   const reader = source.getReader();
   const decoder = createFrameDecoder();
   const frames: Array<{ frame: ReceivedFrame; atMs: number }> = [];
-  let resolve!: (captured: Pick<Exchange, 'frames' | 'clientLeft'>) => void;
+  let resolve!: (captured: Pick<Exchange, 'frames'>) => void;
   let reject!: (error: unknown) => void;
-  const finished = new Promise<Pick<Exchange, 'frames' | 'clientLeft'>>((res, rej) => {
+  const finished = new Promise<Pick<Exchange, 'frames'>>((res, rej) => {
     resolve = res;
     reject = rej;
   });
@@ -106,7 +104,7 @@ function captureEventStream(source: ReadableStream<Uint8Array>, elapsed: () => n
       }
     },
     async cancel(reason) {
-      resolve({ frames, clientLeft: true });
+      resolve({ frames });
       await reader.cancel(reason);
     },
   });

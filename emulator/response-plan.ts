@@ -71,10 +71,11 @@ export function toResponse(
 
   let cancelWait: (() => void) | undefined;
   let cancelled = false;
-  const wait = (ms: number) =>
+  const wait = (ms: number, options: { holdsProcess: boolean } = { holdsProcess: true }) =>
     new Promise<void>((resolve) => {
       if (ms <= 0 || cancelled) return resolve();
       const timer = setTimeout(resolve, ms);
+      if (!options.holdsProcess) timer.unref();
       cancelWait = () => {
         clearTimeout(timer);
         resolve();
@@ -93,7 +94,9 @@ export function toResponse(
             if (cancelled) return;
             controller.enqueue(encodeFrame(frame));
           }
-          if (plan.stall) await wait(STALL_LIMIT_MS);
+          // In-process (msw), a client that gives up never cancels the body: the stall must not keep a test
+          // or CLI process alive.
+          if (plan.stall) await wait(STALL_LIMIT_MS, { holdsProcess: false });
         }
         if (cancelled) return;
         controller.close();

@@ -1,3 +1,4 @@
+import { createMemoryRateLimiter } from '../src/adapters/memory/memory-rate-limiter.ts';
 import { createMemoryResourceCatalog } from '../src/adapters/memory/memory-resource-catalog.ts';
 import { createMemorySessionStore } from '../src/adapters/memory/memory-session-store.ts';
 import { createMemoryStopRequests } from '../src/adapters/memory/memory-stop-requests.ts';
@@ -49,6 +50,8 @@ export async function runScenario(
   const config = loadConfig({
     AWS_REGION: target.region,
     CHAT_TABLE_NAME: 'unused-by-scenarios',
+    // Storage is in memory below; a DynamoDB call would be a bug, and goes to a closed local port, never AWS.
+    CHAT_DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
     CHAT_MODEL_ID: target.modelId,
     CHAT_KNOWLEDGE_BASE_ID: target.knowledgeBaseId,
     CHAT_BEDROCK_ENDPOINT: target.endpoint,
@@ -59,6 +62,7 @@ export async function runScenario(
     ...createTurnDependencies(config, clock, createMemoryResourceCatalog(resources)),
     sessions: createMemorySessionStore(),
     stopRequests: createMemoryStopRequests(),
+    rateLimiter: createMemoryRateLimiter(config.rateLimitPerMinute, clock),
     push: {
       async push(_connectionId: string, frame: ServerFrame) {
         frames.push(frame);
