@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +7,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { emulatorOptionsFromEnv } from '../emulator/config.ts';
 import { createEmulator, type Emulator, type EmulatorMode } from '../emulator/emulator.ts';
 import { type EmulatorServer, startEmulatorServer } from '../emulator/server.ts';
+import { type DevIssuer, startDevIssuer } from './dev-issuer.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type ManagedProcess, startProcess, waitForPort } from './processes.ts';
 import { seedResources } from './seed.ts';
@@ -18,6 +20,8 @@ export const LOCAL_REGION = 'us-east-1';
 export interface StackPorts {
   dynamodb: number;
   emulator: number;
+  /** The dev token issuer (stands in for Cognito). */
+  auth: number;
   websocket: number;
   http: number;
   lambda: number;
@@ -26,6 +30,7 @@ export interface StackPorts {
 export const DEV_PORTS: StackPorts = {
   dynamodb: 8000,
   emulator: 4010,
+  auth: 4011,
   websocket: 3001,
   http: 3000,
   lambda: 3002,
@@ -38,6 +43,8 @@ export interface StackOptions {
   log?: (service: string, line: string) => void;
   /** Reload handler code on every invocation (dev, with esbuild watching); tests keep warm handlers. */
   reloadHandler?: boolean;
+  /** Require a token from the dev issuer on $connect (as Cognito does on AWS). */
+  auth?: boolean;
   /** Extra environment for the Lambda handlers (e.g. lower limits in tests). */
   handlerEnv?: Record<string, string>;
   timeoutMs?: number;
@@ -50,6 +57,7 @@ export interface Stack {
   tableName: string;
   region: string;
   emulator: Emulator;
+  issuer: DevIssuer;
   offline: ManagedProcess;
   stop(): Promise<void>;
 }
@@ -79,6 +87,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const emulatorServer: EmulatorServer = await startEmulatorServer({ emulator, port: ports.emulator });
     stoppers.push(() => emulatorServer.close());
 
+    const issuer = await startDevIssuer({ port: ports.auth });
+    stoppers.push(() => issuer.close());
+
+    // `npm run dev` builds into .esbuild as usual; test stacks get their own folder (see serverless.yml).
+    const workFolder = options.reloadHandler ? '.esbuild' : `.esbuild-stacks/${ports.websocket}`;
+    stoppers.push(async () => rm(resolve(ROOT, workFolder), { recursive: true, force: true }));
+
     const require = createRequire(import.meta.url);
     const offline = startProcess(
       'offline',
@@ -106,6 +121,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           CHAT_BEDROCK_ENDPOINT: emulatorServer.url,
           CHAT_MANAGEMENT_ENDPOINT: `http://127.0.0.1:${ports.websocket}`,
           DYNAMODB_LOCAL_PORT: String(ports.dynamodb),
+          ESBUILD_WORK_FOLDER: workFolder,
+          ...(options.auth
+            ? {
+                CHAT_AUTH_MODE: 'jwt',
+                CHAT_AUTH_ISSUER: issuer.issuer,
+                CHAT_AUTH_AUDIENCE: issuer.audience,
+                CHAT_AUTH_JWKS: issuer.jwks,
+              }
+            : { CHAT_AUTH_MODE: 'off' }),
           ...options.handlerEnv,
         }),
         onLine: log && ((line) => log('offline', line)),
@@ -125,6 +149,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       tableName: LOCAL_TABLE,
       region: LOCAL_REGION,
       emulator,
+      issuer,
       offline,
       stop,
     };

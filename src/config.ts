@@ -35,7 +35,33 @@ const envSchema = z.object({
   CHAT_RESUME_WAIT_MS: positiveInt(5_000),
   CHAT_FLUSH_MIN_MS: positiveInt(50),
   CHAT_FLUSH_MAX_MS: positiveInt(400),
+  CHAT_RATE_LIMIT_PER_MINUTE: positiveInt(20),
 });
+
+const authEnvSchema = z
+  .object({
+    CHAT_AUTH_MODE: z._default(z.enum(['off', 'jwt', 'cognito']), 'off'),
+    CHAT_AUTH_ISSUER: optional(z.url()),
+    CHAT_AUTH_AUDIENCE: optional(z.string()),
+    /** A static JWKS (JSON), for issuers whose keys are not served over HTTPS, such as the local dev issuer. */
+    CHAT_AUTH_JWKS: optional(z.string()),
+    CHAT_AUTH_JWKS_URI: optional(z.url({ protocol: /^https$/ })),
+    CHAT_COGNITO_USER_POOL_ID: optional(z.string()),
+    CHAT_COGNITO_CLIENT_ID: optional(z.string()),
+  })
+  .check(
+    z.refine(
+      (e) =>
+        e.CHAT_AUTH_MODE !== 'jwt' ||
+        Boolean(e.CHAT_AUTH_ISSUER && e.CHAT_AUTH_AUDIENCE && (e.CHAT_AUTH_JWKS || e.CHAT_AUTH_JWKS_URI)),
+      'CHAT_AUTH_MODE=jwt needs CHAT_AUTH_ISSUER, CHAT_AUTH_AUDIENCE and CHAT_AUTH_JWKS or CHAT_AUTH_JWKS_URI',
+    ),
+    z.refine(
+      (e) =>
+        e.CHAT_AUTH_MODE !== 'cognito' || Boolean(e.CHAT_COGNITO_USER_POOL_ID && e.CHAT_COGNITO_CLIENT_ID),
+      'CHAT_AUTH_MODE=cognito needs CHAT_COGNITO_USER_POOL_ID and CHAT_COGNITO_CLIENT_ID',
+    ),
+  );
 
 export const DEFAULT_SYSTEM_PROMPT = [
   'You are a helpful assistant in a real-time chat.',
@@ -47,17 +73,11 @@ export const DEFAULT_SYSTEM_PROMPT = [
 ].join(' ');
 
 export type ChatConfig = ReturnType<typeof loadConfig>;
+export type AuthConfig = ReturnType<typeof loadAuthConfig>;
 
 /** Reads and validates the handler's environment once per container. Throws, naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env) {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
-      .join('; ');
-    throw new Error(`Invalid chat configuration: ${problems}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(envSchema, env);
   return {
     region: e.AWS_REGION,
     tableName: e.CHAT_TABLE_NAME,
@@ -74,6 +94,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       management: e.CHAT_MANAGEMENT_ENDPOINT,
     },
     resume: { waitMs: e.CHAT_RESUME_WAIT_MS, pollMs: 250 },
+    rateLimitPerMinute: e.CHAT_RATE_LIMIT_PER_MINUTE,
     turn: {
       windowMessages: e.CHAT_WINDOW_MESSAGES,
       sessionTtlSeconds: e.CHAT_SESSION_TTL_HOURS * 3600,
@@ -85,4 +106,38 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       flush: { minDelayMs: e.CHAT_FLUSH_MIN_MS, maxDelayMs: e.CHAT_FLUSH_MAX_MS, maxFrameBytes: 16 * 1024 },
     },
   };
+}
+
+/** The $connect authorizer's settings: how tokens are verified (see docs/deploy.md). */
+export function loadAuthConfig(env: Record<string, string | undefined> = process.env) {
+  const e = parseEnv(authEnvSchema, env);
+  switch (e.CHAT_AUTH_MODE) {
+    case 'off':
+      return { mode: 'off' as const };
+    case 'cognito':
+      return {
+        mode: 'cognito' as const,
+        userPoolId: e.CHAT_COGNITO_USER_POOL_ID as string,
+        clientId: e.CHAT_COGNITO_CLIENT_ID as string,
+      };
+    case 'jwt':
+      return {
+        mode: 'jwt' as const,
+        issuer: e.CHAT_AUTH_ISSUER as string,
+        audience: e.CHAT_AUTH_AUDIENCE as string,
+        jwks: e.CHAT_AUTH_JWKS,
+        jwksUri: e.CHAT_AUTH_JWKS_URI,
+      };
+  }
+}
+
+function parseEnv<T extends z.ZodMiniType>(schema: T, env: Record<string, string | undefined>): z.infer<T> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`)
+      .join('; ');
+    throw new Error(`Invalid chat configuration: ${problems}`);
+  }
+  return parsed.data;
 }

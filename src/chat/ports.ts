@@ -61,6 +61,12 @@ export interface StopRequests {
   find(sessionId: string, turnId: string): Promise<StopRequestReason | undefined>;
 }
 
+/** Counts turns per user (per connection when auth is off). */
+export interface TurnRateLimiter {
+  /** Takes one turn from `key`'s allowance; throws RateLimitedError when it is used up. */
+  acquire(key: string): Promise<void>;
+}
+
 export interface ToolSpec {
   name: string;
   description: string;

@@ -20,11 +20,15 @@ export interface TurnRequest {
  * the whole exchange with one conditional write, then send `done`. A turn is recorded whole or not at all; an
  * interrupted answer is recorded as far as it got and marked, so `resume` can continue it.
  *
- * Throws (before anything is streamed) for a foreign or expired session or unreachable storage.
+ * Throws (before anything is streamed) when the user is over their turn rate, for a foreign or expired
+ * session, or when storage is unreachable.
  */
 export async function runTurn(deps: TurnDependencies, request: TurnRequest): Promise<TurnSummary> {
   const turnId = request.turnId ?? (deps.newId ?? crypto.randomUUID.bind(crypto))();
-  const stored = await deps.sessions.load(request.sessionId);
+  const [stored] = await Promise.all([
+    deps.sessions.load(request.sessionId),
+    deps.rateLimiter.acquire(request.userId ?? `connection:${request.connectionId}`),
+  ]);
   if (stored) assertUsable(stored, request.userId, deps.clock.now());
   const session = stored ?? createSession(request.sessionId, request.userId, deps.clock.now());
   const question = userText(request.message);

@@ -10,6 +10,7 @@ import {
   type SessionStore,
   type StopRequests,
   type StoredSession,
+  type TurnRateLimiter,
   VersionConflictError,
 } from './ports.ts';
 import {
@@ -38,6 +39,7 @@ export interface TurnSettings extends WindowSettings {
 export interface TurnDependencies {
   sessions: SessionStore;
   stopRequests: StopRequests;
+  rateLimiter: TurnRateLimiter;
   model: ModelClient;
   tools: ToolRegistry;
   push: ClientPush;

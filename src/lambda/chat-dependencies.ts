@@ -2,6 +2,7 @@ import { createBedrockAgentRuntimeClient, createBedrockRuntimeClient } from '../
 import { createBedrockKnowledgeBase } from '../adapters/bedrock/knowledge-base.ts';
 import { createBedrockModelClient } from '../adapters/bedrock/model-client.ts';
 import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
+import { createDynamoDbRateLimiter } from '../adapters/dynamodb/rate-limiter.ts';
 import { createDynamoDbResourceCatalog } from '../adapters/dynamodb/resource-catalog.ts';
 import { createDynamoDbSessionStore } from '../adapters/dynamodb/session-store.ts';
 import { createDynamoDbStopRequests } from '../adapters/dynamodb/stop-requests.ts';
@@ -65,6 +66,12 @@ export function createTurnDependencies(
   return {
     sessions: createDynamoDbSessionStore({ client: documentClient, tableName: config.tableName }),
     stopRequests: createDynamoDbStopRequests({ client: documentClient, tableName: config.tableName }),
+    rateLimiter: createDynamoDbRateLimiter({
+      client: documentClient,
+      tableName: config.tableName,
+      limitPerMinute: config.rateLimitPerMinute,
+      clock,
+    }),
     model: createBedrockModelClient({
       client: createBedrockRuntimeClient({ region: config.region, endpoint: config.endpoints.bedrock }),
       modelId: config.modelId,

@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { StoredSession } from '../../src/chat/ports.ts';
 import type { HistoryFrame, ServerFrame } from '../../src/protocol/server-frame.ts';
-import { type ChatSocket, openChatSocket } from '../support/chat-socket.ts';
+import { type ChatSocket, openChat } from '../support/chat-socket.ts';
 import { emulatorCalls, uniqueMarker } from '../support/emulator-calls.ts';
 import { readSessionItem, writeSessionItem } from '../support/sessions.ts';
 
 const stack = inject('stack');
 const sockets: ChatSocket[] = [];
-const open = async () => {
-  const socket = await openChatSocket(stack.websocketUrl);
+const open = async (user?: string) => {
+  const socket = await openChat(stack, user);
   sockets.push(socket);
   return socket;
 };
@@ -106,7 +106,7 @@ describe('the chat engine over the offline stack', () => {
 
   it('records every turn when two sockets send 20 turns each to one session at once', async () => {
     const sessionId = crypto.randomUUID();
-    const [first, second] = await Promise.all([open(), open()]);
+    const [first, second] = await Promise.all([open('two-tabs'), open('two-tabs')]);
     const run = async (socket: ChatSocket, name: string) => {
       const ends: ServerFrame[] = [];
       for (let i = 0; i < 20; i++) ends.push((await socket.turn(sessionId, `${name} turn ${i}`)).end);
@@ -172,12 +172,12 @@ describe('the chat engine over the offline stack', () => {
   it('resumes an answer cut off by a dropped connection on a new connection, losing and repeating nothing', async () => {
     const sessionId = crypto.randomUUID();
     const turnId = crypto.randomUUID();
-    const first = await open();
+    const first = await open('resumer');
     first.send({ action: 'sendMessage', sessionId, turnId, message: '#tokens:300 #pace:10' });
     await first.waitFor((f) => f.type === 'token' && f.seq >= 2);
     await first.close();
 
-    const second = await open();
+    const second = await open('resumer');
     second.send({ action: 'resume', sessionId, turnId });
     const history = (await second.waitFor((f) => f.type === 'history', {
       timeoutMs: 15_000,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type ChatSocket, openChatSocket } from '../support/chat-socket.ts';
+import { type ChatSocket, openChat } from '../support/chat-socket.ts';
 import { emulatorCalls, uniqueMarker } from '../support/emulator-calls.ts';
 import { readSessionItem } from '../support/sessions.ts';
 
@@ -8,7 +8,7 @@ const stack = inject('stack');
 describe('the offline stack (serverless-offline + DynamoDB Local + Bedrock emulator)', () => {
   let socket: ChatSocket;
   beforeAll(async () => {
-    socket = await openChatSocket(stack.websocketUrl);
+    socket = await openChat(stack);
   });
   afterAll(() => socket.close());
 

@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import type { DoneFrame, ErrorFrame, ServerFrame } from '../../src/protocol/server-frame.ts';
+import type { StackInfo } from './stack-info.ts';
 
 export interface TurnResult {
   frames: ServerFrame[];
@@ -23,6 +24,21 @@ export interface ChatSocket {
   turn(sessionId: string, message: string, options?: { timeoutMs?: number }): Promise<TurnResult>;
   close(): Promise<void>;
   readonly isOpen: boolean;
+}
+
+/** Opens a socket to the stack as `user` (a fresh one by default), with a dev-issuer token when auth is on. */
+export async function openChat(
+  stack: StackInfo,
+  user: string = `user-${crypto.randomUUID()}`,
+): Promise<ChatSocket> {
+  if (!stack.authRequired) return openChatSocket(stack.websocketUrl);
+  return openChatSocket(`${stack.websocketUrl}?token=${await devToken(stack, user)}`);
+}
+
+/** A token for `user` from the dev issuer. */
+export async function devToken(stack: StackInfo, user: string): Promise<string> {
+  const response = await fetch(`${stack.authUrl}/token?user=${encodeURIComponent(user)}`);
+  return ((await response.json()) as { token: string }).token;
 }
 
 export async function openChatSocket(url: string): Promise<ChatSocket> {

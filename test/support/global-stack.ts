@@ -7,6 +7,7 @@ import { ROOT, startStack } from '../../local/stack.ts';
 /** Handler settings the tests rely on: a short model idle timeout so the stalled-stream test ends quickly. */
 export const TEST_HANDLER_ENV = {
   CHAT_MODEL_IDLE_TIMEOUT_MS: '2000',
+  CHAT_RATE_LIMIT_PER_MINUTE: '60',
 };
 
 /**
@@ -19,13 +20,16 @@ export default async function setup(project: TestProject) {
   const ports = {
     dynamodb: await findFreePort(),
     emulator: await findFreePort(),
+    auth: await findFreePort(),
     websocket: await findFreePort(),
     http: await findFreePort(),
     lambda: await findFreePort(),
   };
+  const authRequired = project.name === 'integration';
   const stack = await startStack({
     ports,
     emulator: { mode: 'auto', firstTokenMs: 0, tokenMs: 0 },
+    auth: authRequired,
     handlerEnv: TEST_HANDLER_ENV,
   });
   project.provide('stack', {
@@ -34,6 +38,8 @@ export default async function setup(project: TestProject) {
     dynamodbEndpoint: stack.dynamodbEndpoint,
     tableName: stack.tableName,
     region: stack.region,
+    authUrl: stack.issuer.url,
+    authRequired,
   });
   return async () => {
     const artifacts = join(ROOT, '.artifacts');

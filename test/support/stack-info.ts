@@ -7,6 +7,9 @@ export interface StackInfo {
   dynamodbEndpoint: string;
   tableName: string;
   region: string;
+  /** The dev token issuer (GET /token?user=<name>); $connect requires its tokens in the integration stack. */
+  authUrl: string;
+  authRequired: boolean;
 }
 
 declare module 'vitest' {

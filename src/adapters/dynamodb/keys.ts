@@ -5,3 +5,4 @@ export const stopRequestKey = (sessionId: string, turnId: string) => ({
   SK: `STOP#${turnId}`,
 });
 export const resourceKey = (slug: string) => ({ PK: `RESOURCE#${slug}`, SK: 'RESOURCE' });
+export const rateWindowKey = (key: string, minute: number) => ({ PK: `RATE#${key}`, SK: `MINUTE#${minute}` });

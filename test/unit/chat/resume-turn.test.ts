@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createMemoryRateLimiter } from '../../../src/adapters/memory/memory-rate-limiter.ts';
 import { createMemorySessionStore } from '../../../src/adapters/memory/memory-session-store.ts';
 import { createMemoryStopRequests } from '../../../src/adapters/memory/memory-stop-requests.ts';
 import type { StoredSession } from '../../../src/chat/ports.ts';
@@ -35,13 +36,15 @@ function setup(sessions: StoredSession[], calls: ScriptedCall[]) {
   const push = createRecordingPush();
   const stopRequests = createMemoryStopRequests();
   const model = createFakeModel(calls);
+  const clock = createFakeClock();
   const deps: TurnDependencies = {
     sessions: store,
     stopRequests,
+    rateLimiter: createMemoryRateLimiter(100, clock),
     model,
     tools: createToolRegistry([]),
     push,
-    clock: createFakeClock(),
+    clock,
     settings: {
       windowMessages: 20,
       sessionTtlSeconds: 86_400,

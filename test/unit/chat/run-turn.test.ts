@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createMemoryRateLimiter } from '../../../src/adapters/memory/memory-rate-limiter.ts';
 import { createMemorySessionStore } from '../../../src/adapters/memory/memory-session-store.ts';
 import { createMemoryStopRequests } from '../../../src/adapters/memory/memory-stop-requests.ts';
 import type { SessionStore, StoredSession } from '../../../src/chat/ports.ts';
@@ -44,6 +45,7 @@ function setup(
   const deps: TurnDependencies = {
     sessions,
     stopRequests,
+    rateLimiter: createMemoryRateLimiter(3, clock),
     model,
     tools: createToolRegistry([]),
     push,
@@ -272,6 +274,24 @@ describe('runTurn', () => {
 
     expect(summary.stopReason).toBe('timeout');
     expect(push.frames.at(-1)).toMatchObject({ type: 'done', stopReason: 'timeout' });
+  });
+
+  it('refuses a turn over the per-user rate with RATE_LIMITED, before calling the model', async () => {
+    const { deps, model } = setup([answer('1'), answer('2'), answer('3'), answer('4')]);
+    for (const turnId of ['a', 'b', 'c'])
+      await runTurn(deps, request({ userId: 'alice', turnId, sessionId: turnId }));
+
+    await expect(
+      runTurn(deps, request({ userId: 'alice', turnId: 'd', sessionId: 'd' })),
+    ).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+      retryable: true,
+    });
+    expect(model.requests).toHaveLength(3);
+    // Another user has their own allowance.
+    await expect(
+      runTurn(deps, request({ userId: 'bob', turnId: 'e', sessionId: 'e' })),
+    ).resolves.toMatchObject({ outcome: 'completed' });
   });
 
   it('stops when a cancel request arrives, ending with done/cancelled', async () => {

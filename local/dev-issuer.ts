@@ -1,0 +1,92 @@
+import { createPrivateKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A local token issuer for `npm run dev` and the tests, standing in for Amazon Cognito: RS256 JWTs from a
+ * key made at start-up. The $connect authorizer verifies them with aws-jwt-verify given this issuer's
+ * public keys (CHAT_AUTH_JWKS), exactly as it verifies Cognito's on AWS.
+ *
+ * HTTP (127.0.0.1 only): GET /token?user=<name>[&lifetime=<seconds>] → {token, userId, expiresAt};
+ * GET /.well-known/jwks.json. A negative lifetime gives an already expired token, to try expiry by hand.
+ */
+export interface DevIssuer {
+  url: string;
+  /** The `iss` claim. */
+  issuer: string;
+  audience: string;
+  /** The public JWKS as JSON, for CHAT_AUTH_JWKS. */
+  jwks: string;
+  /** A signed token for `userId`; a negative lifetime makes an expired one (for tests). */
+  sign(userId: string, lifetimeSeconds?: number): string;
+  close(): Promise<void>;
+}
+
+export const DEV_AUDIENCE = 'bedrock-ws-chat-local';
+const TOKEN_LIFETIME_SECONDS = 3600;
+
+export async function startDevIssuer(options: { port: number }): Promise<DevIssuer> {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const kid = `dev-${Date.now().toString(36)}`;
+  const jwks = JSON.stringify({
+    keys: [{ ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' }],
+  });
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    // The web app on another localhost port fetches tokens from here.
+    res.setHeader('access-control-allow-origin', '*');
+    res.setHeader('content-type', 'application/json');
+    if (url.pathname === '/.well-known/jwks.json') return res.end(jwks);
+    if (url.pathname === '/token') {
+      const userId = url.searchParams.get('user')?.trim() || 'dev-user';
+      const lifetime = Math.min(
+        Number(url.searchParams.get('lifetime') ?? TOKEN_LIFETIME_SECONDS) || 0,
+        TOKEN_LIFETIME_SECONDS,
+      );
+      const expiresAt = Math.floor(Date.now() / 1000) + lifetime;
+      return res.end(JSON.stringify({ token: issue(userId, lifetime), userId, expiresAt }));
+    }
+    res.statusCode = 404;
+    res.end(JSON.stringify({ message: 'GET /token?user=<name> or /.well-known/jwks.json' }));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', resolve);
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  function issue(userId: string, lifetimeSeconds: number): string {
+    const now = Math.floor(Date.now() / 1000);
+    return signJwt(
+      { iss: url, aud: DEV_AUDIENCE, sub: userId, iat: now, exp: now + lifetimeSeconds, token_use: 'id' },
+      privateKey,
+      kid,
+    );
+  }
+
+  return {
+    url,
+    issuer: url,
+    audience: DEV_AUDIENCE,
+    jwks,
+    sign: (userId, lifetimeSeconds = TOKEN_LIFETIME_SECONDS) => issue(userId, lifetimeSeconds),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** An RS256 JWT; node:crypto is all it takes. */
+export function signJwt(
+  payload: Record<string, unknown>,
+  privateKey: KeyObject | string,
+  kid: string,
+): string {
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const data = `${encode({ alg: 'RS256', typ: 'JWT', kid })}.${encode(payload)}`;
+  const key = typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey;
+  return `${data}.${sign('sha256', Buffer.from(data), key).toString('base64url')}`;
+}

@@ -1,0 +1,48 @@
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { createTokenVerifier } from '../adapters/auth/token-verifier.ts';
+import { loadAuthConfig } from '../config.ts';
+import { createLogger } from '../lambda/logger.ts';
+
+const config = loadAuthConfig();
+const verifier = config.mode === 'off' ? undefined : createTokenVerifier(config);
+const logger = createLogger();
+
+/**
+ * The `$connect` REQUEST authorizer. Browsers cannot set headers on a WebSocket, so the JWT comes in the
+ * `token` query parameter. A valid token allows the connection and names its user for every later route
+ * (`requestContext.authorizer.userId`); anything else is denied and the connection refused.
+ */
+export const handler = async (
+  event: APIGatewayRequestAuthorizerEvent,
+): Promise<APIGatewayAuthorizerResult> => {
+  if (!verifier) return policy('Allow', 'anonymous', event.methodArn, '');
+  const token = event.queryStringParameters?.token;
+  if (!token) {
+    logger.info('connection refused: no token');
+    return policy('Deny', 'anonymous', event.methodArn, '');
+  }
+  try {
+    const { userId } = await verifier.verify(token);
+    return policy('Allow', userId, event.methodArn, userId);
+  } catch (error) {
+    // The reason (expired, wrong audience, bad signature) is logged; the token itself never is.
+    logger.info('connection refused: invalid token', { reason: (error as Error).message });
+    return policy('Deny', 'anonymous', event.methodArn, '');
+  }
+};
+
+function policy(
+  effect: 'Allow' | 'Deny',
+  principalId: string,
+  methodArn: string,
+  userId: string,
+): APIGatewayAuthorizerResult {
+  return {
+    principalId,
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: methodArn }],
+    },
+    context: { userId },
+  };
+}
