@@ -121,8 +121,15 @@ export function tokenize(text: string): string[] {
 
 function stem(word: string): string {
   if (word.length > 4 && word.endsWith('ies')) return `${word.slice(0, -3)}y`;
-  if (word.length > 5 && word.endsWith('ing')) return word.slice(0, -3);
-  if (word.length > 4 && word.endsWith('ed')) return word.slice(0, -2);
+  if (word.length > 5 && word.endsWith('ing')) return undouble(word.slice(0, -3));
+  if (word.length > 4 && word.endsWith('ed')) return undouble(word.slice(0, -2));
   if (word.length > 3 && word.endsWith('s') && !word.endsWith('ss')) return word.slice(0, -1);
   return word;
+}
+
+/** "resetting" → "resett" → "reset", "stopped" → "stopp" → "stop"; but "installing" keeps "install". */
+function undouble(stemmed: string): string {
+  return /([b-df-hj-km-np-rtv-z])\1$/.test(stemmed) && !/(ll|ss|zz)$/.test(stemmed)
+    ? stemmed.slice(0, -1)
+    : stemmed;
 }

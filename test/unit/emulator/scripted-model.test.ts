@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import type { ConverseBody, WireMessage } from '../../../emulator/bedrock-types.ts';
+import { scriptReply } from '../../../emulator/scripted-model.ts';
+import { knowledgeBase } from './support/test-emulator.ts';
+
+const tools = {
+  tools: ['kb_lookup', 'current_time', 'lookup_resource'].map((name) => ({ toolSpec: { name } })),
+};
+const ask = (text: string, extra: Partial<ConverseBody> = {}) =>
+  scriptReply(
+    { messages: [{ role: 'user', content: [{ text }] }], toolConfig: tools, ...extra },
+    knowledgeBase,
+  );
+
+describe('the scripted model', () => {
+  it.each([
+    ['How do I reset my password?', 'kb_lookup', { query: 'How do I reset my password?' }],
+    ['What time is it in Tokyo?', 'current_time', { timeZone: 'Asia/Tokyo' }],
+    ['What is the date in Europe/Berlin?', 'current_time', { timeZone: 'Europe/Berlin' }],
+    ['Where is the billing-api?', 'lookup_resource', { name: 'billing-api' }],
+  ])('asked "%s", calls %s', (question, tool, input) => {
+    const reply = ask(question);
+
+    expect(reply.stopReason).toBe('tool_use');
+    expect(reply.toolUses).toEqual([
+      { name: tool, input, toolUseId: expect.stringMatching(/^tooluse_[\w-]{22}$/) },
+    ]);
+  });
+
+  it('calls several tools in one response when the question needs them, saying so first', () => {
+    const reply = ask('What time is it in London, and where is the status-page?');
+
+    expect(reply.text).toBe('Let me check a few things.');
+    expect(reply.toolUses.map((use) => use.name)).toEqual(['current_time', 'lookup_resource']);
+  });
+
+  it('answers small talk directly, without tools, and only calls tools it was offered', () => {
+    expect(ask('Hi! What can you help me with?')).toMatchObject({ toolUses: [], stopReason: 'end_turn' });
+    expect(ask('How do I reset my password?', { toolConfig: { tools: [] } }).toolUses).toEqual([]);
+  });
+
+  it('gives the same tool-use ids for the same conversation, so recordings replay', () => {
+    expect(ask('What time is it in Tokyo?').toolUses[0]?.toolUseId).toBe(
+      ask('What time is it in Tokyo?').toolUses[0]?.toolUseId,
+    );
+    expect(ask('What time is it in Tokyo?').toolUses[0]?.toolUseId).not.toBe(
+      ask('What time is it in Paris?').toolUses[0]?.toolUseId,
+    );
+  });
+
+  it('answers from the tool results once they arrive', () => {
+    const messages: WireMessage[] = [
+      { role: 'user', content: [{ text: 'What time is it in Tokyo and where is x?' }] },
+      {
+        role: 'assistant',
+        content: [
+          { toolUse: { toolUseId: 't1', name: 'current_time', input: {} } },
+          { toolUse: { toolUseId: 't2', name: 'lookup_resource', input: {} } },
+        ],
+      },
+      {
+        role: 'user',
+        content: [
+          {
+            toolResult: {
+              toolUseId: 't1',
+              content: [{ json: { timeZone: 'Asia/Tokyo', local: 'Thursday 18:30', utcOffset: '+09:00' } }],
+              status: 'success',
+            },
+          },
+          { toolResult: { toolUseId: 't2', content: [{ text: 'No resource named "x".' }], status: 'error' } },
+        ],
+      },
+    ];
+
+    const reply = scriptReply({ messages, toolConfig: tools }, knowledgeBase);
+
+    expect(reply.stopReason).toBe('end_turn');
+    expect(reply.text).toBe(
+      'The current time in Asia/Tokyo is **Thursday 18:30** (UTC+09:00).\n\nI tried `lookup_resource` but it failed: No resource named "x".',
+    );
+  });
+
+  it('#tokens:N gives an answer of exactly N words', () => {
+    expect(ask('Tell me more #tokens:40').text.split(' ')).toHaveLength(40);
+  });
+
+  it('continues a prefilled assistant message instead of starting over', () => {
+    const full = ask('Hello there').text;
+    const reply = scriptReply(
+      {
+        messages: [
+          { role: 'user', content: [{ text: 'Hello there' }] },
+          { role: 'assistant', content: [{ text: full.slice(0, 20) }] },
+        ],
+        toolConfig: tools,
+      },
+      knowledgeBase,
+    );
+
+    expect(full.slice(0, 20) + reply.text).toBe(full);
+  });
+});
