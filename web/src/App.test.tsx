@@ -1,0 +1,322 @@
+import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ClientFrame, SendMessageFrame } from '../../src/protocol/client-frame.ts';
+import type { ServerFrame } from '../../src/protocol/server-frame.ts';
+import { App } from './App.tsx';
+import { createSessionStore } from './chat/session-store.ts';
+import { EXPIRED_NOTICE } from './chat/use-chat.ts';
+import { createFakeSockets, type FakeSocket, framesFor, historyFrame } from './testing/fake-socket.ts';
+
+const SESSION = '6f1c2a43-5a55-4a4e-9f43-5d1b1f0c7a10';
+
+afterEach(() => {
+  cleanup();
+  localStorage.clear();
+  sessionStorage.clear();
+});
+
+/** The app as the browser runs it, on fake sockets; storage survives between calls like a reload. */
+function renderApp() {
+  localStorage.setItem('chat.sessionId', localStorage.getItem('chat.sessionId') ?? SESSION);
+  const sockets = createFakeSockets();
+  const view = render(
+    <App
+      getSocketUrl={async () => 'ws://chat.test'}
+      store={createSessionStore(localStorage, sessionStorage)}
+      createSocket={sockets.create}
+    />,
+  );
+  return { sockets, view, user: userEvent.setup() };
+}
+
+/** Waits for a new socket, opens it and answers what it asked first (history or resume) with `history`. */
+async function connect(
+  sockets: ReturnType<typeof createFakeSockets>,
+  history: ServerFrame = historyFrame(SESSION, []),
+): Promise<FakeSocket> {
+  const socket = await waitFor(() => {
+    const latest = sockets.latest();
+    expect(latest.readyState).toBe(0); // a new socket, not open yet
+    return latest;
+  });
+  act(() => socket.open());
+  act(() => socket.receive(history));
+  return socket;
+}
+
+function receive(socket: FakeSocket, ...frames: ServerFrame[]) {
+  act(() => socket.receive(...frames));
+}
+
+function lastSent(socket: FakeSocket): ClientFrame {
+  const frame = socket.sent.at(-1);
+  if (!frame) throw new Error('nothing was sent');
+  return frame;
+}
+
+async function ask(user: ReturnType<typeof userEvent.setup>, socket: FakeSocket, question: string) {
+  await user.type(screen.getByRole('textbox', { name: 'Message' }), `${question}{Enter}`);
+  const frame = lastSent(socket) as SendMessageFrame;
+  return { turnId: frame.turnId as string, frames: framesFor(SESSION, frame.turnId as string) };
+}
+
+const answers = () => screen.queryAllByRole('article', { name: 'Assistant' });
+const lastAnswer = () => answers().at(-1) as HTMLElement;
+
+describe('the chat', () => {
+  it('asks for the stored history on connect and shows it, Markdown included', async () => {
+    const { sockets } = renderApp();
+    const socket = await connect(
+      sockets,
+      historyFrame(SESSION, [
+        { role: 'user', text: 'How do I reset my password?' },
+        { role: 'assistant', text: 'Open **Settings** and choose *Reset*.', tools: ['kb_lookup'] },
+      ]),
+    );
+
+    expect(socket.sent).toEqual([{ action: 'getHistory', sessionId: SESSION }]);
+    expect(screen.getByText('How do I reset my password?')).toBeTruthy();
+    expect(within(lastAnswer()).getByText('Settings').tagName).toBe('STRONG');
+    expect(within(lastAnswer()).getByText('kb_lookup')).toBeTruthy();
+    expect(screen.getByText('Connected')).toBeTruthy();
+  });
+
+  it('sends the question on Enter and streams the answer into place', async () => {
+    const { sockets, user } = renderApp();
+    const socket = await connect(sockets);
+
+    const { turnId, frames } = await ask(user, socket, 'Why is the sky blue?');
+
+    expect(lastSent(socket)).toEqual({
+      action: 'sendMessage',
+      sessionId: SESSION,
+      message: 'Why is the sky blue?',
+      turnId,
+    });
+    expect(screen.getByText('Why is the sky blue?')).toBeTruthy();
+    expect(within(lastAnswer()).getByText('The assistant is thinking')).toBeTruthy();
+    expect(screen.getByRole('textbox', { name: 'Message' })).toHaveProperty('disabled', true);
+
+    receive(socket, frames.token(0, 'Because of'));
+    expect(within(lastAnswer()).queryByText('The assistant is thinking')).toBeNull();
+    expect(lastAnswer().textContent).toContain('Because of');
+
+    receive(socket, frames.token(1, ' Rayleigh scattering.'), frames.done(2));
+    expect(lastAnswer().textContent).toContain('Because of Rayleigh scattering.');
+    expect(screen.getByRole('textbox', { name: 'Message' })).toHaveProperty('disabled', false);
+  });
+
+  it('adds a new line on Shift+Enter instead of sending', async () => {
+    const { sockets, user } = renderApp();
+    const socket = await connect(sockets);
+    const input = screen.getByRole('textbox', { name: 'Message' });
+
+    await user.type(input, 'first line{Shift>}{Enter}{/Shift}second line');
+
+    expect(input).toHaveProperty('value', 'first line\nsecond line');
+    expect(socket.sent.map((frame) => frame.action)).toEqual(['getHistory']);
+  });
+
+  it('shows what a running tool is doing and which tools the answer used', async () => {
+    const { sockets, user } = renderApp();
+    const socket = await connect(sockets);
+    const { frames } = await ask(user, socket, 'How do I reset my password?');
+
+    receive(socket, frames.status(0, 'kb_lookup', 'Searching knowledge base…'));
+    expect(within(lastAnswer()).getByRole('status').textContent).toContain('Searching knowledge base…');
+
+    receive(socket, frames.token(1, 'According to the knowledge base…'), frames.done(2));
+    expect(within(lastAnswer()).getByRole('list', { name: 'Tools used' }).textContent).toContain('kb_lookup');
+  });
+
+  it('starts a conversation from a suggested question', async () => {
+    const { sockets, user } = renderApp();
+    const socket = await connect(sockets);
+
+    await user.click(screen.getByRole('button', { name: 'What time is it in Tokyo?' }));
+
+    expect(lastSent(socket)).toMatchObject({ action: 'sendMessage', message: 'What time is it in Tokyo?' });
+  });
+});
+
+describe('stopping an answer', () => {
+  it('sends cancel for the running turn and marks the answer as stopped when the server ends it', async () => {
+    const { sockets, user } = renderApp();
+    const socket = await connect(sockets);
+    const { turnId, frames } = await ask(user, socket, '#tokens:400');
+    receive(socket, frames.token(0, 'Streaming keeps'));
+
+    await user.click(screen.getByRole('button', { name: 'Stop' }));
+
+    expect(lastSent(socket)).toEqual({ action: 'cancel', sessionId: SESSION, turnId });
+    expect(screen.getByRole('button', { name: 'Stopping…' })).toHaveProperty('disabled', true);
+    receive(socket, frames.done(1, 'cancelled'));
+    expect(within(lastAnswer()).getByText('Stopped')).toBeTruthy();
+    expect(lastAnswer().textContent).toContain('Streaming keeps');
+  });
+
+  it('stops on Escape and gives keyboard focus to Stop while answering, then back to the input', async () => {
+    const { sockets, user } = renderApp();
+    const socket = await connect(sockets);
+    const { turnId, frames } = await ask(user, socket, 'Tell me a story');
+
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Stop' }));
+    await user.keyboard('{Escape}');
+    expect(lastSent(socket)).toEqual({ action: 'cancel', sessionId: SESSION, turnId });
+
+    receive(socket, frames.done(0, 'cancelled'));
+    expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'Message' }));
+  });
+});
+
+describe('reconnecting', () => {
+  it('resumes the answer on the new connection after a drop, showing each word once', async () => {
+    const { sockets, user } = renderApp();
+    const first = await connect(sockets);
+    const { turnId, frames } = await ask(user, first, 'Count to five');
+    receive(first, frames.token(0, 'one'), frames.token(1, ' two'));
+
+    act(() => first.drop());
+    expect(screen.getByText('Offline, reconnecting…')).toBeTruthy();
+    expect(within(lastAnswer()).getByRole('status').textContent).toContain('Connection lost');
+
+    await user.click(screen.getByRole('button', { name: 'Retry now' }));
+    const second = await connect(
+      sockets,
+      historyFrame(
+        SESSION,
+        [
+          { role: 'user', text: 'Count to five' },
+          { role: 'assistant', text: 'one two three' },
+        ],
+        { turnId, stopReason: 'client_gone', lastSeq: 3 },
+      ),
+    );
+    receive(second, frames.token(3, ' three'), frames.token(4, ' four five'), frames.done(5));
+
+    expect(second.sent).toEqual([{ action: 'resume', sessionId: SESSION, turnId }]);
+    expect(lastAnswer().textContent).toContain('one two three four five');
+    expect(lastAnswer().textContent).not.toContain('three three');
+    expect(screen.getByText('Connected')).toBeTruthy();
+  });
+
+  it('after a reload, shows the history of the same session', async () => {
+    const first = renderApp();
+    await connect(first.sockets);
+    first.view.unmount();
+
+    const reloaded = renderApp();
+    const socket = await connect(reloaded.sockets);
+
+    expect(socket.sent).toEqual([{ action: 'getHistory', sessionId: SESSION }]);
+  });
+
+  it('after a reload in the middle of an answer, resumes that answer', async () => {
+    const first = renderApp();
+    const socket = await connect(first.sockets);
+    const { turnId } = await ask(first.user, socket, 'A long answer, please');
+    first.view.unmount();
+
+    const reloaded = renderApp();
+    const resumed = await connect(
+      reloaded.sockets,
+      historyFrame(
+        SESSION,
+        [
+          { role: 'user', text: 'A long answer, please' },
+          { role: 'assistant', text: 'So far' },
+        ],
+        { turnId, stopReason: 'client_gone', lastSeq: 2 },
+      ),
+    );
+
+    expect(resumed.sent).toEqual([{ action: 'resume', sessionId: SESSION, turnId }]);
+    receive(resumed, framesFor(SESSION, turnId).token(3, ', and the rest.'));
+    expect(lastAnswer().textContent).toContain('So far, and the rest.');
+  });
+
+  it('continues an answer that was cut off, on request', async () => {
+    const turnId = '0b7f2c1e-8d4a-4c59-b1d4-3e2f6a9c8d70';
+    const { sockets, user } = renderApp();
+    const socket = await connect(
+      sockets,
+      historyFrame(
+        SESSION,
+        [
+          { role: 'user', text: 'Q' },
+          { role: 'assistant', text: 'Half' },
+        ],
+        { turnId, stopReason: 'timeout', lastSeq: 4 },
+      ),
+    );
+    expect(within(lastAnswer()).getByText(/took too long/)).toBeTruthy();
+
+    await user.click(screen.getByRole('button', { name: 'Continue' }));
+
+    expect(lastSent(socket)).toEqual({ action: 'resume', sessionId: SESSION, turnId });
+  });
+});
+
+describe('errors', () => {
+  it('says what went wrong in plain words and sends the question again on retry', async () => {
+    const { sockets, user } = renderApp();
+    const socket = await connect(sockets);
+    const { turnId } = await ask(user, socket, 'Hello?');
+
+    receive(socket, {
+      type: 'error',
+      sessionId: SESSION,
+      turnId,
+      seq: 0,
+      code: 'MODEL_THROTTLED',
+      message: 'The model is busy right now. Try again in a few seconds.',
+      retryable: true,
+    });
+    expect(screen.getByRole('alert').textContent).toContain('The model is busy right now.');
+
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+
+    expect(lastSent(socket)).toMatchObject({ action: 'sendMessage', message: 'Hello?' });
+    expect((lastSent(socket) as SendMessageFrame).turnId).not.toBe(turnId);
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.getAllByText('Hello?')).toHaveLength(1);
+  });
+
+  it('starts a new session when the old one expired, says so, and asks the question there', async () => {
+    const { sockets, user } = renderApp();
+    const socket = await connect(sockets);
+    await ask(user, socket, 'Still there?');
+
+    receive(socket, {
+      type: 'error',
+      sessionId: SESSION,
+      code: 'SESSION_EXPIRED',
+      message: 'This session expired.',
+      retryable: false,
+    });
+
+    const newSession = localStorage.getItem('chat.sessionId');
+    expect(newSession).not.toBe(SESSION);
+    expect(screen.getByText(EXPIRED_NOTICE)).toBeTruthy();
+    expect(lastSent(socket)).toMatchObject({
+      action: 'sendMessage',
+      sessionId: newSession,
+      message: 'Still there?',
+    });
+    expect(screen.getAllByText('Still there?')).toHaveLength(1);
+  });
+});
+
+it('New chat cancels the running answer and starts an empty conversation in a new session', async () => {
+  const { sockets, user } = renderApp();
+  const socket = await connect(sockets);
+  const { turnId } = await ask(user, socket, 'Something long');
+
+  await user.click(screen.getByRole('button', { name: 'New chat' }));
+
+  expect(socket.sent.at(-1)).toEqual({ action: 'cancel', sessionId: SESSION, turnId });
+  expect(localStorage.getItem('chat.sessionId')).not.toBe(SESSION);
+  expect(screen.getByRole('heading', { name: 'How can I help?' })).toBeTruthy();
+  expect(screen.getByRole('textbox', { name: 'Message' })).toHaveProperty('disabled', false);
+});

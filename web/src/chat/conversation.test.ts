@@ -1,0 +1,350 @@
+import { describe, expect, it } from 'vitest';
+import type { ServerFrame } from '../../../src/protocol/server-frame.ts';
+import { framesFor, historyFrame } from '../testing/fake-socket.ts';
+import {
+  type ConversationEvent,
+  type ConversationState,
+  createConversation,
+  updateConversation,
+} from './conversation.ts';
+
+const SESSION = '6f1c2a43-5a55-4a4e-9f43-5d1b1f0c7a10';
+const TURN = '0b7f2c1e-8d4a-4c59-b1d4-3e2f6a9c8d70';
+const turn = framesFor(SESSION, TURN);
+
+const SERVER_FRAME_TYPES = new Set(['status', 'token', 'done', 'error', 'history']);
+
+/** Plays events and server frames, in order, from `state`. */
+function play(
+  state: ConversationState,
+  ...events: Array<ConversationEvent | ServerFrame>
+): ConversationState {
+  return events.reduce<ConversationState>(
+    (current, event) =>
+      updateConversation(
+        current,
+        SERVER_FRAME_TYPES.has(event.type)
+          ? { type: 'frameReceived', frame: event as ServerFrame }
+          : (event as ConversationEvent),
+      ),
+    state,
+  );
+}
+
+const loaded = () => play(createConversation(SESSION), historyFrame(SESSION, []));
+const asking = (question = 'Why is the sky blue?') =>
+  play(loaded(), { type: 'questionSent', turnId: TURN, question });
+const answerOf = (state: ConversationState) => state.messages.at(-1);
+
+describe('a turn', () => {
+  it('shows the question and an empty answer as soon as it is sent', () => {
+    const state = asking('Why is the sky blue?');
+
+    expect(state.messages.map((m) => [m.role, m.text])).toEqual([
+      ['user', 'Why is the sky blue?'],
+      ['assistant', ''],
+    ]);
+    expect(state.turn).toMatchObject({ turnId: TURN, lastSeq: -1 });
+  });
+
+  it('appends tokens in seq order and ends the turn on done', () => {
+    const state = play(asking(), turn.token(0, 'Rayleigh'), turn.token(1, ' scattering.'), turn.done(2));
+
+    expect(answerOf(state)?.text).toBe('Rayleigh scattering.');
+    expect(state.turn).toBeUndefined();
+  });
+
+  it('drops a frame whose seq was already applied', () => {
+    const state = play(asking(), turn.token(0, 'One'), turn.token(1, ' two'), turn.token(1, ' two'));
+
+    expect(answerOf(state)?.text).toBe('One two');
+  });
+
+  it('holds a frame that arrives early until the gap before it is filled', () => {
+    const early = play(asking(), turn.token(0, 'A'), turn.token(2, 'C'));
+    expect(answerOf(early)?.text).toBe('A');
+
+    const filled = play(early, turn.token(1, 'B'), turn.done(3));
+    expect(answerOf(filled)?.text).toBe('ABC');
+    expect(filled.turn).toBeUndefined();
+  });
+
+  it('shows the running tool and keeps the tools used on the answer', () => {
+    const running = play(asking(), turn.status(0, 'kb_lookup', 'Searching knowledge base…'));
+    expect(running.turn?.tool).toEqual({ name: 'kb_lookup', status: 'Searching knowledge base…' });
+
+    const answered = play(running, turn.token(1, 'According to the knowledge base…'));
+    expect(answered.turn?.tool).toBeUndefined();
+    expect(answerOf(answered)?.tools).toEqual(['kb_lookup']);
+  });
+
+  it('ignores frames of another turn and of a chat left behind', () => {
+    const other = framesFor(SESSION, 'c3a1e0a2-5a0e-4a7b-9d8e-0f1e2d3c4b5a');
+    const oldChat = framesFor('9d7e6f5a-4b3c-4d2e-8f1a-0b9c8d7e6f5a', TURN);
+
+    const state = play(asking(), other.token(0, 'not mine'), oldChat.token(0, 'not this chat'));
+
+    expect(answerOf(state)?.text).toBe('');
+  });
+
+  it('records why an answer stopped early', () => {
+    const state = play(
+      asking(),
+      turn.token(0, 'Partial'),
+      { type: 'stopRequested' },
+      turn.done(1, 'cancelled'),
+    );
+
+    expect(answerOf(state)).toMatchObject({ text: 'Partial', stopReason: 'cancelled' });
+    expect(state.turn).toBeUndefined();
+  });
+});
+
+describe('history', () => {
+  it('shows the stored conversation when it arrives', () => {
+    const state = play(
+      createConversation(SESSION),
+      historyFrame(SESSION, [
+        { role: 'user', text: 'Hi' },
+        { role: 'assistant', text: 'Hello!', tools: ['kb_lookup'] },
+      ]),
+    );
+
+    expect(state.loaded).toBe(true);
+    expect(state.messages.map((m) => [m.role, m.text, m.tools])).toEqual([
+      ['user', 'Hi', []],
+      ['assistant', 'Hello!', ['kb_lookup']],
+    ]);
+  });
+
+  it('marks the last answer with how it was cut short, named by its turn so it can be continued', () => {
+    const state = play(
+      createConversation(SESSION),
+      historyFrame(
+        SESSION,
+        [
+          { role: 'user', text: 'Hi' },
+          { role: 'assistant', text: 'Hel' },
+        ],
+        {
+          turnId: TURN,
+          stopReason: 'timeout',
+          lastSeq: 4,
+        },
+      ),
+    );
+
+    expect(answerOf(state)).toMatchObject({ id: TURN, stopReason: 'timeout' });
+  });
+
+  it('keeps a turn sent before the history arrived below the history', () => {
+    const early = play(createConversation(SESSION), { type: 'questionSent', turnId: TURN, question: 'New?' });
+
+    const state = play(
+      early,
+      historyFrame(SESSION, [
+        { role: 'user', text: 'Old' },
+        { role: 'assistant', text: 'Yes' },
+      ]),
+    );
+
+    expect(state.messages.map((m) => m.text)).toEqual(['Old', 'Yes', 'New?', '']);
+    expect(state.turn?.turnId).toBe(TURN);
+  });
+});
+
+describe('a dropped connection', () => {
+  it('continues the answer from the history resume sends, without repeating or losing a word', () => {
+    const beforeDrop = play(asking('Count'), turn.token(0, 'one'), turn.token(1, ' two'));
+    const dropped = play(beforeDrop, { type: 'connectionLost' });
+    expect(dropped.turn?.detached).toBe(true);
+
+    // The server said " three" too, but the frame was lost with the connection; history holds it.
+    const resumed = play(
+      dropped,
+      historyFrame(
+        SESSION,
+        [
+          { role: 'user', text: 'Count' },
+          { role: 'assistant', text: 'one two three' },
+        ],
+        {
+          turnId: TURN,
+          stopReason: 'client_gone',
+          lastSeq: 3,
+        },
+      ),
+      turn.token(3, ' three (again)'),
+      turn.token(4, ' four'),
+      turn.done(5),
+    );
+
+    expect(resumed.messages.map((m) => m.text)).toEqual(['Count', 'one two three four']);
+    expect(answerOf(resumed)?.stopReason).toBe('end_turn');
+    expect(resumed.turn).toBeUndefined();
+  });
+
+  it('waits for the history before applying frames of the resumed answer', () => {
+    const dropped = play(asking('Count'), turn.token(0, 'one'), { type: 'connectionLost' });
+
+    const resumed = play(
+      dropped,
+      turn.token(3, ' three'),
+      historyFrame(
+        SESSION,
+        [
+          { role: 'user', text: 'Count' },
+          { role: 'assistant', text: 'one two' },
+        ],
+        {
+          turnId: TURN,
+          stopReason: 'client_gone',
+          lastSeq: 2,
+        },
+      ),
+    );
+
+    expect(answerOf(resumed)?.text).toBe('one two three');
+  });
+
+  it('ends the turn when the history shows it finished while the connection was down', () => {
+    const dropped = play(asking('Hi'), turn.token(0, 'Hel'), { type: 'connectionLost' });
+
+    const state = play(
+      dropped,
+      historyFrame(SESSION, [
+        { role: 'user', text: 'Hi' },
+        { role: 'assistant', text: 'Hello!' },
+      ]),
+    );
+
+    expect(state.turn).toBeUndefined();
+    expect(answerOf(state)?.text).toBe('Hello!');
+    expect(state.problem).toBeUndefined();
+  });
+
+  it('offers to ask again when the question never reached the server', () => {
+    const dropped = play(asking('Lost question'), { type: 'connectionLost' });
+
+    const state = play(dropped, historyFrame(SESSION, []));
+
+    expect(state.turn).toBeUndefined();
+    expect(state.problem).toEqual({
+      message: 'The connection dropped before your question was answered.',
+      retryQuestion: 'Lost question',
+    });
+  });
+
+  it('ends the answer at once when Stop is pressed while offline', () => {
+    const dropped = play(asking(), turn.token(0, 'Partial'), { type: 'connectionLost' });
+
+    const stopped = play(dropped, { type: 'stopRequested' });
+
+    expect(stopped.turn).toBeUndefined();
+    expect(answerOf(stopped)).toMatchObject({ text: 'Partial', stopReason: 'cancelled' });
+  });
+
+  it('ends an answer being stopped when the connection drops before done arrives', () => {
+    const stopping = play(asking(), turn.token(0, 'Partial'), { type: 'stopRequested' });
+
+    const state = play(stopping, { type: 'connectionLost' });
+
+    expect(state.turn).toBeUndefined();
+    expect(answerOf(state)?.stopReason).toBe('cancelled');
+  });
+
+  it('picks up the turn that was streaming before a reload', () => {
+    const reloaded = createConversation(SESSION, TURN);
+    expect(reloaded.turn).toMatchObject({ turnId: TURN, detached: true });
+
+    const state = play(
+      reloaded,
+      historyFrame(
+        SESSION,
+        [
+          { role: 'user', text: 'Q' },
+          { role: 'assistant', text: 'Half' },
+        ],
+        {
+          turnId: TURN,
+          stopReason: 'client_gone',
+          lastSeq: 1,
+        },
+      ),
+      turn.token(2, ' and the rest'),
+      turn.done(3),
+    );
+
+    expect(state.messages.map((m) => m.text)).toEqual(['Q', 'Half and the rest']);
+  });
+});
+
+describe('errors', () => {
+  it('ends the turn with the error in plain words and offers to retry when retrying may help', () => {
+    const state = play(asking('Hello?'), {
+      type: 'error',
+      sessionId: SESSION,
+      turnId: TURN,
+      seq: 0,
+      code: 'MODEL_THROTTLED',
+      message: 'The model is busy right now. Try again in a few seconds.',
+      retryable: true,
+    });
+
+    expect(state.turn).toBeUndefined();
+    expect(state.problem).toEqual({
+      message: 'The model is busy right now. Try again in a few seconds.',
+      retryQuestion: 'Hello?',
+    });
+    expect(state.messages).toEqual([expect.objectContaining({ text: 'Hello?', failed: true })]);
+  });
+
+  it('ends a turn that has not started when an error without a turn id answers it', () => {
+    const state = play(asking(), {
+      type: 'error',
+      sessionId: SESSION,
+      code: 'MESSAGE_TOO_LARGE',
+      message: 'The message is too large.',
+      retryable: false,
+    });
+
+    expect(state.turn).toBeUndefined();
+    expect(state.problem).toEqual({ message: 'The message is too large.' });
+  });
+
+  it('drops the failed turn from the view when the next question is sent', () => {
+    const failed = play(asking('First'), turn.token(0, 'Half'), {
+      type: 'error',
+      sessionId: SESSION,
+      turnId: TURN,
+      seq: 1,
+      code: 'MODEL_STREAM_ERROR',
+      message: 'The answer broke off.',
+      retryable: true,
+    });
+
+    const next = play(failed, {
+      type: 'questionSent',
+      turnId: 'e0a1b2c3-d4e5-4f60-8a7b-9c0d1e2f3a4b',
+      question: 'First',
+    });
+
+    expect(next.messages.map((m) => m.text)).toEqual(['First', '']);
+    expect(next.problem).toBeUndefined();
+  });
+});
+
+it('starts an empty, loaded conversation for a new session, with a notice when there is one', () => {
+  const state = play(asking(), {
+    type: 'sessionStarted',
+    sessionId: 'new-session',
+    notice: 'A new chat has started.',
+  });
+
+  expect(state).toEqual({
+    sessionId: 'new-session',
+    messages: [],
+    loaded: true,
+    notice: 'A new chat has started.',
+  });
+});

@@ -1,0 +1,20 @@
+import type { ConnectionState } from '../chat/use-chat-socket.ts';
+import { ConnectionBadge } from './ConnectionBadge.tsx';
+
+interface ChatHeaderProps {
+  connection: ConnectionState;
+  onReconnect: () => void;
+  onNewChat: () => void;
+}
+
+export function ChatHeader({ connection, onReconnect, onNewChat }: ChatHeaderProps) {
+  return (
+    <header className="chat-header">
+      <h1>Chat</h1>
+      <ConnectionBadge connection={connection} onReconnect={onReconnect} />
+      <button type="button" className="button-secondary" onClick={onNewChat}>
+        New chat
+      </button>
+    </header>
+  );
+}

@@ -1,0 +1,42 @@
+import type { ActiveTurn, ChatMessage } from '../chat/conversation.ts';
+import { Markdown } from './Markdown.tsx';
+import { StatusLine } from './StatusLine.tsx';
+import { StopNote } from './StopNote.tsx';
+import { ToolsUsed } from './ToolsUsed.tsx';
+import { TypingIndicator } from './TypingIndicator.tsx';
+
+interface MessageItemProps {
+  message: ChatMessage;
+  /** Set while this message is the answer being streamed. */
+  turn?: ActiveTurn;
+  onContinue?: () => void;
+}
+
+/** One question (plain text, as typed) or one answer (Markdown, with its tools and how it ended). */
+export function MessageItem({ message, turn, onContinue }: MessageItemProps) {
+  if (message.role === 'user') {
+    return (
+      <article className="message message-user" aria-label="You" data-failed={message.failed || undefined}>
+        <p className="user-text">{message.text}</p>
+      </article>
+    );
+  }
+  const waitingForWords = turn !== undefined && message.text === '' && !turn.tool && !turn.detached;
+  return (
+    <article
+      className="message message-assistant"
+      aria-label="Assistant"
+      data-failed={message.failed || undefined}
+    >
+      <ToolsUsed tools={message.tools} />
+      {/* Busy while streaming: screen readers read the answer once it is complete, not word by word. */}
+      <div className="answer" aria-live="polite" aria-busy={turn !== undefined}>
+        {message.text !== '' && <Markdown text={message.text} />}
+        {waitingForWords && <TypingIndicator />}
+      </div>
+      {turn && <StatusLine turn={turn} />}
+      {message.stopReason && !turn && <StopNote stopReason={message.stopReason} onContinue={onContinue} />}
+      {message.failed && <p className="stop-note">Failed, not saved</p>}
+    </article>
+  );
+}
