@@ -1,0 +1,52 @@
+import { cleanup, render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Markdown } from './Markdown.tsx';
+
+afterEach(cleanup);
+
+describe('Markdown', () => {
+  it('highlights a fenced code block in the language it names and labels it', () => {
+    const { container } = render(<Markdown text={'```ts\nconst answer: number = 42;\n```'} />);
+
+    expect(screen.getByText('ts')).toBeTruthy();
+    expect(container.querySelector('pre code.hljs.language-ts')).toBeTruthy();
+    expect(container.querySelector('.hljs-keyword')?.textContent).toBe('const');
+  });
+
+  it('copies the code of a block, without the toolbar', async () => {
+    const user = userEvent.setup();
+    const writeText = vi.spyOn(navigator.clipboard, 'writeText');
+    render(<Markdown text={'```sh\nnpm run dev\n```'} />);
+
+    await user.click(screen.getByRole('button', { name: 'Copy code' }));
+
+    expect(writeText).toHaveBeenCalledWith('npm run dev\n');
+    expect(await screen.findByRole('button', { name: 'Copied' })).toBeTruthy();
+  });
+
+  it('renders GitHub tables and task lists', () => {
+    render(<Markdown text={'| Tool | Use |\n| --- | --- |\n| kb_lookup | search |\n\n- [x] done'} />);
+
+    expect(screen.getByRole('table')).toBeTruthy();
+    expect(screen.getByRole('cell', { name: 'kb_lookup' })).toBeTruthy();
+    expect(screen.getByRole('checkbox')).toHaveProperty('checked', true);
+  });
+
+  it('opens links in a new tab without giving that tab a handle on the chat', () => {
+    render(<Markdown text="See [the runbook](https://example.com/runbook)." />);
+
+    const link = screen.getByRole('link', { name: 'the runbook' });
+    expect(link.getAttribute('target')).toBe('_blank');
+    expect(link.getAttribute('rel')).toBe('noopener noreferrer');
+  });
+
+  it('shows raw HTML as text and drops javascript: links', () => {
+    const { container } = render(
+      <Markdown text={'<img src=x onerror="alert(1)"> [click](javascript:alert(1))'} />,
+    );
+
+    expect(container.querySelector('img')).toBeNull();
+    expect(screen.getByText('click').getAttribute('href')).toBe('');
+  });
+});
