@@ -4,9 +4,13 @@ import type { TestProject } from 'vitest/node';
 import { findFreePort } from '../../local/processes.ts';
 import { ROOT, startStack } from '../../local/stack.ts';
 
-/** Handler settings the tests rely on: a short model idle timeout so the stalled-stream test ends quickly. */
+/**
+ * Handler settings the tests rely on: a short model idle timeout so the stalled-stream test ends quickly, yet
+ * longer than the SDK's throttling backoff (two retries, up to 1 s + 2 s), or a throttled turn would end
+ * MODEL_TIMEOUT instead of MODEL_THROTTLED about one run in four.
+ */
 export const TEST_HANDLER_ENV = {
-  CHAT_MODEL_IDLE_TIMEOUT_MS: '2000',
+  CHAT_MODEL_IDLE_TIMEOUT_MS: '3500',
   CHAT_RATE_LIMIT_PER_MINUTE: '60',
 };
 
