@@ -64,22 +64,20 @@ export function scriptReply(body: ConverseBody, knowledgeBase: LocalKnowledgeBas
     return { text: answerFromToolResults(messages), toolUses: [], stopReason: 'end_turn' };
   }
 
-  const question = turnTextOf(body);
-  const longAnswer = /#tokens:(\d{1,6})/.exec(question);
+  const asked = turnTextOf(body);
+  const longAnswer = /#tokens:(\d{1,6})/.exec(asked);
   if (longAnswer) return { text: longText(Number(longAnswer[1])), toolUses: [], stopReason: 'end_turn' };
 
+  // Directives (#fault:, #pace:, a test's #id: marker) never steer what the model does.
+  const question = stripDirectives(asked);
   const calls: Array<{ name: string; input: Record<string, unknown> }> = [];
   if (tools.has('current_time') && /\b(time|date|day is it|today|clock)\b/i.test(question)) {
     calls.push({ name: 'current_time', input: { timeZone: timeZoneIn(question) } });
   }
   const resource = tools.has('lookup_resource') ? resourceNameIn(question) : undefined;
   if (resource) calls.push({ name: 'lookup_resource', input: { name: resource } });
-  const kbQuestion = stripDirectives(question);
-  if (
-    tools.has('kb_lookup') &&
-    (knowledgeBase.search(kbQuestion, 1)[0]?.bm25 ?? 0) >= KB_RELEVANCE_THRESHOLD
-  ) {
-    calls.push({ name: 'kb_lookup', input: { query: kbQuestion } });
+  if (tools.has('kb_lookup') && (knowledgeBase.search(question, 1)[0]?.bm25 ?? 0) >= KB_RELEVANCE_THRESHOLD) {
+    calls.push({ name: 'kb_lookup', input: { query: question } });
   }
 
   if (calls.length > 0) {
@@ -136,8 +134,7 @@ function describeToolResult(tool: string, json: Record<string, unknown>): string
 }
 
 function smallTalk(question: string): string {
-  const asked = stripDirectives(question);
-  const quoted = asked.length > 120 ? `${asked.slice(0, 117)}…` : asked;
+  const quoted = question.length > 120 ? `${question.slice(0, 117)}…` : question;
   return [
     `You said: “${quoted.trim()}”.`,
     'I am the offline scripted model standing in for Amazon Bedrock, so my answers are canned.',
@@ -192,8 +189,12 @@ function resourceNameIn(question: string): string | undefined {
   return named?.trim() || undefined;
 }
 
+/** `#name:value` directives out ("#fault:stall", "#id:abc"); a plain hashtag ("#team-payments") stays. */
 function stripDirectives(text: string): string {
-  return text.replace(/#[a-z-]+(:\S+)?/gi, '').trim();
+  return text
+    .replace(/#[a-z]+:\S*/gi, '')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
 }
 
 function firstSentences(text: string, count: number): string {

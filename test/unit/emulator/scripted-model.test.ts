@@ -39,6 +39,13 @@ describe('the scripted model', () => {
     expect(ask('How do I reset my password?', { toolConfig: { tools: [] } }).toolUses).toEqual([]);
   });
 
+  it('is never steered by #name:value directives such as a test’s marker, nor echoes them', () => {
+    const reply = ask('Tell me a joke #fault:stream-error #id:time-check');
+
+    expect(reply.toolUses).toEqual([]);
+    expect(reply.text).toMatch(/^You said: “Tell me a joke”\./);
+  });
+
   it('gives the same tool-use ids for the same conversation, so recordings replay', () => {
     expect(ask('What time is it in Tokyo?').toolUses[0]?.toolUseId).toBe(
       ask('What time is it in Tokyo?').toolUses[0]?.toolUseId,
