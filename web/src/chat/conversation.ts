@@ -128,8 +128,12 @@ function receiveFrame(state: ConversationState, frame: ServerFrame): Conversatio
       return receiveHistory(state, frame);
     case 'error':
       return receiveError(state, frame);
-    default:
+    case 'status':
+    case 'token':
+    case 'done':
       return receiveTurnFrame(state, frame);
+    default:
+      return state; // reports that leave the conversation as it is (usage)
   }
 }
 

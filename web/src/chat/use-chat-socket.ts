@@ -140,7 +140,7 @@ export function useChatSocket(options: ChatSocketOptions): ChatSocket {
   return { connection, send, reconnectNow };
 }
 
-const SERVER_FRAME_TYPES = new Set(['status', 'token', 'done', 'error', 'history']);
+const SERVER_FRAME_TYPES = new Set(['status', 'token', 'done', 'error', 'history', 'usage']);
 
 /** A server frame, or undefined for anything else (binary data, malformed JSON, an unknown type). */
 export function parseServerFrame(data: unknown): ServerFrame | undefined {

@@ -1,4 +1,4 @@
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Markdown } from './Markdown.tsx';
@@ -6,12 +6,12 @@ import { Markdown } from './Markdown.tsx';
 afterEach(cleanup);
 
 describe('Markdown', () => {
-  it('highlights a fenced code block in the language it names and labels it', () => {
+  it('highlights a fenced code block in the language it names and labels it', async () => {
     const { container } = render(<Markdown text={'```ts\nconst answer: number = 42;\n```'} />);
 
     expect(screen.getByText('ts')).toBeTruthy();
+    await waitFor(() => expect(container.querySelector('.hljs-keyword')?.textContent).toBe('const'));
     expect(container.querySelector('pre code.hljs.language-ts')).toBeTruthy();
-    expect(container.querySelector('.hljs-keyword')?.textContent).toBe('const');
   });
 
   it('copies the code of a block, without the toolbar', async () => {

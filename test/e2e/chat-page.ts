@@ -1,0 +1,45 @@
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+/** The chat as a user sees it: what to type, what to click, what to read. */
+export function chatPage(page: Page) {
+  const input = page.getByRole('textbox', { name: 'Message' });
+  const answers = page.getByRole('article', { name: 'Assistant' });
+  const questions = page.getByRole('article', { name: 'You' });
+  const stopButton = page.getByRole('button', { name: 'Stop', exact: true });
+
+  return {
+    input,
+    answers,
+    questions,
+    stopButton,
+    lastAnswer: answers.last(),
+    async open(url: string) {
+      await page.goto(url);
+      await page.getByText('Connected', { exact: true }).waitFor();
+    },
+    /** Types the question and presses Enter, as a keyboard user would. */
+    async ask(question: string) {
+      await input.fill(question);
+      await input.press('Enter');
+    },
+    /** The text of the newest answer (without its tool chips and notes). */
+    lastAnswerText: async () => (await answers.last().locator('.answer').textContent()) ?? '',
+    /** Resolves once the newest answer has more than `count` words. */
+    async waitForWords(count: number) {
+      await expect
+        .poll(async () => wordsOf(await this.lastAnswerText()).length, { timeout: 20_000 })
+        .toBeGreaterThan(count);
+    },
+    /** Resolves once the running answer has ended (Stop is gone and the input is back). */
+    async waitForAnswerEnd(timeout = 30_000) {
+      await stopButton.waitFor({ state: 'detached', timeout });
+      await page.waitForFunction(() => document.querySelector('textarea')?.disabled === false, null, {
+        timeout,
+      });
+    },
+  };
+}
+
+/** The words of a text, whatever the whitespace between them. */
+export const wordsOf = (text: string) => text.trim().split(/\s+/).filter(Boolean);

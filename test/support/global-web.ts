@@ -1,0 +1,37 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build, preview } from 'vite';
+import type { TestProject } from 'vitest/node';
+import { findFreePort } from '../../local/processes.ts';
+import { ROOT } from '../../local/stack.ts';
+
+const WEB_CONFIG = join(ROOT, 'web', 'vite.config.ts');
+
+/**
+ * Builds the web app for the offline stack that global-stack.ts started (it runs first, in this process) and
+ * serves the production bundle on a free 127.0.0.1 port: the end-to-end tests load what users would get.
+ */
+export default async function setup(project: TestProject) {
+  const { websocketUrl } = project.getProvidedContext().stack;
+  const outDir = mkdtempSync(join(tmpdir(), 'chat-web-'));
+  await build({
+    configFile: WEB_CONFIG,
+    define: { 'import.meta.env.VITE_CHAT_WS_URL': JSON.stringify(websocketUrl) },
+    build: { outDir, emptyOutDir: true },
+    logLevel: 'warn',
+  });
+  const port = await findFreePort();
+  const server = await preview({
+    configFile: WEB_CONFIG,
+    build: { outDir },
+    preview: { host: '127.0.0.1', port, strictPort: true, open: false },
+    logLevel: 'warn',
+  });
+  project.provide('webUrl', `http://127.0.0.1:${port}/`);
+
+  return async () => {
+    await server.close();
+    rmSync(outDir, { recursive: true, force: true });
+  };
+}
