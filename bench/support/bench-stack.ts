@@ -1,0 +1,35 @@
+import { findFreePort } from '../../local/processes.ts';
+import { startStack } from '../../local/stack.ts';
+import type { StackInfo } from '../../test/support/stack-info.ts';
+import { UNLIMITED_TURNS_PER_MINUTE } from './bench-rig.ts';
+
+/**
+ * The offline stack for `npm run bench`: DynamoDB Local (migrated, seeded), the emulator's scripted model at
+ * zero latency and serverless-offline, on free loopback ports so a running `npm run dev` is left alone. Auth
+ * is off (as in `npm run dev`): the authorizer's cost is a $connect cost, not a turn's.
+ */
+export async function startBenchStack(): Promise<StackInfo & { stop(): Promise<void> }> {
+  const ports = {
+    dynamodb: await findFreePort(),
+    emulator: await findFreePort(),
+    auth: await findFreePort(),
+    websocket: await findFreePort(),
+    http: await findFreePort(),
+    lambda: await findFreePort(),
+  };
+  const stack = await startStack({
+    ports,
+    emulator: { mode: 'scripted', firstTokenMs: 0, tokenMs: 0 },
+    handlerEnv: { CHAT_RATE_LIMIT_PER_MINUTE: UNLIMITED_TURNS_PER_MINUTE },
+  });
+  return {
+    websocketUrl: stack.websocketUrl,
+    emulatorUrl: stack.emulatorUrl,
+    dynamodbEndpoint: stack.dynamodbEndpoint,
+    tableName: stack.tableName,
+    region: stack.region,
+    authUrl: stack.issuer.url,
+    authRequired: false,
+    stop: () => stack.stop(),
+  };
+}
