@@ -15,12 +15,7 @@ const WEB_CONFIG = join(ROOT, 'web', 'vite.config.ts');
 export default async function setup(project: TestProject) {
   const { websocketUrl } = project.getProvidedContext().stack;
   const outDir = mkdtempSync(join(tmpdir(), 'chat-web-'));
-  await build({
-    configFile: WEB_CONFIG,
-    define: { 'import.meta.env.VITE_CHAT_WS_URL': JSON.stringify(websocketUrl) },
-    build: { outDir, emptyOutDir: true },
-    logLevel: 'warn',
-  });
+  await buildForProduction(outDir, websocketUrl);
   const port = await findFreePort();
   const server = await preview({
     configFile: WEB_CONFIG,
@@ -34,4 +29,21 @@ export default async function setup(project: TestProject) {
     await server.close();
     rmSync(outDir, { recursive: true, force: true });
   };
+}
+
+/** vitest sets NODE_ENV=test, with which Vite would bundle React's development build: not what users get. */
+async function buildForProduction(outDir: string, websocketUrl: string) {
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: WEB_CONFIG,
+      define: { 'import.meta.env.VITE_CHAT_WS_URL': JSON.stringify(websocketUrl) },
+      build: { outDir, emptyOutDir: true },
+      logLevel: 'warn',
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
 }
