@@ -6,7 +6,13 @@ import type { ServerFrame } from '../../src/protocol/server-frame.ts';
 import { App } from './App.tsx';
 import { createSessionStore } from './chat/session-store.ts';
 import { EXPIRED_NOTICE } from './chat/use-chat.ts';
-import { createFakeSockets, type FakeSocket, framesFor, historyFrame } from './testing/fake-socket.ts';
+import {
+  createFakeSockets,
+  cutOffHistory,
+  type FakeSocket,
+  framesFor,
+  historyFrame,
+} from './testing/fake-socket.ts';
 
 const SESSION = '6f1c2a43-5a55-4a4e-9f43-5d1b1f0c7a10';
 
@@ -184,14 +190,11 @@ describe('reconnecting', () => {
     await user.click(screen.getByRole('button', { name: 'Retry now' }));
     const second = await connect(
       sockets,
-      historyFrame(
-        SESSION,
-        [
-          { role: 'user', text: 'Count to five' },
-          { role: 'assistant', text: 'one two three' },
-        ],
-        { turnId, stopReason: 'client_gone', lastSeq: 3 },
-      ),
+      cutOffHistory(SESSION, 'Count to five', 'one two three', {
+        turnId,
+        stopReason: 'client_gone',
+        lastSeq: 3,
+      }),
     );
     receive(second, frames.token(3, ' three'), frames.token(4, ' four five'), frames.done(5));
 
@@ -221,14 +224,11 @@ describe('reconnecting', () => {
     const reloaded = renderApp();
     const resumed = await connect(
       reloaded.sockets,
-      historyFrame(
-        SESSION,
-        [
-          { role: 'user', text: 'A long answer, please' },
-          { role: 'assistant', text: 'So far' },
-        ],
-        { turnId, stopReason: 'client_gone', lastSeq: 2 },
-      ),
+      cutOffHistory(SESSION, 'A long answer, please', 'So far', {
+        turnId,
+        stopReason: 'client_gone',
+        lastSeq: 2,
+      }),
     );
 
     expect(resumed.sent).toEqual([{ action: 'resume', sessionId: SESSION, turnId }]);
@@ -241,14 +241,7 @@ describe('reconnecting', () => {
     const { sockets, user } = renderApp();
     const socket = await connect(
       sockets,
-      historyFrame(
-        SESSION,
-        [
-          { role: 'user', text: 'Q' },
-          { role: 'assistant', text: 'Half' },
-        ],
-        { turnId, stopReason: 'timeout', lastSeq: 4 },
-      ),
+      cutOffHistory(SESSION, 'Q', 'Half', { turnId, stopReason: 'timeout', lastSeq: 4 }),
     );
     expect(within(lastAnswer()).getByText(/took too long/)).toBeTruthy();
 

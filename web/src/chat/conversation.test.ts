@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../../../src/protocol/server-frame.ts';
-import { framesFor, historyFrame } from '../testing/fake-socket.ts';
+import { cutOffHistory, framesFor, historyFrame } from '../testing/fake-socket.ts';
 import {
   type ConversationEvent,
   type ConversationState,
@@ -120,18 +120,7 @@ describe('history', () => {
   it('marks the last answer with how it was cut short, named by its turn so it can be continued', () => {
     const state = play(
       createConversation(SESSION),
-      historyFrame(
-        SESSION,
-        [
-          { role: 'user', text: 'Hi' },
-          { role: 'assistant', text: 'Hel' },
-        ],
-        {
-          turnId: TURN,
-          stopReason: 'timeout',
-          lastSeq: 4,
-        },
-      ),
+      cutOffHistory(SESSION, 'Hi', 'Hel', { turnId: TURN, stopReason: 'timeout', lastSeq: 4 }),
     );
 
     expect(answerOf(state)).toMatchObject({ id: TURN, stopReason: 'timeout' });
@@ -162,18 +151,11 @@ describe('a dropped connection', () => {
     // The server said " three" too, but the frame was lost with the connection; history holds it.
     const resumed = play(
       dropped,
-      historyFrame(
-        SESSION,
-        [
-          { role: 'user', text: 'Count' },
-          { role: 'assistant', text: 'one two three' },
-        ],
-        {
-          turnId: TURN,
-          stopReason: 'client_gone',
-          lastSeq: 3,
-        },
-      ),
+      cutOffHistory(SESSION, 'Count', 'one two three', {
+        turnId: TURN,
+        stopReason: 'client_gone',
+        lastSeq: 3,
+      }),
       turn.token(3, ' three (again)'),
       turn.token(4, ' four'),
       turn.done(5),
@@ -190,18 +172,7 @@ describe('a dropped connection', () => {
     const resumed = play(
       dropped,
       turn.token(3, ' three'),
-      historyFrame(
-        SESSION,
-        [
-          { role: 'user', text: 'Count' },
-          { role: 'assistant', text: 'one two' },
-        ],
-        {
-          turnId: TURN,
-          stopReason: 'client_gone',
-          lastSeq: 2,
-        },
-      ),
+      cutOffHistory(SESSION, 'Count', 'one two', { turnId: TURN, stopReason: 'client_gone', lastSeq: 2 }),
     );
 
     expect(answerOf(resumed)?.text).toBe('one two three');
@@ -259,18 +230,7 @@ describe('a dropped connection', () => {
 
     const state = play(
       reloaded,
-      historyFrame(
-        SESSION,
-        [
-          { role: 'user', text: 'Q' },
-          { role: 'assistant', text: 'Half' },
-        ],
-        {
-          turnId: TURN,
-          stopReason: 'client_gone',
-          lastSeq: 1,
-        },
-      ),
+      cutOffHistory(SESSION, 'Q', 'Half', { turnId: TURN, stopReason: 'client_gone', lastSeq: 1 }),
       turn.token(2, ' and the rest'),
       turn.done(3),
     );

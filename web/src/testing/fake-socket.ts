@@ -109,3 +109,20 @@ export function historyFrame(
     ...(interruptedTurn ? { interruptedTurn } : {}),
   };
 }
+
+/** The history of a question whose answer was cut off: what `resume`, or a reload, gets first. */
+export function cutOffHistory(
+  sessionId: string,
+  question: string,
+  answerSoFar: string,
+  interruptedTurn: { turnId: string; stopReason: 'client_gone' | 'cancelled' | 'timeout'; lastSeq: number },
+): ServerFrame {
+  return historyFrame(
+    sessionId,
+    [
+      { role: 'user', text: question },
+      { role: 'assistant', text: answerSoFar },
+    ],
+    interruptedTurn,
+  );
+}
