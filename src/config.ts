@@ -36,6 +36,9 @@ const envSchema = z.object({
   CHAT_FLUSH_MIN_MS: positiveInt(50),
   CHAT_FLUSH_MAX_MS: positiveInt(400),
   CHAT_RATE_LIMIT_PER_MINUTE: positiveInt(20),
+  // On-demand prices of the default model (Claude Haiku 4.5), USD per million tokens; set them for yours.
+  CHAT_PRICE_INPUT_PER_MTOK: z._default(z.coerce.number().check(z.nonnegative()), 1),
+  CHAT_PRICE_OUTPUT_PER_MTOK: z._default(z.coerce.number().check(z.nonnegative()), 5),
 });
 
 const authEnvSchema = z
@@ -97,6 +100,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimitPerMinute: e.CHAT_RATE_LIMIT_PER_MINUTE,
     turn: {
       windowMessages: e.CHAT_WINDOW_MESSAGES,
+      prices: {
+        inputUsdPerMillion: e.CHAT_PRICE_INPUT_PER_MTOK,
+        outputUsdPerMillion: e.CHAT_PRICE_OUTPUT_PER_MTOK,
+      },
       sessionTtlSeconds: e.CHAT_SESSION_TTL_HOURS * 3600,
       maxToolRounds: e.CHAT_MAX_TOOL_ROUNDS,
       modelIdleTimeoutMs: e.CHAT_MODEL_IDLE_TIMEOUT_MS,

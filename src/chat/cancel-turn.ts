@@ -11,5 +11,8 @@ export async function cancelTurn(
 ): Promise<void> {
   const session = await deps.sessions.load(request.sessionId);
   if (session) assertUsable(session, request.userId, deps.clock.now());
-  await deps.stopRequests.request(request.sessionId, request.turnId, 'cancelled');
+  await deps.stopRequests.request(request.sessionId, request.turnId, {
+    reason: 'cancelled',
+    requestedAt: deps.clock.now(),
+  });
 }

@@ -26,6 +26,8 @@ export interface FrameStreamOptions {
   firstSeq?: number;
   /** Called once, the first time a push finds the connection gone. */
   onGone?: () => void;
+  /** Called once, when the first token frame has been delivered. */
+  onFirstToken?: () => void;
 }
 
 export interface FrameStream {
@@ -63,6 +65,7 @@ export function createFrameStream(options: FrameStreamOptions): FrameStream {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let queue: Promise<void> = Promise.resolve();
   let gone = false;
+  let tokenDelivered = false;
   let pushCount = 0;
 
   const send = async (frame: ServerFrame) => {
@@ -70,6 +73,10 @@ export function createFrameStream(options: FrameStreamOptions): FrameStream {
     pushCount++;
     try {
       await options.push.push(options.connectionId, frame);
+      if (frame.type === 'token' && !tokenDelivered) {
+        tokenDelivered = true;
+        options.onFirstToken?.();
+      }
     } catch (error) {
       // Any failed push means the client will not see this turn in order; treat it as gone (410) and stop.
       gone = true;

@@ -15,6 +15,8 @@ export interface StoredSession {
   turns: number;
   messages: Message[];
   usage: TokenUsage;
+  /** Estimated model cost of every turn so far, in micro-dollars (see pricing.ts). */
+  costMicroUsd?: number;
   createdAt: string;
   updatedAt: string;
   /** Epoch seconds; DynamoDB's TTL attribute. */
@@ -55,10 +57,31 @@ export class VersionConflictError extends Error {
 /** Why a running turn was asked to stop from outside: the Stop button, or a resume from a new connection. */
 export type StopRequestReason = 'cancelled' | 'client_gone';
 
-/** A mailbox between invocations: the `cancel` and `resume` routes ask, the running turn polls. */
+/** A request to stop a turn, and when it was made (epoch ms). */
+export interface StopRequest {
+  reason: StopRequestReason;
+  requestedAt: number;
+}
+
+/**
+ * A mailbox between invocations: the `cancel` and `resume` routes ask, the running turn polls. A request
+ * only stops runs that started before it: a resumed run must not obey the request that stopped its old run.
+ */
 export interface StopRequests {
-  request(sessionId: string, turnId: string, reason: StopRequestReason): Promise<void>;
-  find(sessionId: string, turnId: string): Promise<StopRequestReason | undefined>;
+  request(sessionId: string, turnId: string, request: StopRequest): Promise<void>;
+  find(sessionId: string, turnId: string): Promise<StopRequest | undefined>;
+}
+
+/** Running totals of one user's turns, tokens and estimated cost. */
+export interface UsageTotals extends TokenUsage {
+  turns: number;
+  costMicroUsd: number;
+}
+
+/** Per-user usage analytics. */
+export interface UsageLedger {
+  record(userId: string, delta: UsageTotals): Promise<void>;
+  totals(userId: string): Promise<UsageTotals>;
 }
 
 /** Counts turns per user (per connection when auth is off). */

@@ -34,7 +34,10 @@ export async function resumeTurn(
   if (session) assertUsable(session, request.userId, deps.clock.now());
 
   if (session?.lastTurn?.turnId !== request.turnId) {
-    await deps.stopRequests.request(request.sessionId, request.turnId, 'client_gone');
+    await deps.stopRequests.request(request.sessionId, request.turnId, {
+      reason: 'client_gone',
+      requestedAt: deps.clock.now(),
+    });
     session = await waitForTurn(deps, request, settings);
   }
   const interrupted = session?.lastTurn;

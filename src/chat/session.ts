@@ -2,6 +2,7 @@ import { ForbiddenError, SessionExpiredError } from '../errors.ts';
 import type { StopReason } from '../protocol/server-frame.ts';
 import { addUsage, type Message, type TokenUsage, ZERO_USAGE } from './messages.ts';
 import type { LastTurn, StoredSession } from './ports.ts';
+import { costMicroUsd, type PriceTable } from './pricing.ts';
 import { repairWindow, trimWindow } from './window.ts';
 
 export interface WindowSettings {
@@ -9,6 +10,7 @@ export interface WindowSettings {
   windowMessages: number;
   /** Sliding expiry: every saved turn moves `expiresAt` this far ahead. */
   sessionTtlSeconds: number;
+  prices: PriceTable;
 }
 
 /** What one run of the model loop adds to a session. */
@@ -72,6 +74,7 @@ export function applyTurn(
     // Repair merges a resumed answer into the partial one it continues (two assistant messages in a row).
     messages: trimWindow(repairWindow([...session.messages, ...record.messages]), settings.windowMessages),
     usage: addUsage(session.usage, record.usage),
+    costMicroUsd: (session.costMicroUsd ?? 0) + costMicroUsd(record.usage, settings.prices),
     updatedAt: new Date(nowMs).toISOString(),
     expiresAt: Math.floor(nowMs / 1000) + settings.sessionTtlSeconds,
     lastTurn: record.lastTurn,

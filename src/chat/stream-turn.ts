@@ -11,8 +11,10 @@ import {
   type StopRequests,
   type StoredSession,
   type TurnRateLimiter,
+  type UsageLedger,
   VersionConflictError,
 } from './ports.ts';
+import { costMicroUsd } from './pricing.ts';
 import {
   applyTurn,
   createSession,
@@ -40,6 +42,7 @@ export interface TurnDependencies {
   sessions: SessionStore;
   stopRequests: StopRequests;
   rateLimiter: TurnRateLimiter;
+  usage: UsageLedger;
   model: ModelClient;
   tools: ToolRegistry;
   push: ClientPush;
@@ -52,7 +55,12 @@ export interface TurnDependencies {
 /** Hooks for logs and metrics; the chat core stays free of any logging library. */
 export interface TurnObserver {
   toolCalled?(call: { name: string; input: unknown; status: 'success' | 'error'; durationMs: number }): void;
+  /** The first token frame reached the client, `elapsedMs` after the run started. */
+  firstToken?(elapsedMs: number): void;
   saveConflict?(attempt: number): void;
+  /** Per-user usage could not be recorded (the turn itself was saved). */
+  usageNotRecorded?(error: unknown): void;
+  turnFinished?(summary: TurnSummary, durationMs: number): void;
 }
 
 export interface TurnSummary {
@@ -67,6 +75,9 @@ export interface TurnSummary {
   /** The session version written by this turn, if it was saved. */
   savedVersion?: number;
 }
+
+/** Whose usage turns of sessions without an owner (auth off) count towards. */
+export const ANONYMOUS_USER = 'anonymous';
 
 /** One run of the model loop for a connection, and how to record it. */
 export interface TurnRun {
@@ -87,6 +98,13 @@ export interface TurnRun {
  * Lambda deadline nears. A failure is sent as an error frame and nothing is recorded.
  */
 export async function streamTurn(deps: TurnDependencies, run: TurnRun): Promise<TurnSummary> {
+  const started = performance.now();
+  const summary = await streamAndRecord(deps, run, started);
+  deps.observer?.turnFinished?.(summary, performance.now() - started);
+  return summary;
+}
+
+async function streamAndRecord(deps: TurnDependencies, run: TurnRun, started: number): Promise<TurnSummary> {
   const { sessionId } = run.session;
   const controller = new AbortController();
   const interrupt = (reason: TurnInterrupted['stopReason']) => controller.abort(new TurnInterrupted(reason));
@@ -98,10 +116,11 @@ export async function streamTurn(deps: TurnDependencies, run: TurnRun): Promise<
     firstSeq: run.firstSeq,
     policy: deps.settings.flush,
     onGone: () => interrupt('client_gone'),
+    onFirstToken: () => deps.observer?.firstToken?.(performance.now() - started),
   });
   const stopWatch = watchForStopRequest(
     deps.stopRequests,
-    { sessionId, turnId: run.turnId },
+    { sessionId, turnId: run.turnId, startedAt: deps.clock.now() },
     deps.settings.stopPollMs,
     interrupt,
   );
@@ -133,13 +152,22 @@ export async function streamTurn(deps: TurnDependencies, run: TurnRun): Promise<
       usage: result.usage,
     });
 
-    const saved = await saveWithRetry(deps, run.session, run.record(result, frames.lastSeq + 1));
+    const record = run.record(result, frames.lastSeq + 1);
+    const saved = await saveWithRetry(deps, run.session, record);
     await frames.done({
       stopReason: result.stopReason,
       usage: toWireUsage(result.usage),
       modelCalls: result.modelCalls,
       toolCalls: result.toolCalls,
     });
+    // After `done`, off the client's path; analytics may miss a turn, the session never does.
+    await deps.usage
+      .record(saved.ownerId ?? ANONYMOUS_USER, {
+        turns: record.isNewTurn ? 1 : 0,
+        ...result.usage,
+        costMicroUsd: costMicroUsd(result.usage, deps.settings.prices),
+      })
+      .catch((error: unknown) => deps.observer?.usageNotRecorded?.(error));
     return {
       ...summary,
       outcome: INTERRUPTED_STOP_REASONS.has(result.stopReason) ? 'interrupted' : 'completed',

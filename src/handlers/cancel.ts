@@ -13,6 +13,7 @@ const storage = createSessionDependencies(config);
 /** `cancel`: the Stop button. The running turn answers with `done` (stopReason "cancelled"). */
 export const handler = createWebSocketRoute(route, async (request) => {
   const frame = parseClientFrame(request.body, 'cancel', config);
+  route.observability.logger.appendKeys({ sessionId: frame.sessionId, turnId: frame.turnId });
   await cancelTurn(
     { ...storage, clock: systemClock },
     { sessionId: frame.sessionId, turnId: frame.turnId, userId: request.userId },

@@ -13,6 +13,7 @@ const { sessions } = createSessionDependencies(config);
 /** `getHistory`: the stored window, so a reconnecting client can redraw the conversation. */
 export const handler = createWebSocketRoute(route, async (request, push) => {
   const frame = parseClientFrame(request.body, 'getHistory', config);
+  route.observability.logger.appendKeys({ sessionId: frame.sessionId });
   const history = await readHistory(
     { sessions, clock: systemClock },
     { sessionId: frame.sessionId, userId: request.userId },

@@ -6,12 +6,14 @@ import { createDynamoDbRateLimiter } from '../adapters/dynamodb/rate-limiter.ts'
 import { createDynamoDbResourceCatalog } from '../adapters/dynamodb/resource-catalog.ts';
 import { createDynamoDbSessionStore } from '../adapters/dynamodb/session-store.ts';
 import { createDynamoDbStopRequests } from '../adapters/dynamodb/stop-requests.ts';
+import { createDynamoDbUsageLedger } from '../adapters/dynamodb/usage-ledger.ts';
 import {
   type Clock,
   type ResourceCatalog,
   type SessionStore,
   type StopRequests,
   systemClock,
+  type UsageLedger,
 } from '../chat/ports.ts';
 import type { TurnDependencies } from '../chat/stream-turn.ts';
 import { createCurrentTimeTool } from '../chat/tools/current-time.ts';
@@ -26,15 +28,17 @@ import type { ChatConfig } from '../config.ts';
  * which keeps the other handlers' bundles small.
  */
 
-/** Session storage and stop requests: all the `getHistory` and `cancel` routes need. */
+/** Session storage, stop requests and usage totals: all the `getHistory`, `cancel` and `getUsage` routes need. */
 export function createSessionDependencies(config: ChatConfig): {
   sessions: SessionStore;
   stopRequests: StopRequests;
+  usage: UsageLedger;
 } {
   const client = createDocumentClient({ region: config.region, endpoint: config.endpoints.dynamodb });
   return {
     sessions: createDynamoDbSessionStore({ client, tableName: config.tableName }),
     stopRequests: createDynamoDbStopRequests({ client, tableName: config.tableName }),
+    usage: createDynamoDbUsageLedger({ client, tableName: config.tableName }),
   };
 }
 
@@ -66,6 +70,7 @@ export function createTurnDependencies(
   return {
     sessions: createDynamoDbSessionStore({ client: documentClient, tableName: config.tableName }),
     stopRequests: createDynamoDbStopRequests({ client: documentClient, tableName: config.tableName }),
+    usage: createDynamoDbUsageLedger({ client: documentClient, tableName: config.tableName }),
     rateLimiter: createDynamoDbRateLimiter({
       client: documentClient,
       tableName: config.tableName,

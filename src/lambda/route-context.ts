@@ -1,10 +1,10 @@
 import { createClientPushCache } from '../adapters/apigateway/client-push.ts';
 import type { ChatConfig } from '../config.ts';
-import { createLogger } from './logger.ts';
+import { createObservability } from './observability.ts';
 import type { RouteContext } from './websocket-route.ts';
 
 /**
- * What every WebSocket route needs: the push client cache and the logger. Built at module scope, once per
+ * What every WebSocket route needs: the push client cache, logs and metrics. Built at module scope, once per
  * container, so warm invocations reuse the clients.
  */
 export function createRouteContext(config: ChatConfig): RouteContext {
@@ -12,6 +12,6 @@ export function createRouteContext(config: ChatConfig): RouteContext {
     region: config.region,
     managementEndpoint: config.endpoints.management,
     pushFor: createClientPushCache(config.region),
-    logger: createLogger(),
+    observability: createObservability(),
   };
 }

@@ -3,14 +3,14 @@ import type { ClientPush } from '../chat/ports.ts';
 import { toChatError } from '../errors.ts';
 import { peekSessionId } from '../protocol/client-frame.ts';
 import { errorFrame } from '../protocol/server-frame.ts';
-import type { Logger } from './logger.ts';
+import { type Observability, recordError } from './observability.ts';
 import { managementEndpointOf, toWebSocketRequest, type WebSocketRequest } from './websocket-event.ts';
 
 export interface RouteContext {
   region: string;
   managementEndpoint: string | undefined;
   pushFor: (endpoint: string) => ClientPush;
-  logger: Logger;
+  observability: Observability;
 }
 
 export type RouteHandler = (
@@ -21,14 +21,19 @@ export type RouteHandler = (
 /**
  * A WebSocket route as a Lambda handler that never throws: whatever `handle` throws is logged and sent to the
  * client as an `error` frame, and API Gateway always gets a 200 (a thrown error would only tell the client
- * "Internal server error").
+ * "Internal server error"). Every log line of the invocation carries the connection id (handlers add the
+ * session and turn ids); metrics are flushed at the end.
  */
 export function createWebSocketRoute(
   route: RouteContext,
   handle: (request: WebSocketRequest, push: ClientPush, context: Context) => Promise<void>,
 ): RouteHandler {
+  const { logger, metrics } = route.observability;
   return async (event, context) => {
-    const connectionId = event.requestContext.connectionId;
+    const { connectionId, routeKey } = event.requestContext;
+    logger.addContext(context);
+    logger.appendKeys({ connectionId, routeKey });
+    metrics.captureColdStartMetric(context.functionName);
     const push = route.pushFor(managementEndpointOf(event, route));
     try {
       const request = toWebSocketRequest(event, route);
@@ -37,11 +42,15 @@ export function createWebSocketRoute(
       const chatError = toChatError(error);
       const level =
         chatError.code === 'INTERNAL' || chatError.code === 'STORAGE_UNAVAILABLE' ? 'error' : 'info';
-      route.logger[level]('request failed', { code: chatError.code, connectionId, error });
+      logger[level]('request failed', { code: chatError.code, error });
+      recordError(route.observability, chatError.code);
       const sessionId = typeof event.body === 'string' ? peekSessionId(event.body) : null;
       await push.push(connectionId, errorFrame(chatError, { sessionId })).catch((pushError: unknown) => {
-        route.logger.info('could not deliver error frame', { connectionId, error: pushError });
+        logger.info('could not deliver error frame', { error: pushError });
       });
+    } finally {
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+      logger.resetKeys();
     }
     return { statusCode: 200 };
   };

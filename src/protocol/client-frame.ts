@@ -20,12 +20,14 @@ const sendMessageFrame = z.object({
 const getHistoryFrame = z.object({ action: z.literal('getHistory'), sessionId });
 const cancelFrame = z.object({ action: z.literal('cancel'), sessionId, turnId });
 const resumeFrame = z.object({ action: z.literal('resume'), sessionId, turnId });
+const getUsageFrame = z.object({ action: z.literal('getUsage'), sessionId: z.optional(sessionId) });
 
 const schemasByAction = {
   sendMessage: sendMessageFrame,
   getHistory: getHistoryFrame,
   cancel: cancelFrame,
   resume: resumeFrame,
+  getUsage: getUsageFrame,
 } as const;
 
 export type ClientAction = keyof typeof schemasByAction;

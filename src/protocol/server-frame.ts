@@ -73,8 +73,23 @@ export interface HistoryFrame {
   interruptedTurn?: { turnId: string; stopReason: StopReason; lastSeq: number };
 }
 
+/** Token totals and the estimated model cost (on-demand prices from config). */
+export interface UsageReport extends Usage {
+  turns: number;
+  estimatedCostUsd: number;
+}
+
+export interface UsageFrame {
+  type: 'usage';
+  sessionId: string | null;
+  /** Everything the signed-in user has used, across sessions. */
+  user: UsageReport;
+  /** This session's share, when the request named one. */
+  session?: UsageReport;
+}
+
 export type TurnFrame = StatusFrame | TokenFrame | DoneFrame;
-export type ServerFrame = TurnFrame | ErrorFrame | HistoryFrame;
+export type ServerFrame = TurnFrame | ErrorFrame | HistoryFrame | UsageFrame;
 
 export function errorFrame(
   error: ChatError,

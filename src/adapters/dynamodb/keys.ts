@@ -6,3 +6,4 @@ export const stopRequestKey = (sessionId: string, turnId: string) => ({
 });
 export const resourceKey = (slug: string) => ({ PK: `RESOURCE#${slug}`, SK: 'RESOURCE' });
 export const rateWindowKey = (key: string, minute: number) => ({ PK: `RATE#${key}`, SK: `MINUTE#${minute}` });
+export const usageKey = (userId: string) => ({ PK: `USER#${userId}`, SK: 'USAGE' });

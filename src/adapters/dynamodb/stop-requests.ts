@@ -16,7 +16,7 @@ export function createDynamoDbStopRequests(options: {
 }): StopRequests {
   const { client, tableName } = options;
   return {
-    async request(sessionId, turnId, reason) {
+    async request(sessionId, turnId, { reason, requestedAt }) {
       try {
         await client.send(
           new PutCommand({
@@ -24,7 +24,8 @@ export function createDynamoDbStopRequests(options: {
             Item: {
               ...stopRequestKey(sessionId, turnId),
               reason,
-              expiresAt: Math.floor(Date.now() / 1000) + STOP_REQUEST_TTL_SECONDS,
+              requestedAt,
+              expiresAt: Math.floor(requestedAt / 1000) + STOP_REQUEST_TTL_SECONDS,
             },
           }),
         );
@@ -41,7 +42,9 @@ export function createDynamoDbStopRequests(options: {
           ConsistentRead: true,
         }),
       );
-      return Item?.reason as StopRequestReason | undefined;
+      return Item
+        ? { reason: Item.reason as StopRequestReason, requestedAt: Number(Item.requestedAt) }
+        : undefined;
     },
   };
 }

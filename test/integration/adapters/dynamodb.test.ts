@@ -91,8 +91,11 @@ describe('DynamoDB stop requests', () => {
 
   it('finds a stop request for exactly the turn it names', async () => {
     const sessionId = crypto.randomUUID();
-    await stops.request(sessionId, 'turn-a', 'cancelled');
-    expect(await stops.find(sessionId, 'turn-a')).toBe('cancelled');
+    await stops.request(sessionId, 'turn-a', { reason: 'cancelled', requestedAt: 1_700_000_000_123 });
+    expect(await stops.find(sessionId, 'turn-a')).toEqual({
+      reason: 'cancelled',
+      requestedAt: 1_700_000_000_123,
+    });
     expect(await stops.find(sessionId, 'turn-b')).toBeUndefined();
   });
 
@@ -100,7 +103,7 @@ describe('DynamoDB stop requests', () => {
     const store = createDynamoDbSessionStore(table);
     const original = session();
     await store.save(original, 0);
-    await stops.request(original.sessionId, 'turn-1', 'client_gone');
+    await stops.request(original.sessionId, 'turn-1', { reason: 'client_gone', requestedAt: Date.now() });
     expect(await store.load(original.sessionId)).toEqual(original);
   });
 });

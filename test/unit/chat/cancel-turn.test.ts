@@ -13,7 +13,7 @@ describe('cancelTurn', () => {
       { sessions: createMemorySessionStore(), stopRequests, clock: createFakeClock() },
       { sessionId: 's', turnId: 't' },
     );
-    expect(await stopRequests.find('s', 't')).toBe('cancelled');
+    expect(await stopRequests.find('s', 't')).toMatchObject({ reason: 'cancelled' });
   });
 
   it("refuses to cancel a turn in someone else's session", async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryRateLimiter } from '../../../src/adapters/memory/memory-rate-limiter.ts';
 import { createMemorySessionStore } from '../../../src/adapters/memory/memory-session-store.ts';
 import { createMemoryStopRequests } from '../../../src/adapters/memory/memory-stop-requests.ts';
+import { createMemoryUsageLedger } from '../../../src/adapters/memory/memory-usage-ledger.ts';
 import type { StoredSession } from '../../../src/chat/ports.ts';
 import { resumeTurn } from '../../../src/chat/resume-turn.ts';
 import type { TurnDependencies } from '../../../src/chat/stream-turn.ts';
@@ -41,6 +42,7 @@ function setup(sessions: StoredSession[], calls: ScriptedCall[]) {
     sessions: store,
     stopRequests,
     rateLimiter: createMemoryRateLimiter(100, clock),
+    usage: createMemoryUsageLedger(),
     model,
     tools: createToolRegistry([]),
     push,
@@ -48,6 +50,7 @@ function setup(sessions: StoredSession[], calls: ScriptedCall[]) {
     settings: {
       windowMessages: 20,
       sessionTtlSeconds: 86_400,
+      prices: { inputUsdPerMillion: 1, outputUsdPerMillion: 5 },
       maxToolRounds: 2,
       modelIdleTimeoutMs: 1_000,
       deadlineMarginMs: 100,
@@ -58,7 +61,7 @@ function setup(sessions: StoredSession[], calls: ScriptedCall[]) {
   };
   const resume = () =>
     resumeTurn(deps, { connectionId: 'new-conn', sessionId: 's', turnId: 't' }, { waitMs: 100, pollMs: 10 });
-  return { store, push, model, stopRequests, resume };
+  return { store, push, model, stopRequests, resume, deps };
 }
 
 describe('resumeTurn', () => {
@@ -97,13 +100,27 @@ describe('resumeTurn', () => {
     const { store, stopRequests, resume } = setup([notYet], [answer(' more')]);
     // The old invocation notices the stop request and records its partial answer a little later.
     setTimeout(async () => {
-      expect(await stopRequests.find('s', 't')).toBe('client_gone');
+      expect(await stopRequests.find('s', 't')).toMatchObject({ reason: 'client_gone' });
       await store.save(interrupted({ version: 2 }), 1);
     }, 30);
 
     const summary = await resume();
 
     expect(summary?.stopReason).toBe('end_turn');
+  });
+
+  it('does not obey the stop request that stopped the old run, so the continuation runs to the end', async () => {
+    const notYet = interrupted({ lastTurn: { turnId: 'older', stopReason: 'end_turn', lastSeq: 3 } });
+    const { store, resume, deps } = setup(
+      [notYet],
+      [[{ type: 'text', text: ' slowly' }, { waitMs: 60 }, ...answer(' to the end')]],
+    );
+    deps.settings.stopPollMs = 10;
+    setTimeout(() => void store.save(interrupted({ version: 2 }), 1), 20);
+
+    const summary = await resume();
+
+    expect(summary).toMatchObject({ stopReason: 'end_turn' });
   });
 
   it('only sends the history when the turn finished normally', async () => {

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createMemoryRateLimiter } from '../../../src/adapters/memory/memory-rate-limiter.ts';
 import { createMemorySessionStore } from '../../../src/adapters/memory/memory-session-store.ts';
 import { createMemoryStopRequests } from '../../../src/adapters/memory/memory-stop-requests.ts';
+import { createMemoryUsageLedger } from '../../../src/adapters/memory/memory-usage-ledger.ts';
 import type { SessionStore, StoredSession } from '../../../src/chat/ports.ts';
 import { VersionConflictError } from '../../../src/chat/ports.ts';
 import { runTurn } from '../../../src/chat/run-turn.ts';
@@ -25,6 +26,7 @@ import {
 const settings: TurnSettings = {
   windowMessages: 20,
   sessionTtlSeconds: 24 * 3600,
+  prices: { inputUsdPerMillion: 1, outputUsdPerMillion: 5 },
   maxToolRounds: 4,
   modelIdleTimeoutMs: 1_000,
   deadlineMarginMs: 100,
@@ -42,17 +44,19 @@ function setup(
   const clock = createFakeClock();
   const stopRequests = createMemoryStopRequests();
   const model = createFakeModel(calls);
+  const usage = createMemoryUsageLedger();
   const deps: TurnDependencies = {
     sessions,
     stopRequests,
     rateLimiter: createMemoryRateLimiter(3, clock),
+    usage,
     model,
     tools: createToolRegistry([]),
     push,
     clock,
     settings,
   };
-  return { deps, sessions, push, clock, model, stopRequests };
+  return { deps, sessions, push, clock, model, stopRequests, usage };
 }
 
 const request = (overrides: Partial<Parameters<typeof runTurn>[1]> = {}) => ({
@@ -97,6 +101,8 @@ describe('runTurn', () => {
       version: 1,
       turns: 1,
       usage: { inputTokens: 12, outputTokens: 3 },
+      // 12 input tokens at $1/M and 3 output tokens at $5/M.
+      costMicroUsd: 27,
       expiresAt: clock.now() / 1000 + 24 * 3600,
       lastTurn: { turnId: 'turn-1', stopReason: 'end_turn' },
       messages: [
@@ -111,6 +117,39 @@ describe('runTurn', () => {
       modelCalls: 1,
       toolCalls: 0,
     });
+  });
+
+  it("adds each turn's tokens and estimated cost to the user's totals", async () => {
+    const { deps, usage } = setup([
+      answer('one', { inputTokens: 100, outputTokens: 10 }),
+      answer('two', { inputTokens: 200, outputTokens: 20 }),
+    ]);
+
+    await runTurn(deps, request({ userId: 'alice', turnId: 'a' }));
+    await runTurn(deps, request({ userId: 'alice', turnId: 'b' }));
+
+    expect(await usage.totals('alice')).toEqual({
+      turns: 2,
+      inputTokens: 300,
+      outputTokens: 30,
+      costMicroUsd: 450,
+    });
+  });
+
+  it('still completes the turn when usage cannot be recorded, and reports it', async () => {
+    const { deps, push } = setup([answer('fine')]);
+    const usageNotRecorded = vi.fn();
+    const failing = {
+      ...deps,
+      usage: { ...deps.usage, record: () => Promise.reject(new Error('down')) },
+      observer: { usageNotRecorded },
+    };
+
+    const summary = await runTurn(failing, request());
+
+    expect(summary.outcome).toBe('completed');
+    expect(push.frames.at(-1)).toMatchObject({ type: 'done' });
+    expect(usageNotRecorded).toHaveBeenCalledOnce();
   });
 
   it('sends the stored history plus the new question to the model', async () => {
@@ -295,8 +334,11 @@ describe('runTurn', () => {
   });
 
   it('stops when a cancel request arrives, ending with done/cancelled', async () => {
-    const { deps, push, stopRequests } = setup([[{ type: 'text', text: 'Long' }, { waitMs: 5_000 }]]);
-    setTimeout(() => void stopRequests.request('session-1', 'turn-1', 'cancelled'), 30);
+    const { deps, push, stopRequests, clock } = setup([[{ type: 'text', text: 'Long' }, { waitMs: 5_000 }]]);
+    setTimeout(() => {
+      clock.advance(30);
+      void stopRequests.request('session-1', 'turn-1', { reason: 'cancelled', requestedAt: clock.now() });
+    }, 30);
 
     const summary = await runTurn(deps, request());
 

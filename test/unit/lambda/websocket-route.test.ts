@@ -1,7 +1,9 @@
 import type { APIGatewayProxyWebsocketEventV2, Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { InvalidFrameError } from '../../../src/errors.ts';
+import { createObservability } from '../../../src/lambda/observability.ts';
 import { createWebSocketRoute, type RouteContext } from '../../../src/lambda/websocket-route.ts';
+import { captureJsonLines, metricsIn } from '../../support/captured-output.ts';
 import { createRecordingPush } from '../../support/fakes.ts';
 
 const event = (body: unknown, overrides: Record<string, unknown> = {}) =>
@@ -20,7 +22,6 @@ const event = (body: unknown, overrides: Record<string, unknown> = {}) =>
 function setup(managementEndpoint?: string) {
   const push = createRecordingPush();
   const endpoints: string[] = [];
-  const logger = { info: vi.fn(), error: vi.fn() };
   const route: RouteContext = {
     region: 'eu-west-1',
     managementEndpoint,
@@ -28,12 +29,12 @@ function setup(managementEndpoint?: string) {
       endpoints.push(endpoint);
       return push;
     },
-    logger: logger as unknown as RouteContext['logger'],
+    observability: createObservability(),
   };
-  return { route, push, endpoints, logger };
+  return { route, push, endpoints };
 }
 
-const context = {} as Context;
+const context = { functionName: 'chat-dev-sendMessage', awsRequestId: 'req-1' } as Context;
 
 describe('createWebSocketRoute', () => {
   it('hands the handler plain values: connection, body, user and where to push', async () => {
@@ -86,12 +87,14 @@ describe('createWebSocketRoute', () => {
     ]);
   });
 
-  it('reports an unexpected failure as INTERNAL without leaking its details, and logs it', async () => {
-    const { route, push, logger } = setup();
+  it('reports an unexpected failure as INTERNAL without leaking its details, and logs it with the connection', async () => {
+    const { route, push } = setup();
 
-    await createWebSocketRoute(route, async () => {
-      throw new TypeError('secret internals at line 42');
-    })(event('{}'), context);
+    const lines = await captureJsonLines(() =>
+      createWebSocketRoute(route, async () => {
+        throw new TypeError('secret internals at line 42');
+      })(event('{}'), context),
+    );
 
     expect(push.frames).toEqual([
       {
@@ -102,7 +105,37 @@ describe('createWebSocketRoute', () => {
         retryable: true,
       },
     ]);
-    expect(logger.error).toHaveBeenCalled();
+    expect(lines.find((line) => line.message === 'request failed')).toMatchObject({
+      level: 'ERROR',
+      code: 'INTERNAL',
+      connectionId: 'conn-1',
+      routeKey: 'sendMessage',
+      function_request_id: 'req-1',
+      error: { name: 'TypeError', message: 'secret internals at line 42' },
+    });
+    expect(metricsIn(lines)).toContainEqual(
+      expect.objectContaining({
+        dimensions: expect.objectContaining({ code: 'INTERNAL' }),
+        values: { Errors: 1 },
+      }),
+    );
+  });
+
+  it("does not carry one invocation's log keys into the next", async () => {
+    const { route } = setup();
+    await createWebSocketRoute(route, async () => {
+      route.observability.logger.appendKeys({ sessionId: 'first-session' });
+    })(event('{}'), context);
+
+    const lines = await captureJsonLines(() =>
+      createWebSocketRoute(route, async () => route.observability.logger.info('second'))(
+        event('{}', { connectionId: 'conn-2' }),
+        context,
+      ),
+    );
+
+    expect(lines.find((line) => line.message === 'second')).toMatchObject({ connectionId: 'conn-2' });
+    expect(lines.find((line) => line.message === 'second')).not.toHaveProperty('sessionId');
   });
 
   it('rejects binary frames with a clear error', async () => {

@@ -1,0 +1,48 @@
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { UsageLedger } from '../../chat/ports.ts';
+import { StorageUnavailableError } from '../../errors.ts';
+import { usageKey } from './keys.ts';
+
+/** Per-user totals as one item each (`USER#<id>` / `USAGE`), grown with atomic ADDs. */
+export function createDynamoDbUsageLedger(options: {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+}): UsageLedger {
+  const { client, tableName } = options;
+  return {
+    async record(userId, delta) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: usageKey(userId),
+            UpdateExpression:
+              'ADD turns :turns, inputTokens :input, outputTokens :output, costMicroUsd :cost',
+            ExpressionAttributeValues: {
+              ':turns': delta.turns,
+              ':input': delta.inputTokens,
+              ':output': delta.outputTokens,
+              ':cost': delta.costMicroUsd,
+            },
+          }),
+        );
+      } catch (error) {
+        throw new StorageUnavailableError(error);
+      }
+    },
+
+    async totals(userId) {
+      try {
+        const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: usageKey(userId) }));
+        return {
+          turns: Number(Item?.turns ?? 0),
+          inputTokens: Number(Item?.inputTokens ?? 0),
+          outputTokens: Number(Item?.outputTokens ?? 0),
+          costMicroUsd: Number(Item?.costMicroUsd ?? 0),
+        };
+      } catch (error) {
+        throw new StorageUnavailableError(error);
+      }
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import type { UsageLedger, UsageTotals } from '../../chat/ports.ts';
+
+/** Per-user totals in a Map; for unit tests, the recorder and benchmarks. */
+export function createMemoryUsageLedger(): UsageLedger {
+  const totals = new Map<string, UsageTotals>();
+  const empty = (): UsageTotals => ({ turns: 0, inputTokens: 0, outputTokens: 0, costMicroUsd: 0 });
+  return {
+    async record(userId, delta) {
+      const current = totals.get(userId) ?? empty();
+      totals.set(userId, {
+        turns: current.turns + delta.turns,
+        inputTokens: current.inputTokens + delta.inputTokens,
+        outputTokens: current.outputTokens + delta.outputTokens,
+        costMicroUsd: current.costMicroUsd + delta.costMicroUsd,
+      });
+    },
+    totals: async (userId) => ({ ...(totals.get(userId) ?? empty()) }),
+  };
+}

@@ -1,0 +1,52 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { TurnObserver, TurnSummary } from '../chat/stream-turn.ts';
+import type { ErrorCode } from '../errors.ts';
+
+export const METRICS_NAMESPACE = 'BedrockWsChat';
+
+/**
+ * Structured JSON logs and CloudWatch Embedded Metric Format metrics (Powertools for AWS Lambda), one pair per
+ * container. POWERTOOLS_DEV=true (the local stage) pretty-prints logs and turns metrics off.
+ */
+export interface Observability {
+  logger: Logger;
+  metrics: Metrics;
+}
+
+export function createObservability(): Observability {
+  return {
+    logger: new Logger({ serviceName: 'chat' }),
+    metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'chat' }),
+  };
+}
+
+/** Errors by code, as their own metric so each code gets a dimension. */
+export function recordError({ metrics }: Observability, code: ErrorCode): void {
+  metrics.singleMetric().addDimension('code', code).addMetric('Errors', MetricUnit.Count, 1);
+}
+
+/** The chat core's hooks, as log lines and metrics. `toolUse` lines make the planner's choices searchable. */
+export function createTurnObserver(observability: Observability): TurnObserver {
+  const { logger, metrics } = observability;
+  return {
+    toolCalled({ name, input, status, durationMs }) {
+      logger.info('toolUse', { tool: name, input, status, durationMs: Math.round(durationMs) });
+      metrics.singleMetric().addDimension('tool', name).addMetric('ToolInvocations', MetricUnit.Count, 1);
+    },
+    firstToken(elapsedMs) {
+      metrics.addMetric('TimeToFirstToken', MetricUnit.Milliseconds, elapsedMs);
+    },
+    saveConflict(attempt) {
+      logger.warn('session changed since it was read; re-applying the turn', { attempt });
+      metrics.addMetric('SessionWriteConflicts', MetricUnit.Count, 1);
+    },
+    turnFinished(summary: TurnSummary, durationMs: number) {
+      logger.info('turn finished', { ...summary, durationMs: Math.round(durationMs) });
+      metrics.addMetric('TurnDuration', MetricUnit.Milliseconds, durationMs);
+      metrics.addMetric('InputTokens', MetricUnit.Count, summary.usage.inputTokens);
+      metrics.addMetric('OutputTokens', MetricUnit.Count, summary.usage.outputTokens);
+      if (summary.errorCode) recordError(observability, summary.errorCode);
+    },
+  };
+}
