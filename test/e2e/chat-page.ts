@@ -7,6 +7,7 @@ export function chatPage(page: Page) {
   const answers = page.getByRole('article', { name: 'Assistant' });
   const questions = page.getByRole('article', { name: 'You' });
   const stopButton = page.getByRole('button', { name: 'Stop', exact: true });
+  const sendButton = page.getByRole('button', { name: 'Send', exact: true });
 
   return {
     input,
@@ -18,9 +19,14 @@ export function chatPage(page: Page) {
       await page.goto(url);
       await page.getByText('Connected', { exact: true }).waitFor();
     },
+    /** Resolves once the draft can be sent: connected, the history loaded, no answer running. */
+    async waitUntilSendable() {
+      await sendButton.and(page.locator(':enabled')).waitFor();
+    },
     /** Types the question and presses Enter, as a keyboard user would. */
     async ask(question: string) {
       await input.fill(question);
+      await this.waitUntilSendable();
       await input.press('Enter');
     },
     /** The text of the newest answer (without its tool chips and notes). */

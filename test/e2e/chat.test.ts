@@ -24,7 +24,7 @@ afterEach(async () => {
 describe('the chat in a real browser', () => {
   it('shows a typing indicator, then streams the answer word by word', async () => {
     const { page } = browser;
-    await chat.ask('#tokens:40 #pace:150 Tell me about streaming');
+    await chat.ask('#tokens:30 #pace:100 Tell me about streaming');
 
     await page.getByText('The assistant is thinking').waitFor({ state: 'attached' });
     const lengthsSeen = new Set<number>();
@@ -35,7 +35,7 @@ describe('the chat in a real browser', () => {
     }
     await chat.waitForAnswerEnd();
 
-    expect(wordsOf(await chat.lastAnswerText())).toHaveLength(40);
+    expect(wordsOf(await chat.lastAnswerText())).toHaveLength(30);
     // The answer grew in steps while it streamed, rather than appearing at once.
     expect([...lengthsSeen].filter((length) => length > 0).length).toBeGreaterThanOrEqual(3);
     expect(await page.getByText('The assistant is thinking').count()).toBe(0);
@@ -70,6 +70,7 @@ describe('the chat in a real browser', () => {
     await status.getByText('Looking up resource…').waitFor();
     expect(await status.textContent()).toContain('lookup_resource');
     await saveScreenshot(browser.page, 'tool-status');
+    await chat.stopButton.click(); // the rest of the answer is not what this test is about
     await chat.waitForAnswerEnd();
     expect(await chat.lastAnswer.getByRole('list', { name: 'Tools used' }).textContent()).toContain(
       'lookup_resource',
@@ -115,6 +116,25 @@ describe('the chat in a real browser', () => {
     expect(await chat.lastAnswerText()).toBe(stoppedAt);
   });
 
+  it('explains a failed answer in plain words and asks again on request', async () => {
+    const { page } = browser;
+    const marker = uniqueMarker('fail');
+    // The emulator breaks the model stream after 3 deltas, every time this question is asked.
+    await chat.ask(`Tell me a story #fault:stream-error=3 ${marker}`);
+
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).not.toMatch(/Error:|at \w+ \(/);
+    await saveScreenshot(page, 'error');
+    await alert.getByRole('button', { name: 'Try again' }).click();
+
+    await expect
+      .poll(async () => (await emulatorCalls(stack.emulatorUrl, marker)).length, { timeout: 15_000 })
+      .toBe(2);
+    await alert.waitFor();
+    expect(await chat.questions.count()).toBe(1);
+  });
+
   it('works with the keyboard alone: Enter, Shift+Enter, Escape to stop, focus back in the input', async () => {
     const { page } = browser;
     // The input has focus from the start.
@@ -123,6 +143,7 @@ describe('the chat in a real browser', () => {
     await page.keyboard.type('#tokens:300 #pace:20');
     expect(await chat.input.inputValue()).toBe('First line\n#tokens:300 #pace:20');
 
+    await chat.waitUntilSendable();
     await page.keyboard.press('Enter');
     await expect
       .poll(() => page.evaluate(() => document.activeElement?.textContent), { timeout: 10_000 })

@@ -78,11 +78,12 @@ it('keeps trying while the network is down, and is usable again once it returns'
   await dropNetwork();
   await page.getByText('Offline, reconnecting…').waitFor();
   await chat.input.fill('Are you back?');
-  expect(await page.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
+  expect(await page.getByRole('button', { name: 'Send', exact: true }).isDisabled()).toBe(true);
   await page.waitForTimeout(3_000); // several attempts fail meanwhile
   await restoreNetwork();
 
   await page.getByText('Connected', { exact: true }).waitFor({ timeout: 20_000 });
+  await chat.waitUntilSendable();
   await chat.input.press('Enter');
   await chat.waitForAnswerEnd();
   expect(await chat.lastAnswerText()).toContain('Are you back?');
