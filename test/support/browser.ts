@@ -18,7 +18,7 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-export const SCREENSHOTS = join(ROOT, '.artifacts', 'screenshots');
+const SCREENSHOTS = join(ROOT, '.artifacts', 'screenshots');
 
 export interface BrowserSession {
   context: BrowserContext;

@@ -5,7 +5,7 @@ import type { ClientFrame, SendMessageFrame } from '../../src/protocol/client-fr
 import type { ServerFrame } from '../../src/protocol/server-frame.ts';
 import { App } from './App.tsx';
 import { createSessionStore } from './chat/session-store.ts';
-import { EXPIRED_NOTICE } from './chat/use-chat.ts';
+import { NEW_SESSION_NOTICES } from './chat/use-chat.ts';
 import {
   createFakeSockets,
   cutOffHistory,
@@ -291,13 +291,30 @@ describe('errors', () => {
 
     const newSession = localStorage.getItem('chat.sessionId');
     expect(newSession).not.toBe(SESSION);
-    expect(screen.getByText(EXPIRED_NOTICE)).toBeTruthy();
+    expect(screen.getByText(NEW_SESSION_NOTICES.SESSION_EXPIRED as string)).toBeTruthy();
     expect(lastSent(socket)).toMatchObject({
       action: 'sendMessage',
       sessionId: newSession,
       message: 'Still there?',
     });
     expect(screen.getAllByText('Still there?')).toHaveLength(1);
+  });
+
+  it('starts a new session when the stored one belongs to another account', async () => {
+    const { sockets } = renderApp();
+
+    const socket = await connect(sockets, {
+      type: 'error',
+      sessionId: SESSION,
+      code: 'FORBIDDEN',
+      message: 'This session belongs to another user.',
+      retryable: false,
+    });
+
+    expect(localStorage.getItem('chat.sessionId')).not.toBe(SESSION);
+    expect(screen.getByText(NEW_SESSION_NOTICES.FORBIDDEN as string)).toBeTruthy();
+    expect(screen.getByRole('heading', { name: 'How can I help?' })).toBeTruthy();
+    expect(socket.sent).toEqual([{ action: 'getHistory', sessionId: SESSION }]);
   });
 });
 

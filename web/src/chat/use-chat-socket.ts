@@ -143,7 +143,7 @@ export function useChatSocket(options: ChatSocketOptions): ChatSocket {
 const SERVER_FRAME_TYPES = new Set(['status', 'token', 'done', 'error', 'history', 'usage']);
 
 /** A server frame, or undefined for anything else (binary data, malformed JSON, an unknown type). */
-export function parseServerFrame(data: unknown): ServerFrame | undefined {
+function parseServerFrame(data: unknown): ServerFrame | undefined {
   if (typeof data !== 'string') return undefined;
   try {
     const frame = JSON.parse(data);

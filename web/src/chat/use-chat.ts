@@ -1,7 +1,7 @@
 import { useEffect, useReducer } from 'react';
+import type { ErrorCode } from '../../../src/errors.ts';
 import type { ServerFrame } from '../../../src/protocol/server-frame.ts';
 import { type ConversationState, createConversation, updateConversation } from './conversation.ts';
-import type { ReconnectPolicy } from './reconnect-delay.ts';
 import type { SessionStore } from './session-store.ts';
 import { type ConnectionState, type CreateSocket, useChatSocket } from './use-chat-socket.ts';
 
@@ -9,9 +9,6 @@ export interface ChatOptions {
   getSocketUrl: () => Promise<string>;
   store: SessionStore;
   createSocket?: CreateSocket;
-  newId?: () => string;
-  reconnect?: ReconnectPolicy;
-  random?: () => number;
 }
 
 export interface Chat {
@@ -33,8 +30,11 @@ export interface Chat {
   reconnectNow(): void;
 }
 
-export const EXPIRED_NOTICE =
-  'Your previous chat expired after 24 hours without activity, so a new chat has started.';
+/** Errors after which the session id is of no more use: a new session starts and the user is told why. */
+export const NEW_SESSION_NOTICES: Partial<Record<ErrorCode, string>> = {
+  SESSION_EXPIRED: 'Your previous chat expired after 24 hours without activity, so a new chat has started.',
+  FORBIDDEN: 'The previous chat belongs to another account, so a new chat has started.',
+};
 
 /**
  * The conversation over the chat socket: loads the history on connect (or resumes the answer that was streaming
@@ -45,13 +45,10 @@ export function useChat(options: ChatOptions): Chat {
   const [conversation, dispatch] = useReducer(updateConversation, store, (initial) =>
     createConversation(initial.sessionId(), initial.activeTurnId()),
   );
-  const newId = options.newId ?? (() => crypto.randomUUID());
 
   const socket = useChatSocket({
     getSocketUrl: options.getSocketUrl,
     createSocket: options.createSocket,
-    reconnect: options.reconnect,
-    random: options.random,
     onOpen: () => {
       const { sessionId, turn } = conversation;
       socket.send(
@@ -67,14 +64,12 @@ export function useChat(options: ChatOptions): Chat {
   useEffect(() => store.rememberActiveTurn(activeTurnId), [store, activeTurnId]);
 
   const receive = (frame: ServerFrame) => {
-    if (
-      frame.type === 'error' &&
-      frame.code === 'SESSION_EXPIRED' &&
-      frame.sessionId === conversation.sessionId
-    ) {
+    const notice = frame.type === 'error' ? NEW_SESSION_NOTICES[frame.code] : undefined;
+    if (notice && frame.sessionId === conversation.sessionId) {
+      // The question that met the error is asked again in the new session.
       const { turn } = conversation;
       const unanswered = turn && !turn.detached && turn.lastSeq < 0 ? turn.question : undefined;
-      const sessionId = startSession(EXPIRED_NOTICE);
+      const sessionId = startSession(notice);
       if (unanswered) sendQuestion(unanswered, sessionId);
       return;
     }
@@ -88,7 +83,7 @@ export function useChat(options: ChatOptions): Chat {
   };
 
   const sendQuestion = (question: string, sessionId = conversation.sessionId) => {
-    const turnId = newId();
+    const turnId = crypto.randomUUID();
     if (!socket.send({ action: 'sendMessage', sessionId, message: question, turnId })) return false;
     dispatch({ type: 'questionSent', turnId, question });
     return true;

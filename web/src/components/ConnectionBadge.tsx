@@ -16,7 +16,15 @@ export function ConnectionBadge({
 }) {
   return (
     <div className="connection" data-status={connection.status}>
-      <span className="connection-label" role="status">
+      <span
+        className="connection-label"
+        role="status"
+        title={
+          connection.status === 'waiting'
+            ? `Attempt ${connection.attempt} failed; next in ${Math.ceil(connection.retryInMs / 1000)} s`
+            : undefined
+        }
+      >
         <span className="connection-dot" aria-hidden="true" />
         {LABELS[connection.status]}
       </span>

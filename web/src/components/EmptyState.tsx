@@ -1,9 +1,5 @@
 /** Questions that show the assistant's tools at work. */
-export const SUGGESTIONS = [
-  'How do I reset my password?',
-  'What time is it in Tokyo?',
-  'Where is the billing-api?',
-];
+const SUGGESTIONS = ['How do I reset my password?', 'What time is it in Tokyo?', 'Where is the billing-api?'];
 
 /** A new chat: a greeting and a few questions to start with. */
 export function EmptyState({ canAsk, onAsk }: { canAsk: boolean; onAsk: (question: string) => void }) {

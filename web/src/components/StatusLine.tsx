@@ -11,7 +11,7 @@ export function StatusLine({ turn }: { turn: ActiveTurn }) {
       ? 'Stopping…'
       : turn.tool?.status;
   return (
-    <p className="status-line" role="status" data-busy={text ? true : undefined}>
+    <p className="status-line" role="status">
       {text && <span className="spinner" aria-hidden="true" />}
       {text}
       {text && turn.tool && !turn.detached && !turn.stopping && (
