@@ -1,12 +1,9 @@
-import { createMemoryRateLimiter } from '../src/adapters/memory/memory-rate-limiter.ts';
-import { createMemoryResourceCatalog } from '../src/adapters/memory/memory-resource-catalog.ts';
-import { createMemorySessionStore } from '../src/adapters/memory/memory-session-store.ts';
-import { createMemoryStopRequests } from '../src/adapters/memory/memory-stop-requests.ts';
+import { createMemoryStorage } from '../src/adapters/memory/memory-storage.ts';
 import type { Resource } from '../src/chat/ports.ts';
 import { runTurn } from '../src/chat/run-turn.ts';
 import type { TurnSummary } from '../src/chat/stream-turn.ts';
 import { loadConfig } from '../src/config.ts';
-import { createTurnDependencies } from '../src/lambda/chat-dependencies.ts';
+import { createModelAndTools } from '../src/lambda/chat-dependencies.ts';
 import type { ServerFrame } from '../src/protocol/server-frame.ts';
 import type { Scenario } from './scenario.ts';
 
@@ -58,11 +55,16 @@ export async function runScenario(
   });
   const clock = { now: () => Date.parse(scenario.clock) };
   const frames: ServerFrame[] = [];
+  const { resources: catalog, ...storage } = createMemoryStorage({
+    resources,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    clock,
+  });
   const deps = {
-    ...createTurnDependencies(config, clock, createMemoryResourceCatalog(resources)),
-    sessions: createMemorySessionStore(),
-    stopRequests: createMemoryStopRequests(),
-    rateLimiter: createMemoryRateLimiter(config.rateLimitPerMinute, clock),
+    ...storage,
+    ...createModelAndTools(config, clock, catalog),
+    clock,
+    settings: config.turn,
     push: {
       async push(_connectionId: string, frame: ServerFrame) {
         frames.push(frame);

@@ -148,3 +148,12 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/** Every store a turn uses, as one bundle of ports (DynamoDB in Lambda, in memory for the recorder and tests). */
+export interface ChatStorage {
+  sessions: SessionStore;
+  stopRequests: StopRequests;
+  usage: UsageLedger;
+  rateLimiter: TurnRateLimiter;
+  resources: ResourceCatalog;
+}

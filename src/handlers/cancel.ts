@@ -1,14 +1,14 @@
 import { cancelTurn } from '../chat/cancel-turn.ts';
 import { systemClock } from '../chat/ports.ts';
 import { loadConfig } from '../config.ts';
-import { createSessionDependencies } from '../lambda/chat-dependencies.ts';
+import { createChatStorage } from '../lambda/chat-dependencies.ts';
 import { createRouteContext } from '../lambda/route-context.ts';
 import { createWebSocketRoute } from '../lambda/websocket-route.ts';
 import { parseClientFrame } from '../protocol/client-frame.ts';
 
 const config = loadConfig();
 const route = createRouteContext(config);
-const storage = createSessionDependencies(config);
+const storage = createChatStorage(config);
 
 /** `cancel`: the Stop button. The running turn answers with `done` (stopReason "cancelled"). */
 export const handler = createWebSocketRoute(route, async (request) => {

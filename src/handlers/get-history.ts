@@ -1,14 +1,14 @@
 import { systemClock } from '../chat/ports.ts';
 import { readHistory } from '../chat/read-history.ts';
 import { loadConfig } from '../config.ts';
-import { createSessionDependencies } from '../lambda/chat-dependencies.ts';
+import { createChatStorage } from '../lambda/chat-dependencies.ts';
 import { createRouteContext } from '../lambda/route-context.ts';
 import { createWebSocketRoute } from '../lambda/websocket-route.ts';
 import { parseClientFrame } from '../protocol/client-frame.ts';
 
 const config = loadConfig();
 const route = createRouteContext(config);
-const { sessions } = createSessionDependencies(config);
+const { sessions } = createChatStorage(config);
 
 /** `getHistory`: the stored window, so a reconnecting client can redraw the conversation. */
 export const handler = createWebSocketRoute(route, async (request, push) => {

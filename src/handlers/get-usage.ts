@@ -1,14 +1,14 @@
 import { systemClock } from '../chat/ports.ts';
 import { readUsage } from '../chat/read-usage.ts';
 import { loadConfig } from '../config.ts';
-import { createSessionDependencies } from '../lambda/chat-dependencies.ts';
+import { createChatStorage } from '../lambda/chat-dependencies.ts';
 import { createRouteContext } from '../lambda/route-context.ts';
 import { createWebSocketRoute } from '../lambda/websocket-route.ts';
 import { parseClientFrame } from '../protocol/client-frame.ts';
 
 const config = loadConfig();
 const route = createRouteContext(config);
-const storage = createSessionDependencies(config);
+const storage = createChatStorage(config);
 
 /** `getUsage`: the signed-in user's token totals and estimated cost (and one session's, if named). */
 export const handler = createWebSocketRoute(route, async (request, push) => {

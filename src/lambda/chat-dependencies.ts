@@ -7,14 +7,7 @@ import { createDynamoDbResourceCatalog } from '../adapters/dynamodb/resource-cat
 import { createDynamoDbSessionStore } from '../adapters/dynamodb/session-store.ts';
 import { createDynamoDbStopRequests } from '../adapters/dynamodb/stop-requests.ts';
 import { createDynamoDbUsageLedger } from '../adapters/dynamodb/usage-ledger.ts';
-import {
-  type Clock,
-  type ResourceCatalog,
-  type SessionStore,
-  type StopRequests,
-  systemClock,
-  type UsageLedger,
-} from '../chat/ports.ts';
+import { type ChatStorage, type Clock, type ResourceCatalog, systemClock } from '../chat/ports.ts';
 import type { TurnDependencies } from '../chat/stream-turn.ts';
 import { createCurrentTimeTool } from '../chat/tools/current-time.ts';
 import { createKbLookupTool } from '../chat/tools/kb-lookup.ts';
@@ -28,36 +21,26 @@ import type { ChatConfig } from '../config.ts';
  * which keeps the other handlers' bundles small.
  */
 
-/** Session storage, stop requests and usage totals: all the `getHistory`, `cancel` and `getUsage` routes need. */
-export function createSessionDependencies(config: ChatConfig): {
-  sessions: SessionStore;
-  stopRequests: StopRequests;
-  usage: UsageLedger;
-} {
+/** Everything a turn keeps in DynamoDB; the `getHistory`, `cancel` and `getUsage` routes need only this. */
+export function createChatStorage(config: ChatConfig, clock: Clock = systemClock): ChatStorage {
   const client = createDocumentClient({ region: config.region, endpoint: config.endpoints.dynamodb });
+  const table = { client, tableName: config.tableName };
   return {
-    sessions: createDynamoDbSessionStore({ client, tableName: config.tableName }),
-    stopRequests: createDynamoDbStopRequests({ client, tableName: config.tableName }),
-    usage: createDynamoDbUsageLedger({ client, tableName: config.tableName }),
+    sessions: createDynamoDbSessionStore(table),
+    stopRequests: createDynamoDbStopRequests(table),
+    usage: createDynamoDbUsageLedger(table),
+    rateLimiter: createDynamoDbRateLimiter({ ...table, limitPerMinute: config.rateLimitPerMinute, clock }),
+    resources: createDynamoDbResourceCatalog(table),
   };
 }
 
-/**
- * Everything a turn needs but the push client. `resources` replaces the DynamoDB resource catalogue (the
- * fixture recorder runs the engine with no table); handlers leave it out.
- */
-export function createTurnDependencies(
+/** The model and the tools it may call: Bedrock ConverseStream, Knowledge Base Retrieve, clock, catalogue. */
+export function createModelAndTools(
   config: ChatConfig,
-  clock: Clock = systemClock,
-  resources?: ResourceCatalog,
-): Omit<TurnDependencies, 'push'> {
-  const documentClient = createDocumentClient({ region: config.region, endpoint: config.endpoints.dynamodb });
-  const tools: Tool[] = [
-    createCurrentTimeTool(clock),
-    createLookupResourceTool(
-      resources ?? createDynamoDbResourceCatalog({ client: documentClient, tableName: config.tableName }),
-    ),
-  ];
+  clock: Clock,
+  resources: ResourceCatalog,
+): Pick<TurnDependencies, 'model' | 'tools'> {
+  const tools: Tool[] = [createCurrentTimeTool(clock), createLookupResourceTool(resources)];
   if (config.knowledgeBaseId) {
     const client = createBedrockAgentRuntimeClient({
       region: config.region,
@@ -68,15 +51,6 @@ export function createTurnDependencies(
     );
   }
   return {
-    sessions: createDynamoDbSessionStore({ client: documentClient, tableName: config.tableName }),
-    stopRequests: createDynamoDbStopRequests({ client: documentClient, tableName: config.tableName }),
-    usage: createDynamoDbUsageLedger({ client: documentClient, tableName: config.tableName }),
-    rateLimiter: createDynamoDbRateLimiter({
-      client: documentClient,
-      tableName: config.tableName,
-      limitPerMinute: config.rateLimitPerMinute,
-      clock,
-    }),
     model: createBedrockModelClient({
       client: createBedrockRuntimeClient({ region: config.region, endpoint: config.endpoints.bedrock }),
       modelId: config.modelId,
@@ -84,7 +58,14 @@ export function createTurnDependencies(
       maxTokens: config.maxOutputTokens,
     }),
     tools: createToolRegistry(tools),
-    clock,
-    settings: config.turn,
   };
+}
+
+/** Everything a turn needs but the push client. */
+export function createTurnDependencies(
+  config: ChatConfig,
+  clock: Clock = systemClock,
+): Omit<TurnDependencies, 'push'> {
+  const { resources, ...storage } = createChatStorage(config, clock);
+  return { ...storage, ...createModelAndTools(config, clock, resources), clock, settings: config.turn };
 }

@@ -1,0 +1,21 @@
+import type { ChatStorage, Clock, Resource } from '../../chat/ports.ts';
+import { createMemoryRateLimiter } from './memory-rate-limiter.ts';
+import { createMemoryResourceCatalog } from './memory-resource-catalog.ts';
+import { createMemorySessionStore } from './memory-session-store.ts';
+import { createMemoryStopRequests } from './memory-stop-requests.ts';
+import { createMemoryUsageLedger } from './memory-usage-ledger.ts';
+
+/** All of a turn's storage in memory: for the fixture recorder, benchmarks and tests, never a Lambda. */
+export function createMemoryStorage(options: {
+  resources: Resource[];
+  rateLimitPerMinute: number;
+  clock: Clock;
+}): ChatStorage {
+  return {
+    sessions: createMemorySessionStore(),
+    stopRequests: createMemoryStopRequests(),
+    usage: createMemoryUsageLedger(),
+    rateLimiter: createMemoryRateLimiter(options.rateLimitPerMinute, options.clock),
+    resources: createMemoryResourceCatalog(options.resources),
+  };
+}
