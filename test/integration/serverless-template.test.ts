@@ -88,6 +88,60 @@ describe('the packaged CloudFormation template', () => {
     }
   });
 
+  it('hosts the web app in a private bucket that only this CloudFront distribution may read', () => {
+    const [bucket] = ofType('AWS::S3::Bucket').filter((b) =>
+      JSON.stringify(b).includes('PublicAccessBlockConfiguration'),
+    );
+    expect(bucket?.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    const policy = ofType('AWS::S3::BucketPolicy').find((p) =>
+      JSON.stringify(p).includes('"Ref":"WebBucket"'),
+    );
+    const [statement] = (policy?.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> })
+      .Statement;
+    expect(statement).toMatchObject({
+      Effect: 'Allow',
+      Principal: { Service: 'cloudfront.amazonaws.com' },
+      Action: 's3:GetObject',
+    });
+    expect(JSON.stringify(statement?.Condition)).toContain('"Ref":"WebDistribution"');
+    const [distribution] = ofType('AWS::CloudFront::Distribution');
+    expect(distribution?.Properties.DistributionConfig).toMatchObject({
+      DefaultRootObject: 'index.html',
+      DefaultCacheBehavior: { ViewerProtocolPolicy: 'redirect-to-https' },
+    });
+  });
+
+  it('signs users in with a Cognito user pool whose web client uses the code flow and no secret', () => {
+    const [client] = ofType('AWS::Cognito::UserPoolClient');
+    expect(client?.Properties).toMatchObject({
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthScopes: ['openid', 'email'],
+    });
+    expect(JSON.stringify(client?.Properties.CallbackURLs)).toContain('WebDistribution');
+    expect(ofType('AWS::Cognito::UserPoolDomain')).toHaveLength(1);
+    const authorize = ofType('AWS::Lambda::Function').find((f) =>
+      JSON.stringify(f.Properties.Handler).includes('authorize'),
+    );
+    expect(authorize?.Properties.Environment).toMatchObject({
+      Variables: {
+        CHAT_AUTH_MODE: 'cognito',
+        CHAT_COGNITO_USER_POOL_ID: { Ref: 'ChatUserPool' },
+        CHAT_COGNITO_CLIENT_ID: { Ref: 'ChatUserPoolClient' },
+      },
+    });
+    const [authorizer] = ofType('AWS::ApiGatewayV2::Authorizer');
+    expect(authorizer?.Properties).toMatchObject({
+      AuthorizerType: 'REQUEST',
+      IdentitySource: ['route.request.querystring.token'],
+    });
+  });
+
   it('keeps logs for a bounded time', () => {
     for (const group of ofType('AWS::Logs::LogGroup')) expect(group.Properties.RetentionInDays).toBe(14);
   });
