@@ -101,8 +101,10 @@ describe('the packaged CloudFormation template', () => {
     const policy = ofType('AWS::S3::BucketPolicy').find((p) =>
       JSON.stringify(p).includes('"Ref":"WebBucket"'),
     );
-    const [statement] = (policy?.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> })
-      .Statement;
+    const document = policy?.Properties.PolicyDocument as
+      | { Statement: Array<Record<string, unknown>> }
+      | undefined;
+    const statement = document?.Statement[0];
     expect(statement).toMatchObject({
       Effect: 'Allow',
       Principal: { Service: 'cloudfront.amazonaws.com' },
