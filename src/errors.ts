@@ -8,7 +8,6 @@ export type ErrorCode =
   | 'INVALID_FRAME'
   | 'UNKNOWN_ACTION'
   | 'MESSAGE_TOO_LARGE'
-  | 'UNAUTHORIZED'
   | 'FORBIDDEN'
   | 'RATE_LIMITED'
   | 'SESSION_EXPIRED'
@@ -74,11 +73,6 @@ export class MessageTooLargeError extends ChatError {
   ) {
     super(`The message is ${sizeBytes} bytes; the limit is ${limitBytes} bytes.`);
   }
-}
-
-export class UnauthorizedError extends ChatError {
-  override readonly name = 'UnauthorizedError';
-  readonly code = 'UNAUTHORIZED';
 }
 
 export class ForbiddenError extends ChatError {
