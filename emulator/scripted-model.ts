@@ -51,13 +51,18 @@ const CITY_TIME_ZONES: Record<string, string> = {
  * - asked something the local knowledge base covers, it calls `kb_lookup`;
  * - `#tokens:N` in the question gets an N-token answer (for long-stream tests);
  * - anything else gets a short answer that says what it can do.
- * When the conversation ends with an assistant message (prefill), it continues that text.
+ * When the conversation ends with an assistant message (prefill), or with a request to continue an answer
+ * that was cut off, it continues that answer's text.
  */
 export function scriptReply(body: ConverseBody, knowledgeBase: LocalKnowledgeBase): ScriptedReply {
   const messages = body.messages ?? [];
   const last = messages.at(-1);
   if (last?.role === 'assistant')
     return continueFrom(last, scriptReply({ ...body, messages: messages.slice(0, -1) }, knowledgeBase));
+  const cutOff = messages.at(-2);
+  if (cutOff?.role === 'assistant' && last && isContinueRequest(last)) {
+    return continueFrom(cutOff, scriptReply({ ...body, messages: messages.slice(0, -2) }, knowledgeBase));
+  }
 
   const tools = new Set(toolNamesOf(body));
   if (last?.content.some((block) => block.toolResult)) {
@@ -154,6 +159,12 @@ const LONG_TEXT_SOURCE = [
 function longText(tokens: number): string {
   const words = LONG_TEXT_SOURCE.split(' ');
   return Array.from({ length: tokens }, (_, i) => words[i % words.length]).join(' ');
+}
+
+/** "Your answer was cut off… continue": how a client asks a model that takes no prefill to go on. */
+function isContinueRequest(message: WireMessage): boolean {
+  const text = message.content.map((block) => block.text ?? '').join(' ');
+  return message.role === 'user' && /\bcut off\b/i.test(text) && /\bcontinue\b/i.test(text);
 }
 
 function continueFrom(prefill: WireMessage, full: ScriptedReply): ScriptedReply {

@@ -56,6 +56,13 @@ export function validateConverseBody(body: ConverseBody): string | undefined {
     }
   }
   const last = messages.at(-1);
+  const lastText =
+    last?.role === 'assistant'
+      ? last.content.flatMap((b) => (b.text === undefined ? [] : [b.text])).at(-1)
+      : undefined;
+  if (lastText !== undefined && lastText !== lastText.trimEnd()) {
+    return 'messages: final assistant content cannot end with trailing whitespace';
+  }
   if (last?.role === 'assistant' && last.content.some((block) => block.toolUse)) {
     return `Expected toolResult blocks at messages.${messages.length}.content for the following Ids: ${last.content
       .flatMap((b) => (b.toolUse ? [b.toolUse.toolUseId] : []))

@@ -1,3 +1,4 @@
+import { type Message, userText } from './messages.ts';
 import type { StoredSession } from './ports.ts';
 import { historyFrameOf } from './read-history.ts';
 import { answerToRecord } from './run-turn.ts';
@@ -59,8 +60,7 @@ export async function resumeTurn(
     connectionId: request.connectionId,
     turnId,
     session,
-    // Ends with the partial answer, so the model continues it (assistant prefill).
-    conversation: repairWindow(session.messages),
+    conversation: continuationRequest(session.messages),
     firstSeq: interrupted.lastSeq + 1,
     remainingTimeMs: request.remainingTimeMs,
     record: (result, lastSeq) => ({
@@ -71,6 +71,19 @@ export async function resumeTurn(
     }),
   });
 }
+
+/**
+ * The stored window plus, when it ends with the partial answer, a request to continue it. Newer models
+ * refuse a conversation that ends with an assistant message (prefill), so the request is a user message;
+ * it is sent, never stored: the continuation is saved as part of the same answer.
+ */
+export function continuationRequest(messages: readonly Message[]): Message[] {
+  const window = repairWindow(messages);
+  return window.at(-1)?.role === 'assistant' ? [...window, userText(CONTINUE_INSTRUCTION)] : window;
+}
+
+export const CONTINUE_INSTRUCTION =
+  'Your previous answer was cut off by a connection problem. Continue it exactly where it stopped, without repeating anything.';
 
 async function waitForTurn(
   deps: TurnDependencies,

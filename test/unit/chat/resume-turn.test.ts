@@ -4,7 +4,7 @@ import { createMemorySessionStore } from '../../../src/adapters/memory/memory-se
 import { createMemoryStopRequests } from '../../../src/adapters/memory/memory-stop-requests.ts';
 import { createMemoryUsageLedger } from '../../../src/adapters/memory/memory-usage-ledger.ts';
 import type { StoredSession } from '../../../src/chat/ports.ts';
-import { resumeTurn } from '../../../src/chat/resume-turn.ts';
+import { CONTINUE_INSTRUCTION, resumeTurn } from '../../../src/chat/resume-turn.ts';
 import type { TurnDependencies } from '../../../src/chat/stream-turn.ts';
 import { createToolRegistry } from '../../../src/chat/tools/registry.ts';
 import { ForbiddenError } from '../../../src/errors.ts';
@@ -81,11 +81,11 @@ describe('resumeTurn', () => {
     const seqs = push.frames.slice(1).map((f) => ('seq' in f ? f.seq : -1));
     expect(seqs).toEqual(seqs.map((_, i) => 5 + i));
     expect(push.frames.at(-1)).toMatchObject({ type: 'done', turnId: 't' });
-    // The model sees its partial answer last (prefill) and continues it.
-    expect(model.requests[0]?.messages.at(-1)).toEqual({
-      role: 'assistant',
-      content: [{ text: 'Once upon' }],
-    });
+    // The model sees its partial answer, then a request to continue it (newer models refuse a prefill).
+    expect(model.requests[0]?.messages.slice(-2)).toEqual([
+      { role: 'assistant', content: [{ text: 'Once upon' }] },
+      { role: 'user', content: [{ text: CONTINUE_INSTRUCTION }] },
+    ]);
     expect(summary).toMatchObject({ stopReason: 'end_turn' });
     const saved = await store.load('s');
     expect(saved).toMatchObject({ turns: 1, version: 2, lastTurn: { turnId: 't', stopReason: 'end_turn' } });

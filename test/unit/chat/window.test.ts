@@ -4,10 +4,15 @@ import { validateConverseBody } from '../../../emulator/validation.ts';
 import { type ContentBlock, isTurnStart, type Message } from '../../../src/chat/messages.ts';
 import { repairWindow, trimWindow } from '../../../src/chat/window.ts';
 
-/** Bedrock's own rules (as the emulator enforces them) are the oracle for "a window Bedrock accepts". */
+/**
+ * Bedrock's own rules (as the emulator enforces them) are the oracle for "a window Bedrock accepts": the window
+ * followed by the next question, as it is sent.
+ */
 const bedrockError = (messages: Message[]) =>
   validateConverseBody({
-    messages: messages as never,
+    messages: (messages.at(-1)?.role === 'assistant'
+      ? [...messages, { role: 'user', content: [{ text: 'next' }] }]
+      : messages) as never,
     toolConfig: { tools: [{ toolSpec: { name: 't', inputSchema: { json: {} } } }] },
   });
 

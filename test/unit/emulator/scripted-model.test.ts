@@ -107,4 +107,24 @@ describe('the scripted model', () => {
 
     expect(full.slice(0, 20) + reply.text).toBe(full);
   });
+
+  it('continues an answer that was cut off when asked to, as models without prefill are', () => {
+    const full = ask('Hello there').text;
+    const reply = scriptReply(
+      {
+        messages: [
+          { role: 'user', content: [{ text: 'Hello there' }] },
+          { role: 'assistant', content: [{ text: full.slice(0, 20) }] },
+          {
+            role: 'user',
+            content: [{ text: 'Your previous answer was cut off. Continue it exactly where it stopped.' }],
+          },
+        ],
+        toolConfig: tools,
+      },
+      knowledgeBase,
+    );
+
+    expect(full.slice(0, 20) + reply.text).toBe(full);
+  });
 });

@@ -45,6 +45,11 @@ describe('validateConverseBody', () => {
       /unknown toolUseIds: t9|Expected toolResult/,
     ],
     [
+      'a final assistant message (prefill) ending in whitespace',
+      { messages: [user('Hi'), { role: 'assistant', content: [{ text: 'Well, ' }] }] },
+      /final assistant content cannot end with trailing whitespace/,
+    ],
+    [
       'tool blocks without toolConfig',
       { messages: [user('Time?'), asks, answers('t1')] },
       /toolConfig field must be defined/,
