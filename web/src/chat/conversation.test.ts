@@ -272,6 +272,22 @@ describe('errors', () => {
     expect(state.problem).toEqual({ message: 'The message is too large.' });
   });
 
+  it('ends an answer whose resume failed as cut off, so it can be continued later', () => {
+    const dropped = play(asking(), turn.token(0, 'Partial'), { type: 'connectionLost' });
+
+    const state = play(dropped, {
+      type: 'error',
+      sessionId: SESSION,
+      code: 'STORAGE_UNAVAILABLE',
+      message: 'The chat history is unavailable right now.',
+      retryable: true,
+    });
+
+    expect(state.turn).toBeUndefined();
+    expect(answerOf(state)).toMatchObject({ text: 'Partial', stopReason: 'client_gone' });
+    expect(state.problem).toEqual({ message: 'The chat history is unavailable right now.' });
+  });
+
   it('drops the failed turn from the view when the next question is sent', () => {
     const failed = play(asking('First'), turn.token(0, 'Half'), {
       type: 'error',

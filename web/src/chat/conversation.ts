@@ -214,10 +214,13 @@ function receiveHistory(state: ConversationState, history: HistoryFrame): Conver
 
 function receiveError(state: ConversationState, error: ErrorFrame): ConversationState {
   const { turn } = state;
+  // `resume` failed: what was said is saved (cut off), so the answer can still be continued later.
+  if (turn?.detached && error.turnId === undefined) {
+    return { ...endTurn(state, 'client_gone'), problem: { message: error.message } };
+  }
   // Errors raised before a turn starts (rate limit, invalid message) carry no turnId.
   const endsTurn =
-    turn !== undefined &&
-    (error.turnId === turn.turnId || (error.turnId === undefined && turn.lastSeq < 0 && !turn.detached));
+    turn !== undefined && (error.turnId === turn.turnId || (error.turnId === undefined && turn.lastSeq < 0));
   if (!endsTurn) {
     if (error.turnId !== undefined) return state; // a turn already over
     return { ...state, problem: { message: error.message } };
