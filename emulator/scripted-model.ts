@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   type ConverseBody,
+  isContinueRequest,
   toolNamesOf,
   turnTextOf,
   type WireContentBlock,
@@ -159,12 +160,6 @@ const LONG_TEXT_SOURCE = [
 function longText(tokens: number): string {
   const words = LONG_TEXT_SOURCE.split(' ');
   return Array.from({ length: tokens }, (_, i) => words[i % words.length]).join(' ');
-}
-
-/** "Your answer was cut off… continue": how a client asks a model that takes no prefill to go on. */
-function isContinueRequest(message: WireMessage): boolean {
-  const text = message.content.map((block) => block.text ?? '').join(' ');
-  return message.role === 'user' && /\bcut off\b/i.test(text) && /\bcontinue\b/i.test(text);
 }
 
 function continueFrom(prefill: WireMessage, full: ScriptedReply): ScriptedReply {

@@ -44,12 +44,16 @@ for (const [name, port] of [
 
 const started = performance.now();
 log('dev', 'starting DynamoDB Local, the Bedrock emulator and serverless-offline…');
-const stack = await startStack({ ports, log, reloadHandler: true });
+const stack = await startStack({ ports, log, reloadHandler: true, auth: true });
 
 const web = await createServer({
   configFile: `${ROOT}/web/vite.config.ts`,
   server: { port: webPort, strictPort: true, open: !process.env.CI && process.env.BROWSER !== 'none' },
-  define: { 'import.meta.env.VITE_CHAT_WS_URL': JSON.stringify(stack.websocketUrl) },
+  define: {
+    'import.meta.env.VITE_CHAT_WS_URL': JSON.stringify(stack.websocketUrl),
+    'import.meta.env.VITE_AUTH_MODE': JSON.stringify('dev'),
+    'import.meta.env.VITE_DEV_AUTH_URL': JSON.stringify(stack.issuer.url),
+  },
   logLevel: 'warn',
 });
 await web.listen();
@@ -62,6 +66,7 @@ console.log(`
   WebSocket API   ${stack.websocketUrl}
   Bedrock         ${stack.emulatorUrl}  (emulator: ${stack.emulator.options.mode} mode, calls at /_emulator/calls)
   DynamoDB Local  ${stack.dynamodbEndpoint}  (table ${stack.tableName})
+  Sign-in         ${stack.issuer.url}/token?user=<name>  (dev issuer standing in for Cognito; ?user=<name> on the chat URL)
 
   Try: "How do I reset my password?", "What time is it in Tokyo?", "Where is the billing-api?"
   Press Ctrl-C to stop.

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2, Context } from 'aws-lambda';
 import type { ClientPush } from '../chat/ports.ts';
-import { toChatError } from '../errors.ts';
-import { peekSessionId } from '../protocol/client-frame.ts';
+import { ClientGoneError, toChatError } from '../errors.ts';
+import { peekAddress } from '../protocol/client-frame.ts';
 import { errorFrame } from '../protocol/server-frame.ts';
 import { type Observability, recordError } from './observability.ts';
 import { managementEndpointOf, toWebSocketRequest, type WebSocketRequest } from './websocket-event.ts';
@@ -39,13 +39,18 @@ export function createWebSocketRoute(
       const request = toWebSocketRequest(event, route);
       await handle(request, push, context);
     } catch (error) {
+      if (error instanceof ClientGoneError) {
+        // The client left before its answer (e.g. a history) could be sent: nothing failed.
+        logger.info('client left before the answer was sent');
+        return { statusCode: 200 };
+      }
       const chatError = toChatError(error);
       const level =
         chatError.code === 'INTERNAL' || chatError.code === 'STORAGE_UNAVAILABLE' ? 'error' : 'info';
       logger[level]('request failed', { code: chatError.code, error });
       recordError(route.observability, chatError.code);
-      const sessionId = typeof event.body === 'string' ? peekSessionId(event.body) : null;
-      await push.push(connectionId, errorFrame(chatError, { sessionId })).catch((pushError: unknown) => {
+      const address = typeof event.body === 'string' ? peekAddress(event.body) : { sessionId: null };
+      await push.push(connectionId, errorFrame(chatError, address)).catch((pushError: unknown) => {
         logger.info('could not deliver error frame', { error: pushError });
       });
     } finally {

@@ -81,14 +81,22 @@ export function parseClientFrame(
   return frame;
 }
 
-/** The sessionId a frame names, if it names a well-formed one; used to address error frames. */
-export function peekSessionId(body: string | undefined): string | null {
+/**
+ * The sessionId and turnId a frame names, where they are well-formed, to address its error frame: a client
+ * can then tell which request an error answers even when the frame was refused before a turn began.
+ */
+export function peekAddress(body: string | undefined): { sessionId: string | null; turnId?: string } {
+  let raw: Record<string, unknown>;
   try {
-    const value = parseJsonObject(body).sessionId;
-    return sessionId.safeParse(value).success ? (value as string) : null;
+    raw = parseJsonObject(body);
   } catch {
-    return null;
+    return { sessionId: null };
   }
+  const wellFormedTurnId = turnId.safeParse(raw.turnId).success ? (raw.turnId as string) : undefined;
+  return {
+    sessionId: sessionId.safeParse(raw.sessionId).success ? (raw.sessionId as string) : null,
+    ...(wellFormedTurnId ? { turnId: wellFormedTurnId } : {}),
+  };
 }
 
 function parseJsonObject(body: string | undefined): Record<string, unknown> {

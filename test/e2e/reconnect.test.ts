@@ -1,7 +1,7 @@
 import type { WebSocketRoute } from 'playwright-core';
 import { afterEach, beforeEach, expect, inject, it } from 'vitest';
 import { type BrowserSession, openBrowser, saveScreenshot } from '../support/browser.ts';
-import { openChatSocket } from '../support/chat-socket.ts';
+import { openChat } from '../support/chat-socket.ts';
 import { emulatorCalls, uniqueMarker } from '../support/emulator-calls.ts';
 import { chatPage, wordsOf } from './chat-page.ts';
 
@@ -36,7 +36,7 @@ const restoreNetwork = () => browser.context.setOffline(false);
 
 /** The words of the answer to `question` asked straight over a WebSocket, with nothing in the way. */
 async function uninterruptedAnswer(question: string): Promise<string[]> {
-  const socket = await openChatSocket(stack.websocketUrl);
+  const socket = await openChat(stack);
   try {
     return wordsOf((await socket.turn(crypto.randomUUID(), question)).text);
   } finally {

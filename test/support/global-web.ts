@@ -13,9 +13,9 @@ const WEB_CONFIG = join(ROOT, 'web', 'vite.config.ts');
  * serves the production bundle on a free 127.0.0.1 port: the end-to-end tests load what users would get.
  */
 export default async function setup(project: TestProject) {
-  const { websocketUrl } = project.getProvidedContext().stack;
+  const { websocketUrl, authUrl } = project.getProvidedContext().stack;
   const outDir = mkdtempSync(join(tmpdir(), 'chat-web-'));
-  await buildForProduction(outDir, websocketUrl);
+  await buildForProduction(outDir, websocketUrl, authUrl);
   const port = await findFreePort();
   const server = await preview({
     configFile: WEB_CONFIG,
@@ -32,13 +32,18 @@ export default async function setup(project: TestProject) {
 }
 
 /** vitest sets NODE_ENV=test, with which Vite would bundle React's development build: not what users get. */
-async function buildForProduction(outDir: string, websocketUrl: string) {
+async function buildForProduction(outDir: string, websocketUrl: string, authUrl: string) {
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   try {
     await build({
       configFile: WEB_CONFIG,
-      define: { 'import.meta.env.VITE_CHAT_WS_URL': JSON.stringify(websocketUrl) },
+      define: {
+        'import.meta.env.VITE_CHAT_WS_URL': JSON.stringify(websocketUrl),
+        // Signed in through the stack's dev issuer, as `npm run dev` does.
+        'import.meta.env.VITE_AUTH_MODE': JSON.stringify('dev'),
+        'import.meta.env.VITE_DEV_AUTH_URL': JSON.stringify(authUrl),
+      },
       build: { outDir, emptyOutDir: true },
       logLevel: 'warn',
     });

@@ -7,8 +7,9 @@ export interface StackInfo {
   dynamodbEndpoint: string;
   tableName: string;
   region: string;
-  /** The dev token issuer (GET /token?user=<name>); $connect requires its tokens in the integration stack. */
+  /** The dev token issuer (GET /token?user=<name>). */
   authUrl: string;
+  /** Whether $connect requires the issuer's tokens (the test stacks: yes; the benchmark's: no). */
   authRequired: boolean;
 }
 

@@ -12,16 +12,25 @@ export interface AppProps {
   store: SessionStore;
   /** Tests pass a fake; the browser's WebSocket otherwise. */
   createSocket?: CreateSocket;
+  /** Who is signed in, and how to sign out, when sign-in is on. */
+  user?: string;
+  onSignOut?: () => void;
 }
 
-export function App({ getSocketUrl, store, createSocket }: AppProps) {
+export function App({ getSocketUrl, store, createSocket, user, onSignOut }: AppProps) {
   const chat = useChat({ getSocketUrl, store, createSocket });
   const { conversation } = chat;
   const { problem, notice, turn } = conversation;
 
   return (
     <div className="app">
-      <ChatHeader connection={chat.connection} onReconnect={chat.reconnectNow} onNewChat={chat.newChat} />
+      <ChatHeader
+        connection={chat.connection}
+        onReconnect={chat.reconnectNow}
+        onNewChat={chat.newChat}
+        user={user}
+        onSignOut={onSignOut}
+      />
       <main className="chat">
         <MessageList
           conversation={conversation}

@@ -1,24 +1,43 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
+import { configuredSignIn } from './auth/configured-sign-in.ts';
+import type { SignIn } from './auth/sign-in.ts';
 import { createSessionStore } from './chat/session-store.ts';
-import { configuredSocketUrl } from './chat/socket-url.ts';
+import { configuredSocketUrl, withToken } from './chat/socket-url.ts';
 import { Banner } from './components/Banner.tsx';
 import './styles/app.css';
 
-const socketUrl = configuredSocketUrl(import.meta.env);
 const root = document.getElementById('root');
-if (root) {
-  createRoot(root).render(
-    <StrictMode>
-      {socketUrl ? (
-        <App getSocketUrl={async () => socketUrl} store={createSessionStore(localStorage, sessionStorage)} />
-      ) : (
-        <Banner tone="error">
-          This build does not know where the chat service is. Build it again with VITE_CHAT_WS_URL set to the
-          WebSocket URL that `serverless deploy` printed.
-        </Banner>
-      )}
-    </StrictMode>,
+if (root) createRoot(root).render(<StrictMode>{await startApp()}</StrictMode>);
+
+async function startApp() {
+  const socketUrl = configuredSocketUrl(import.meta.env);
+  if (!socketUrl) {
+    return (
+      <Banner tone="error">
+        This build does not know where the chat service is. Build it again with VITE_CHAT_WS_URL set to the
+        WebSocket URL that `serverless deploy` printed.
+      </Banner>
+    );
+  }
+  let signIn: SignIn | undefined;
+  try {
+    signIn = configuredSignIn(import.meta.env, window);
+    await signIn?.completeSignIn?.();
+  } catch (error) {
+    return (
+      <Banner tone="error">
+        Signing in failed: {(error as Error).message} Reload the page to try again.
+      </Banner>
+    );
+  }
+  return (
+    <App
+      getSocketUrl={async () => (signIn ? withToken(socketUrl, await signIn.getToken()) : socketUrl)}
+      store={createSessionStore(localStorage, sessionStorage)}
+      user={signIn?.user}
+      onSignOut={signIn?.signOut}
+    />
   );
 }

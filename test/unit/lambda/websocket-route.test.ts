@@ -1,6 +1,6 @@
 import type { APIGatewayProxyWebsocketEventV2, Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
-import { InvalidFrameError } from '../../../src/errors.ts';
+import { ClientGoneError, InvalidFrameError } from '../../../src/errors.ts';
 import { createObservability } from '../../../src/lambda/observability.ts';
 import { createWebSocketRoute, type RouteContext } from '../../../src/lambda/websocket-route.ts';
 import { captureJsonLines, metricsIn } from '../../support/captured-output.ts';
@@ -136,6 +136,34 @@ describe('createWebSocketRoute', () => {
 
     expect(lines.find((line) => line.message === 'second')).toMatchObject({ connectionId: 'conn-2' });
     expect(lines.find((line) => line.message === 'second')).not.toHaveProperty('sessionId');
+  });
+
+  it('echoes the turn id of a refused frame, so the client knows which request failed', async () => {
+    const { route, push } = setup();
+    const ids = {
+      sessionId: '3b241101-e2bb-4255-8caf-4136c566a962',
+      turnId: '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d',
+    };
+
+    await createWebSocketRoute(route, async () => {
+      throw new InvalidFrameError('message: must not be empty');
+    })(event(JSON.stringify(ids)), context);
+
+    expect(push.frames[0]).toMatchObject({ type: 'error', ...ids, code: 'INVALID_FRAME' });
+  });
+
+  it('treats a client that left before its answer as nothing gone wrong', async () => {
+    const { route, push } = setup();
+
+    const lines = await captureJsonLines(() =>
+      createWebSocketRoute(route, async () => {
+        throw new ClientGoneError('conn-1');
+      })(event('{}'), context),
+    );
+
+    expect(push.frames).toEqual([]);
+    expect(lines.filter((line) => line.level === 'ERROR')).toEqual([]);
+    expect(metricsIn(lines).filter((m) => 'Errors' in m.values)).toEqual([]);
   });
 
   it('rejects binary frames with a clear error', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_FRAME_BYTES, parseClientFrame, peekSessionId } from '../../../src/protocol/client-frame.ts';
+import { MAX_FRAME_BYTES, parseClientFrame, peekAddress } from '../../../src/protocol/client-frame.ts';
 
 const limits = { maxMessageBytes: 100 };
 const sessionId = '3b241101-e2bb-4255-8caf-4136c566a962';
@@ -75,13 +75,16 @@ describe('parseClientFrame', () => {
   });
 });
 
-describe('peekSessionId', () => {
-  it('finds a well-formed session id even in an otherwise invalid frame', () => {
-    expect(peekSessionId(JSON.stringify({ action: 'nope', sessionId }))).toBe(sessionId);
+describe('peekAddress', () => {
+  it('finds a well-formed session and turn id even in an otherwise invalid frame', () => {
+    expect(peekAddress(JSON.stringify({ action: 'nope', sessionId, turnId: sessionId }))).toEqual({
+      sessionId,
+      turnId: sessionId,
+    });
   });
 
-  it('returns null for anything else', () => {
-    expect(peekSessionId('{')).toBeNull();
-    expect(peekSessionId(JSON.stringify({ sessionId: '<script>' }))).toBeNull();
+  it('leaves out what is missing or malformed', () => {
+    expect(peekAddress('{')).toEqual({ sessionId: null });
+    expect(peekAddress(JSON.stringify({ sessionId: '<script>', turnId: 42 }))).toEqual({ sessionId: null });
   });
 });

@@ -10,3 +10,10 @@ export function configuredSocketUrl(env: { VITE_CHAT_WS_URL?: string; DEV: boole
   if (configured) return configured;
   return env.DEV ? LOCAL_SOCKET_URL : undefined;
 }
+
+/** The socket URL with the sign-in token in the query string (browsers cannot set WebSocket headers). */
+export function withToken(socketUrl: string, token: string): string {
+  const url = new URL(socketUrl);
+  url.searchParams.set('token', token);
+  return url.toString();
+}

@@ -5,9 +5,11 @@ interface ChatHeaderProps {
   connection: ConnectionState;
   onReconnect: () => void;
   onNewChat: () => void;
+  user?: string;
+  onSignOut?: () => void;
 }
 
-export function ChatHeader({ connection, onReconnect, onNewChat }: ChatHeaderProps) {
+export function ChatHeader({ connection, onReconnect, onNewChat, user, onSignOut }: ChatHeaderProps) {
   return (
     <header className="chat-header">
       <h1>Chat</h1>
@@ -15,6 +17,12 @@ export function ChatHeader({ connection, onReconnect, onNewChat }: ChatHeaderPro
       <button type="button" className="button-secondary" onClick={onNewChat}>
         New chat
       </button>
+      {user && <span className="chat-user">{user}</span>}
+      {onSignOut && (
+        <button type="button" className="button-secondary" onClick={onSignOut}>
+          Sign out
+        </button>
+      )}
     </header>
   );
 }
