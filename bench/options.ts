@@ -90,10 +90,8 @@ export function parseBenchCommand(
       only: { type: 'string' },
       out: { type: 'string' },
       report: { type: 'string' },
-      help: { type: 'boolean' },
     },
   });
-  if (values.help) throw new Error(USAGE);
   const base = values.smoke ? SMOKE_OPTIONS : FULL_OPTIONS;
   const turns = positive(values.turns, '--turns');
   const sections = values.only ? list(values.only).map(toSection) : base.sections;

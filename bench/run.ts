@@ -13,11 +13,15 @@ const { mkdirSync, writeFileSync } = await import('node:fs');
 const { tmpdir } = await import('node:os');
 const { dirname, join, relative } = await import('node:path');
 const { ROOT } = await import('../local/stack.ts');
-const { parseBenchCommand } = await import('./options.ts');
+const { parseBenchCommand, USAGE } = await import('./options.ts');
 const { renderReport } = await import('./report.ts');
 const { runBenchmark } = await import('./run-benchmark.ts');
 const { startBenchStack } = await import('./support/bench-stack.ts');
 
+if (process.argv.includes('--help')) {
+  console.log(USAGE);
+  process.exit(0);
+}
 let command: ReturnType<typeof parseBenchCommand>;
 try {
   command = parseBenchCommand(process.argv.slice(2), {

@@ -18,7 +18,11 @@ export function evaluateTargets(results: Sections): Target[] {
     longAnswer?.ratios.pushesPer1000Tokens === null || longAnswer === undefined
       ? undefined
       : 1 / (longAnswer.ratios.pushesPer1000Tokens ?? Number.NaN);
-  const delay = results.comparison?.longAnswerFirstTokenDelayMs;
+  const beyondModel = results.comparison?.firstTokenBeyondModelMs;
+  const heldBack =
+    beyondModel?.longAnswer === null || beyondModel?.shortAnswer === null || beyondModel === undefined
+      ? undefined
+      : Math.round((beyondModel.longAnswer - beyondModel.shortAnswer) * 100) / 100;
   const lost = results.scale?.levels.reduce((sum, level) => sum + level.lost + level.versionMismatches, 0);
 
   const check = (present: boolean, met: () => boolean) => (present ? met() : null);
@@ -54,10 +58,14 @@ export function evaluateTargets(results: Sections): Target[] {
       met: check(fewerPushes !== undefined, () => (fewerPushes ?? 0) >= 20),
     },
     {
-      figure: 'First token of a long answer, beyond the model’s own first-token time',
-      goal: '≤ 15 ms (not delayed by coalescing)',
-      measured: ms(delay),
-      met: check(delay !== undefined, () => (delay ?? Infinity) <= 15),
+      figure:
+        'First token of a long answer vs a short one (same pace, same run): not held back by coalescing',
+      goal: '≤ 15 ms later',
+      measured:
+        heldBack === undefined
+          ? 'n/a'
+          : `${heldBack} ms (long ${beyondModel?.longAnswer} ms, short ${beyondModel?.shortAnswer} ms after the model’s first token)`,
+      met: check(heldBack !== undefined, () => (heldBack ?? Infinity) <= 15),
     },
     {
       figure: 'Largest handler bundle (minified)',

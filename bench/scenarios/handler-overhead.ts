@@ -17,7 +17,7 @@ export interface HandlerOverheadResult {
 export const SHORT_QUESTION = 'Tell me something';
 
 /**
- * Section 1: the sendMessage handler called directly in a warm thread (no serverless-offline), against DynamoDB
+ * Section 1: the sendMessage handler called directly in a warm process (no serverless-offline), against DynamoDB
  * Local and the emulator at zero model latency; the reference design alongside. DynamoDB is reached directly
  * here (no counting proxy), so its extra hop stays out of the latency.
  */

@@ -1,5 +1,5 @@
 import { findFreePort } from '../../local/processes.ts';
-import { startStack } from '../../local/stack.ts';
+import { DEV_PORTS, type StackPorts, startStack } from '../../local/stack.ts';
 import type { StackInfo } from '../../test/support/stack-info.ts';
 import { UNLIMITED_TURNS_PER_MINUTE } from './bench-rig.ts';
 
@@ -9,14 +9,10 @@ import { UNLIMITED_TURNS_PER_MINUTE } from './bench-rig.ts';
  * is off (as in `npm run dev`): the authorizer's cost is a $connect cost, not a turn's.
  */
 export async function startBenchStack(): Promise<StackInfo & { stop(): Promise<void> }> {
-  const ports = {
-    dynamodb: await findFreePort(),
-    emulator: await findFreePort(),
-    auth: await findFreePort(),
-    websocket: await findFreePort(),
-    http: await findFreePort(),
-    lambda: await findFreePort(),
-  };
+  // Every port the stack needs (whatever DEV_PORTS lists), each one free right now.
+  const ports = Object.fromEntries(
+    await Promise.all(Object.keys(DEV_PORTS).map(async (name) => [name, await findFreePort()])),
+  ) as StackPorts;
   const stack = await startStack({
     ports,
     emulator: { mode: 'scripted', firstTokenMs: 0, tokenMs: 0 },

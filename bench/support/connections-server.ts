@@ -10,6 +10,7 @@ export interface ConnectionRecord {
   tokenFrames: number;
   /** Model deltas in the streamed text (word-sized pieces, counted as the emulator cuts them). */
   tokens: number;
+  firstFrameAt?: number;
   firstTokenAt?: number;
   endAt?: number;
   end?: 'done' | 'error';
@@ -75,6 +76,7 @@ export async function startConnectionsServer(): Promise<ConnectionsServer> {
 function observe(entry: { record: ConnectionRecord; text: string }, frame: ServerFrame, arrivedAt: number) {
   const { record } = entry;
   record.pushes++;
+  record.firstFrameAt ??= arrivedAt;
   if (frame.type === 'token') {
     record.tokenFrames++;
     record.firstTokenAt ??= arrivedAt;

@@ -4,7 +4,7 @@ import type { ScriptedPace } from '../../emulator/scripted-response.ts';
 import { ROOT } from '../../local/stack.ts';
 import type { StackInfo } from '../../test/support/stack-info.ts';
 import { type BenchRig, startBenchRig } from './bench-rig.ts';
-import { type HandlerThread, startHandlerThread } from './handler-thread.ts';
+import { type HandlerProcess, startHandlerProcess } from './handler-process.ts';
 import { measureTurns, mergeMeasurements, type TurnMeasurement, type TurnPlan } from './measure-turns.ts';
 
 /** The chat's sendMessage handler, and the reference design's (bench/baseline/, never shipped). */
@@ -15,11 +15,11 @@ export const DESIGNS = {
 
 export type Design = keyof typeof DESIGNS;
 
-/** One design's handler, warm in its own thread, with its own rig. */
+/** One design's handler, warm in a process of its own, with its own rig. */
 export interface DesignUnderTest {
   design: Design;
   rig: BenchRig;
-  thread: HandlerThread;
+  handler: HandlerProcess;
   stop(): Promise<void>;
 }
 
@@ -29,7 +29,7 @@ export async function startDesignUnderTest(
 ): Promise<DesignUnderTest> {
   const rig = await startBenchRig(options);
   try {
-    const thread = await startHandlerThread({
+    const handler = await startHandlerProcess({
       module: pathToFileURL(DESIGNS[design]).href,
       functionName: `bench-${design}-sendMessage`,
       env: rig.env,
@@ -37,9 +37,9 @@ export async function startDesignUnderTest(
     return {
       design,
       rig,
-      thread,
+      handler,
       async stop() {
-        await thread.stop();
+        await handler.stop();
         await rig.close();
       },
     };
@@ -79,7 +79,7 @@ export async function measureSideBySide(
   for (let round = 0; round < rounds; round++) {
     const turns = Math.floor(plan.turns / rounds) + (round < plan.turns % rounds ? 1 : 0);
     for (const subject of subjects) {
-      const measured = await measureTurns(subject.thread, subject.rig, {
+      const measured = await measureTurns(subject.handler, subject.rig, {
         ...plan,
         label: `${plan.label}-${subject.design}-${round}`,
         turns,
@@ -94,7 +94,7 @@ export async function measureSideBySide(
 /** Warms both designs with a few turns, refusing to go on if they fail (the numbers would mean nothing). */
 export async function warmUp(subjects: readonly DesignUnderTest[], plan: TurnPlan): Promise<void> {
   for (const subject of subjects) {
-    const warm = await measureTurns(subject.thread, subject.rig, {
+    const warm = await measureTurns(subject.handler, subject.rig, {
       ...plan,
       label: `warm-${subject.design}`,
     });

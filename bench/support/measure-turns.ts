@@ -1,6 +1,6 @@
 import type { Operation } from '../../emulator/bedrock-types.ts';
 import type { BenchRig } from './bench-rig.ts';
-import type { HandlerThread, Invocation } from './handler-thread.ts';
+import type { HandlerProcess, Invocation } from './handler-process.ts';
 
 /** How many turns to run, how, and what to ask. */
 export interface TurnPlan {
@@ -14,6 +14,8 @@ export interface TurnPlan {
   turnsPerSession: number;
   /** The Lambda timeout each invocation gets. */
   timeoutMs?: number;
+  /** Lane i starts this many milliseconds × i late (see HandlerProcess.invoke). */
+  staggerMs?: number;
 }
 
 /** Everything a run of turns measured: raw latencies (ms) and counts of the calls the turns made. */
@@ -23,10 +25,12 @@ export interface TurnMeasurement {
   errorCodes: Record<string, number>;
   /** Invocation start to the first `token` frame's arrival at the @connections server. */
   firstTokenMs: number[];
+  /** Invocation start to the first frame of any kind (a tool's `status` can come before any token). */
+  firstFrameMs: number[];
   /** Invocation start to the `done` frame's arrival. */
   doneMs: number[];
-  /** The handler thread's busy time (see InvocationBatch.busyMs). */
-  busyMs: number;
+  /** CPU time of the handler's process (see InvocationBatch.cpuMs). */
+  cpuMs: number;
   pushes: number;
   /** Model deltas the client received, over all turns. */
   tokens: number;
@@ -59,15 +63,18 @@ export function planLanes(plan: TurnPlan): Invocation[][] {
   return lanes;
 }
 
-/** Runs the plan on the handler thread against a freshly reset rig and collects what it measured. */
+/** Runs the plan on the handler process against a freshly reset rig and collects what it measured. */
 export async function measureTurns(
-  thread: HandlerThread,
+  handler: HandlerProcess,
   rig: BenchRig,
   plan: TurnPlan,
 ): Promise<TurnMeasurement> {
   rig.reset();
   const started = performance.now();
-  const { timings, busyMs } = await thread.invoke(planLanes(plan), { timeoutMs: plan.timeoutMs });
+  const { timings, cpuMs } = await handler.invoke(planLanes(plan), {
+    timeoutMs: plan.timeoutMs,
+    staggerMs: plan.staggerMs,
+  });
   const wallMs = performance.now() - started;
 
   const measurement: TurnMeasurement = {
@@ -75,8 +82,9 @@ export async function measureTurns(
     errors: 0,
     errorCodes: {},
     firstTokenMs: [],
+    firstFrameMs: [],
     doneMs: [],
-    busyMs,
+    cpuMs,
     pushes: 0,
     tokens: 0,
     modelCalls: { Converse: 0, ConverseStream: 0, Retrieve: 0 },
@@ -95,6 +103,8 @@ export async function measureTurns(
     }
     if (record.firstTokenAt !== undefined)
       measurement.firstTokenMs.push(record.firstTokenAt - timing.startedAt);
+    if (record.firstFrameAt !== undefined)
+      measurement.firstFrameMs.push(record.firstFrameAt - timing.startedAt);
     if (record.endAt !== undefined) measurement.doneMs.push(record.endAt - timing.startedAt);
   }
   for (const call of rig.emulator.calls()) measurement.modelCalls[call.operation]++;
@@ -113,8 +123,9 @@ export function mergeMeasurements(a: TurnMeasurement, b: TurnMeasurement): TurnM
     errors: a.errors + b.errors,
     errorCodes: sum(a.errorCodes, b.errorCodes),
     firstTokenMs: [...a.firstTokenMs, ...b.firstTokenMs],
+    firstFrameMs: [...a.firstFrameMs, ...b.firstFrameMs],
     doneMs: [...a.doneMs, ...b.doneMs],
-    busyMs: a.busyMs + b.busyMs,
+    cpuMs: a.cpuMs + b.cpuMs,
     pushes: a.pushes + b.pushes,
     tokens: a.tokens + b.tokens,
     modelCalls: sum(a.modelCalls, b.modelCalls) as TurnMeasurement['modelCalls'],

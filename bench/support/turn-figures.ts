@@ -7,9 +7,11 @@ export interface TurnFigures {
   errors: number;
   errorCodes: Record<string, number>;
   firstTokenMs: Summary;
+  /** Invocation to the first frame of any kind: a tool's status line can come before any token. */
+  firstFrameMs: Summary;
   doneMs: Summary;
-  /** The handler thread's busy (not waiting) time per turn: its own cost. */
-  busyMsPerTurn: number;
+  /** CPU time of the handler's process per turn: its own cost, without the time it waits. */
+  cpuMsPerTurn: number;
   turnsPerSecond: number;
   /** Converse + ConverseStream calls (knowledge-base Retrieve calls are tool calls, not model calls). */
   modelCallsPerTurn: number;
@@ -30,8 +32,9 @@ export function toTurnFigures(measured: TurnMeasurement): TurnFigures {
     errors: measured.errors,
     errorCodes: measured.errorCodes,
     firstTokenMs: summarize(measured.firstTokenMs),
+    firstFrameMs: summarize(measured.firstFrameMs),
     doneMs: summarize(measured.doneMs),
-    busyMsPerTurn: perTurn(measured.busyMs),
+    cpuMsPerTurn: perTurn(measured.cpuMs),
     turnsPerSecond: measured.wallMs === 0 ? 0 : round(measured.turns / (measured.wallMs / 1000)),
     modelCallsPerTurn: perTurn(measured.modelCalls.Converse + measured.modelCalls.ConverseStream),
     pushesPerTurn: perTurn(measured.pushes),

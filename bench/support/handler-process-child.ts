@@ -1,22 +1,19 @@
-import { performance } from 'node:perf_hooks';
-import { parentPort, workerData } from 'node:worker_threads';
 import type { RouteHandler } from '../../src/lambda/websocket-route.ts';
 import { now } from './clock.ts';
-import type { Invocation, InvocationTiming, ThreadReply, ThreadRequest } from './handler-thread.ts';
+import type { Invocation, InvocationTiming, ProcessReply, ProcessRequest } from './handler-process.ts';
 import { createLambdaContext, createMessageEvent } from './lambda-event.ts';
 
 /*
- * The Lambda side of a handler thread: loads the handler module once (a warm container), then runs each lane
- * of invocations one after another, all lanes at once.
+ * The Lambda side of a handler process: loads the handler module once (a warm container), then runs each
+ * lane of invocations one after another, all lanes at once. Arguments: the module's URL, the function name.
  */
 
-const port = parentPort;
-if (!port) throw new Error('handler-thread-worker runs only as a worker thread');
-const reply = (message: ThreadReply) => port.postMessage(message);
-const { module, functionName } = workerData as { module: string; functionName: string };
+const [module, functionName = 'sendMessage'] = process.argv.slice(2);
+const reply = (message: ProcessReply) => process.send?.(message);
 
-async function invokeLane(handler: RouteHandler, lane: Invocation[], timeoutMs: number) {
+async function invokeLane(handler: RouteHandler, lane: Invocation[], timeoutMs: number, delayMs: number) {
   const timings: InvocationTiming[] = [];
+  if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
   for (const { connectionId, userId, body } of lane) {
     // The runtime builds the event and context; the clock starts when the handler is called.
     const event = createMessageEvent(connectionId, body, { userId });
@@ -33,15 +30,18 @@ async function invokeLane(handler: RouteHandler, lane: Invocation[], timeoutMs: 
 }
 
 try {
+  if (!module || !process.send) throw new Error('handler-process-child runs only as a forked child');
   const { handler } = (await import(module)) as { handler: RouteHandler };
-  port.on('message', async (request: ThreadRequest) => {
+  process.on('message', async (request: ProcessRequest) => {
     if (request.type === 'ping') return reply({ type: 'pong', id: request.id, at: now() });
-    const before = performance.eventLoopUtilization();
+    const before = process.cpuUsage();
     const lanes = await Promise.all(
-      request.lanes.map((lane) => invokeLane(handler, lane, request.timeoutMs)),
+      request.lanes.map((lane, index) =>
+        invokeLane(handler, lane, request.timeoutMs, index * request.staggerMs),
+      ),
     );
-    const { active } = performance.eventLoopUtilization(before);
-    reply({ type: 'invoked', timings: lanes.flat(), busyMs: active });
+    const { user, system } = process.cpuUsage(before);
+    reply({ type: 'invoked', timings: lanes.flat(), cpuMs: (user + system) / 1000 });
   });
   reply({ type: 'ready' });
 } catch (error) {
