@@ -51,7 +51,7 @@ function overheadSection(overhead: NonNullable<BenchResults['handlerOverhead']>)
     'The real `sendMessage` handler (`src/handlers/send-message.ts`) called directly in a warm Node process of its ' +
       'own, against DynamoDB Local and the Bedrock emulator answering at once; the reference design ' +
       '(`bench/baseline/`) alongside, in alternating blocks. First token and done are timed from the call to the ' +
-      'frame’s arrival at a local @connections server. *CPU* is the handler process’s CPU time (user + system) per ' +
+      'frame’s arrival at a local @connections server. _CPU_ is the handler process’s CPU time (user + system) per ' +
       'turn: its own cost, without the waiting, and not inflated by other work on the machine.',
     formatTable(
       [
@@ -102,7 +102,7 @@ function comparisonSection(comparison: NonNullable<BenchResults['comparison']>):
   return [
     '## 3. Against the reference design',
     'The reference design (`bench/baseline/send-message.ts`, never shipped) does per message what the design this ' +
-      'project comes from does: GetItem the history, a Converse *planner* call with the tools (running a tool if ' +
+      'project comes from does: GetItem the history, a Converse _planner_ call with the tools (running a tool if ' +
       'asked), then ConverseStream for the answer with one PostToConnection per delta, then PutItem ' +
       '`messages.slice(-20)`. Both run on the same stack with the same SDK clients and the same scripted model at ' +
       `${pace.firstTokenMs} ms to the first token and ${pace.tokenMs} ms per token (a Converse call returns when its ` +
@@ -202,8 +202,8 @@ function scaleSection(scale: NonNullable<BenchResults['scale']>): string[] {
   return [
     '## 5. Scale',
     `Sockets sending turns back to back through the offline stack for ${scale.durationMs / 1000} s per level (after ` +
-      'one warm-up turn each); then every session is read back from DynamoDB Local: *lost* counts completed turns ' +
-      'the store does not have, *version* sessions whose version differs from their turn count.',
+      'one warm-up turn each); then every session is read back from DynamoDB Local: _lost_ counts completed turns ' +
+      'the store does not have, _version_ sessions whose version differs from their turn count.',
     formatTable(
       [
         'sockets',
