@@ -6,7 +6,7 @@ import { UNLIMITED_TURNS_PER_MINUTE } from './bench-rig.ts';
 /**
  * The offline stack for `npm run bench`: DynamoDB Local (migrated, seeded), the emulator's scripted model at
  * zero latency and serverless-offline, on free loopback ports so a running `npm run dev` is left alone. Auth
- * is off (as in `npm run dev`): the authorizer's cost is a $connect cost, not a turn's.
+ * is on, as on AWS: each socket signs in as its own user, so rate limits and usage are kept per user.
  */
 export async function startBenchStack(): Promise<StackInfo & { stop(): Promise<void> }> {
   // Every port the stack needs (whatever DEV_PORTS lists), each one free right now.
@@ -16,6 +16,7 @@ export async function startBenchStack(): Promise<StackInfo & { stop(): Promise<v
   const stack = await startStack({
     ports,
     emulator: { mode: 'scripted', firstTokenMs: 0, tokenMs: 0 },
+    auth: true,
     handlerEnv: { CHAT_RATE_LIMIT_PER_MINUTE: UNLIMITED_TURNS_PER_MINUTE },
   });
   return {
@@ -25,7 +26,7 @@ export async function startBenchStack(): Promise<StackInfo & { stop(): Promise<v
     tableName: stack.tableName,
     region: stack.region,
     authUrl: stack.issuer.url,
-    authRequired: false,
+    authRequired: true,
     stop: () => stack.stop(),
   };
 }
