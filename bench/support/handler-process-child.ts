@@ -10,6 +10,8 @@ import { createLambdaContext, createMessageEvent } from './lambda-event.ts';
 
 const [module, functionName = 'sendMessage'] = process.argv.slice(2);
 const reply = (message: ProcessReply) => process.send?.(message);
+// A benchmark that dies must not leave its handler processes behind.
+process.once('disconnect', () => process.exit(0));
 
 async function invokeLane(handler: RouteHandler, lane: Invocation[], timeoutMs: number, delayMs: number) {
   const timings: InvocationTiming[] = [];
