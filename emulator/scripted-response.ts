@@ -52,7 +52,7 @@ export function toStreamPlan(reply: ScriptedReply, body: ConverseBody, pace: Scr
   }
   const usage = usageOf(reply, body);
   add('messageStop', { stopReason: reply.stopReason });
-  add('metadata', { usage, metrics: { latencyMs: pace.firstTokenMs + tokens.length * pace.tokenMs } });
+  add('metadata', { usage, metrics: { latencyMs: latencyOf(reply, pace) } });
   return {
     kind: 'stream',
     status: 200,
@@ -67,7 +67,7 @@ export function toConversePlan(reply: ScriptedReply, body: ConverseBody, pace: S
     ...(reply.text ? [{ text: reply.text }] : []),
     ...reply.toolUses.map((toolUse) => ({ toolUse })),
   ];
-  const latencyMs = pace.firstTokenMs + toTokens(reply.text).length * pace.tokenMs;
+  const latencyMs = latencyOf(reply, pace);
   return jsonPlan(
     {
       output: { message: { role: 'assistant', content } },
@@ -77,6 +77,14 @@ export function toConversePlan(reply: ScriptedReply, body: ConverseBody, pace: S
     },
     latencyMs,
   );
+}
+
+/**
+ * How long the reply takes to write: the first token, then a token time per word and three per tool call (its
+ * start and two input fragments), as the stream paces them, so Converse and ConverseStream cost the same.
+ */
+function latencyOf(reply: ScriptedReply, pace: ScriptedPace): number {
+  return pace.firstTokenMs + (toTokens(reply.text).length + 3 * reply.toolUses.length) * pace.tokenMs;
 }
 
 /** Token counts estimated the usual way, about four characters a token. */

@@ -39,7 +39,7 @@ export function createDynamoDbStopRequests(options: {
         new GetCommand({
           TableName: tableName,
           Key: stopRequestKey(sessionId, turnId),
-          ConsistentRead: true,
+          // Eventually consistent (half the cost): a request one poll misses, the next one finds.
         }),
       );
       return Item
