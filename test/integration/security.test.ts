@@ -75,6 +75,7 @@ describe('session ownership', () => {
       expect(reply, frame.action).toEqual({
         type: 'error',
         sessionId,
+        ...('turnId' in frame ? { turnId } : {}),
         code: 'FORBIDDEN',
         message: 'This session belongs to someone else.',
         retryable: false,
