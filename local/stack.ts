@@ -9,7 +9,7 @@ import { createEmulator, type Emulator, type EmulatorMode } from '../emulator/em
 import { type EmulatorServer, startEmulatorServer } from '../emulator/server.ts';
 import { type DevIssuer, startDevIssuer } from './dev-issuer.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
-import { type ManagedProcess, startProcess, waitForPort } from './processes.ts';
+import { findFreePort, type ManagedProcess, startProcess, waitForPort } from './processes.ts';
 import { seedResources } from './seed.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,6 +35,12 @@ export const DEV_PORTS: StackPorts = {
   http: 3000,
   lambda: 3002,
 };
+
+/** A free loopback port for every service (tests and benchmarks, so they never clash with `npm run dev`). */
+export async function findFreeStackPorts(): Promise<StackPorts> {
+  const entries = await Promise.all(Object.keys(DEV_PORTS).map(async (name) => [name, await findFreePort()]));
+  return Object.fromEntries(entries) as StackPorts;
+}
 
 export interface StackOptions {
   ports: StackPorts;

@@ -1,6 +1,5 @@
-import { findFreePort } from '../../local/processes.ts';
-import { DEV_PORTS, type StackPorts, startStack } from '../../local/stack.ts';
-import type { StackInfo } from '../../test/support/stack-info.ts';
+import { findFreeStackPorts, startStack } from '../../local/stack.ts';
+import { type StackInfo, stackInfoOf } from '../../test/support/stack-info.ts';
 import { UNLIMITED_TURNS_PER_MINUTE } from './bench-rig.ts';
 
 /**
@@ -9,24 +8,11 @@ import { UNLIMITED_TURNS_PER_MINUTE } from './bench-rig.ts';
  * is on, as on AWS: each socket signs in as its own user, so rate limits and usage are kept per user.
  */
 export async function startBenchStack(): Promise<StackInfo & { stop(): Promise<void> }> {
-  // Every port the stack needs (whatever DEV_PORTS lists), each one free right now.
-  const ports = Object.fromEntries(
-    await Promise.all(Object.keys(DEV_PORTS).map(async (name) => [name, await findFreePort()])),
-  ) as StackPorts;
   const stack = await startStack({
-    ports,
+    ports: await findFreeStackPorts(),
     emulator: { mode: 'scripted', firstTokenMs: 0, tokenMs: 0 },
     auth: true,
     handlerEnv: { CHAT_RATE_LIMIT_PER_MINUTE: UNLIMITED_TURNS_PER_MINUTE },
   });
-  return {
-    websocketUrl: stack.websocketUrl,
-    emulatorUrl: stack.emulatorUrl,
-    dynamodbEndpoint: stack.dynamodbEndpoint,
-    tableName: stack.tableName,
-    region: stack.region,
-    authUrl: stack.issuer.url,
-    authRequired: true,
-    stop: () => stack.stop(),
-  };
+  return { ...stackInfoOf(stack), stop: () => stack.stop() };
 }

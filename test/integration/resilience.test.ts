@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startDynamoDbLocal } from '../../local/dynamodb-local.ts';
 import { findFreePort } from '../../local/processes.ts';
-import { type Stack, startStack } from '../../local/stack.ts';
+import { findFreeStackPorts, type Stack, startStack } from '../../local/stack.ts';
 import { startTcpProxy, type TcpProxy } from '../../local/tcp-proxy.ts';
 import { type ChatSocket, openChat } from '../support/chat-socket.ts';
 import { TEST_HANDLER_ENV } from '../support/global-stack.ts';
 import { readSessionItem } from '../support/sessions.ts';
-import type { StackInfo } from '../support/stack-info.ts';
+import { type StackInfo, stackInfoOf } from '../support/stack-info.ts';
 
 const shared = inject('stack');
 
@@ -46,24 +46,12 @@ describe('DynamoDB unavailable, then back (a cuttable proxy in front of DynamoDB
     stopDatabase = database.stop;
     proxy = await startTcpProxy({ targetPort: Number(new URL(database.endpoint).port) });
     stack = await startStack({
-      ports: {
-        dynamodb: proxy.port,
-        emulator: await findFreePort(),
-        auth: await findFreePort(),
-        websocket: await findFreePort(),
-        http: await findFreePort(),
-        lambda: await findFreePort(),
-      },
+      ports: { ...(await findFreeStackPorts()), dynamodb: proxy.port },
       emulator: { mode: 'scripted', firstTokenMs: 0, tokenMs: 0 },
       auth: true,
       handlerEnv: TEST_HANDLER_ENV,
     });
-    info = {
-      ...shared,
-      websocketUrl: stack.websocketUrl,
-      emulatorUrl: stack.emulatorUrl,
-      authUrl: stack.issuer.url,
-    };
+    info = stackInfoOf(stack);
     socket = await openChat(info);
   }, 120_000);
 

@@ -26,12 +26,11 @@ export interface ChatSocket {
   readonly isOpen: boolean;
 }
 
-/** Opens a socket to the stack as `user` (a fresh one by default), with a dev-issuer token when auth is on. */
+/** Opens a socket to the stack as `user` (a fresh one by default), signed in with a dev-issuer token. */
 export async function openChat(
   stack: StackInfo,
   user: string = `user-${crypto.randomUUID()}`,
 ): Promise<ChatSocket> {
-  if (!stack.authRequired) return openChatSocket(stack.websocketUrl);
   return openChatSocket(`${stack.websocketUrl}?token=${await devToken(stack, user)}`);
 }
 

@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { findFreePort } from '../../local/processes.ts';
-import { ROOT, startStack } from '../../local/stack.ts';
+import { findFreeStackPorts, ROOT, startStack } from '../../local/stack.ts';
+import { stackInfoOf } from './stack-info.ts';
 
 /**
  * Handler settings the tests rely on: a short model idle timeout so the stalled-stream test ends quickly, yet
@@ -21,30 +21,14 @@ export const TEST_HANDLER_ENV = {
  */
 export default async function setup(project: TestProject) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const ports = {
-    dynamodb: await findFreePort(),
-    emulator: await findFreePort(),
-    auth: await findFreePort(),
-    websocket: await findFreePort(),
-    http: await findFreePort(),
-    lambda: await findFreePort(),
-  };
   const stack = await startStack({
-    ports,
+    ports: await findFreeStackPorts(),
     emulator: { mode: 'auto', firstTokenMs: 0, tokenMs: 0 },
     // As on AWS, $connect needs a token (from the dev issuer standing in for Cognito).
     auth: true,
     handlerEnv: TEST_HANDLER_ENV,
   });
-  project.provide('stack', {
-    websocketUrl: stack.websocketUrl,
-    emulatorUrl: stack.emulatorUrl,
-    dynamodbEndpoint: stack.dynamodbEndpoint,
-    tableName: stack.tableName,
-    region: stack.region,
-    authUrl: stack.issuer.url,
-    authRequired: true,
-  });
+  project.provide('stack', stackInfoOf(stack));
   return async () => {
     const artifacts = join(ROOT, '.artifacts');
     mkdirSync(artifacts, { recursive: true });

@@ -1,4 +1,5 @@
 import 'vitest';
+import type { Stack } from '../../local/stack.ts';
 
 /** What the integration/e2e global setup tells the tests about the running stack. */
 export interface StackInfo {
@@ -7,10 +8,20 @@ export interface StackInfo {
   dynamodbEndpoint: string;
   tableName: string;
   region: string;
-  /** The dev token issuer (GET /token?user=<name>). */
+  /** The dev token issuer (GET /token?user=<name>); $connect requires its tokens. */
   authUrl: string;
-  /** Whether $connect requires the issuer's tokens (the test stacks: yes; the benchmark's: no). */
-  authRequired: boolean;
+}
+
+/** What tests and benchmarks need to know of a running stack. */
+export function stackInfoOf(stack: Stack): StackInfo {
+  return {
+    websocketUrl: stack.websocketUrl,
+    emulatorUrl: stack.emulatorUrl,
+    dynamodbEndpoint: stack.dynamodbEndpoint,
+    tableName: stack.tableName,
+    region: stack.region,
+    authUrl: stack.issuer.url,
+  };
 }
 
 declare module 'vitest' {
