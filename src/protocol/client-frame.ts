@@ -4,8 +4,10 @@ import { InvalidFrameError, InvalidJsonError, MessageTooLargeError, UnknownActio
 /** API Gateway drops WebSocket frames over 32 KB; offline does not, so the limit is enforced here. */
 export const MAX_FRAME_BYTES = 32 * 1024;
 
-const sessionId = z.uuid({ error: 'sessionId must be a UUID' });
-const turnId = z.uuid({ error: 'turnId must be a UUID' });
+// Random (version 4) UUIDs only: a session id is the key to a conversation, so it must not be guessable
+// (time-based or nil UUIDs are).
+const sessionId = z.uuidv4({ error: 'sessionId must be a random (version 4) UUID' });
+const turnId = z.uuidv4({ error: 'turnId must be a random (version 4) UUID' });
 
 const sendMessageFrame = z.object({
   action: z.literal('sendMessage'),

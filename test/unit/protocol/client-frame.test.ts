@@ -49,6 +49,24 @@ describe('parseClientFrame', () => {
       'INVALID_FRAME',
     ],
     [
+      'a guessable (time-based) session id',
+      JSON.stringify({
+        action: 'sendMessage',
+        sessionId: '6ba7b810-9dad-11d1-80b4-00c04fd430c8',
+        message: 'x',
+      }),
+      'INVALID_FRAME',
+    ],
+    [
+      'the nil UUID as session id',
+      JSON.stringify({
+        action: 'sendMessage',
+        sessionId: '00000000-0000-0000-0000-000000000000',
+        message: 'x',
+      }),
+      'INVALID_FRAME',
+    ],
+    [
       'a message over the limit',
       JSON.stringify({ action: 'sendMessage', sessionId, message: 'é'.repeat(51) }),
       'MESSAGE_TOO_LARGE',
