@@ -144,6 +144,7 @@ async function streamAndRecord(deps: TurnDependencies, run: TurnRun, started: nu
       signal: controller.signal,
       onToolCall: (call) => deps.observer?.toolCalled?.(call),
     });
+    // The answer is complete: stop requests and the deadline no longer apply while it is saved.
     stopWatch();
     deadline();
     Object.assign(summary, {

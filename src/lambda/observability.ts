@@ -37,6 +37,9 @@ export function createTurnObserver(observability: Observability): TurnObserver {
     firstToken(elapsedMs) {
       metrics.addMetric('TimeToFirstToken', MetricUnit.Milliseconds, elapsedMs);
     },
+    usageNotRecorded(error) {
+      logger.warn('per-user usage not recorded; the turn itself was saved', { error });
+    },
     saveConflict(attempt) {
       logger.warn('session changed since it was read; re-applying the turn', { attempt });
       metrics.addMetric('SessionWriteConflicts', MetricUnit.Count, 1);
