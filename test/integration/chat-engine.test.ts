@@ -3,6 +3,7 @@ import type { StoredSession } from '../../src/chat/ports.ts';
 import type { HistoryFrame, ServerFrame } from '../../src/protocol/server-frame.ts';
 import { type ChatSocket, openChat } from '../support/chat-socket.ts';
 import { emulatorCalls, uniqueMarker } from '../support/emulator-calls.ts';
+import { storedSession } from '../support/fakes.ts';
 import { readSessionItem, writeSessionItem } from '../support/sessions.ts';
 
 const stack = inject('stack');
@@ -225,19 +226,12 @@ describe('the chat engine over the offline stack', () => {
 
   it('treats a session past its expiresAt as expired even though the item still exists, and keeps it intact', async () => {
     const sessionId = crypto.randomUUID();
-    const expired: StoredSession = {
+    const expired = storedSession({
       sessionId,
       version: 3,
       turns: 3,
-      messages: [
-        { role: 'user', content: [{ text: 'old question' }] },
-        { role: 'assistant', content: [{ text: 'old answer' }] },
-      ],
-      usage: { inputTokens: 5, outputTokens: 5 },
-      createdAt: '2026-01-01T00:00:00.000Z',
-      updatedAt: '2026-01-01T00:00:00.000Z',
       expiresAt: Math.floor(Date.now() / 1000) - 60,
-    };
+    });
     await writeSessionItem(stack, expired);
 
     const { end } = await (await open()).turn(sessionId, 'Are you still there?');

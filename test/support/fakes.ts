@@ -1,4 +1,11 @@
-import type { ClientPush, Clock, ModelClient, ModelEvent, ModelRequest } from '../../src/chat/ports.ts';
+import type {
+  ClientPush,
+  Clock,
+  ModelClient,
+  ModelEvent,
+  ModelRequest,
+  StoredSession,
+} from '../../src/chat/ports.ts';
 import { ClientGoneError } from '../../src/errors.ts';
 import type { ServerFrame } from '../../src/protocol/server-frame.ts';
 
@@ -100,3 +107,21 @@ export function createFakeClock(
 /** The text of a list of frames, tokens joined in order. */
 export const streamedText = (frames: ServerFrame[]) =>
   frames.map((frame) => (frame.type === 'token' ? frame.value : '')).join('');
+
+/** A stored session of one question and answer, valid until 2026-11-25 11:00 UTC; override what a test needs. */
+export function storedSession(overrides: Partial<StoredSession> = {}): StoredSession {
+  return {
+    sessionId: 'session-1',
+    version: 1,
+    turns: 1,
+    messages: [
+      { role: 'user', content: [{ text: 'earlier' }] },
+      { role: 'assistant', content: [{ text: 'reply' }] },
+    ],
+    usage: { inputTokens: 100, outputTokens: 50 },
+    createdAt: '2026-11-24T11:00:00.000Z',
+    updatedAt: '2026-11-24T11:00:00.000Z',
+    expiresAt: Date.UTC(2026, 10, 25, 11, 0, 0) / 1000,
+    ...overrides,
+  };
+}

@@ -14,23 +14,20 @@ import {
   createFakeModel,
   createRecordingPush,
   type ScriptedCall,
+  storedSession,
 } from '../../support/fakes.ts';
 
-const interrupted = (overrides: Partial<StoredSession> = {}): StoredSession => ({
-  sessionId: 's',
-  version: 1,
-  turns: 1,
-  messages: [
-    { role: 'user', content: [{ text: 'Tell me a story' }] },
-    { role: 'assistant', content: [{ text: 'Once upon' }] },
-  ],
-  usage: { inputTokens: 10, outputTokens: 2 },
-  createdAt: '2026-11-24T11:00:00.000Z',
-  updatedAt: '2026-11-24T11:00:00.000Z',
-  expiresAt: Date.UTC(2026, 10, 25) / 1000,
-  lastTurn: { turnId: 't', stopReason: 'client_gone', lastSeq: 4 },
-  ...overrides,
-});
+const interrupted = (overrides: Partial<StoredSession> = {}): StoredSession =>
+  storedSession({
+    sessionId: 's',
+    messages: [
+      { role: 'user', content: [{ text: 'Tell me a story' }] },
+      { role: 'assistant', content: [{ text: 'Once upon' }] },
+    ],
+    usage: { inputTokens: 10, outputTokens: 2 },
+    lastTurn: { turnId: 't', stopReason: 'client_gone', lastSeq: 4 },
+    ...overrides,
+  });
 
 function setup(sessions: StoredSession[], calls: ScriptedCall[]) {
   const store = createMemorySessionStore(sessions);

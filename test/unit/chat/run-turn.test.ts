@@ -20,6 +20,7 @@ import {
   createFakeModel,
   createRecordingPush,
   type ScriptedCall,
+  storedSession,
   streamedText,
 } from '../../support/fakes.ts';
 
@@ -64,21 +65,6 @@ const request = (overrides: Partial<Parameters<typeof runTurn>[1]> = {}) => ({
   sessionId: 'session-1',
   message: 'Hi',
   turnId: 'turn-1',
-  ...overrides,
-});
-
-const storedSession = (overrides: Partial<StoredSession> = {}): StoredSession => ({
-  sessionId: 'session-1',
-  version: 1,
-  turns: 1,
-  messages: [
-    { role: 'user', content: [{ text: 'earlier' }] },
-    { role: 'assistant', content: [{ text: 'reply' }] },
-  ],
-  usage: { inputTokens: 100, outputTokens: 50 },
-  createdAt: '2026-11-24T11:00:00.000Z',
-  updatedAt: '2026-11-24T11:00:00.000Z',
-  expiresAt: Date.UTC(2026, 10, 25, 11, 0, 0) / 1000,
   ...overrides,
 });
 
