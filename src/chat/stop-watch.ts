@@ -1,10 +1,9 @@
-import type { StopRequestReason, StopRequests } from './ports.ts';
+import type { StopRequest, StopRequestReason, StopRequests } from './ports.ts';
 
 /**
  * Polls for a request to stop this run of a turn (Stop button, or a resume from a new connection) every
- * `intervalMs`, starting one interval in, so a short answer costs no extra reads. Requests made by
- * `startedAt` were for an earlier run of the turn and are ignored. A failed poll is skipped, not fatal.
- * Returns a function that ends the watch.
+ * `intervalMs`, starting one interval in, so a short answer costs no extra reads. A failed poll is skipped,
+ * not fatal. Returns a function that ends the watch.
  */
 export function watchForStopRequest(
   stopRequests: StopRequests,
@@ -17,7 +16,7 @@ export function watchForStopRequest(
   const poll = async () => {
     const request = await stopRequests.find(target.sessionId, target.turnId).catch(() => undefined);
     if (ended) return;
-    if (request && request.requestedAt > target.startedAt) onStop(request.reason);
+    if (request && appliesToThisRun(request, target.startedAt)) onStop(request.reason);
     else timer = setTimeout(poll, intervalMs);
   };
   timer = setTimeout(poll, intervalMs);
@@ -25,4 +24,13 @@ export function watchForStopRequest(
     ended = true;
     clearTimeout(timer);
   };
+}
+
+/**
+ * A cancel ends the turn whichever run it finds, even one that started after it: Stop pressed right after
+ * Send can reach the server before the turn does. A resume's `client_gone` is meant for the run before it,
+ * so one made by the time this run started is ignored.
+ */
+function appliesToThisRun(request: StopRequest, runStartedAt: number): boolean {
+  return request.reason === 'cancelled' || request.requestedAt > runStartedAt;
 }

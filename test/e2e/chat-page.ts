@@ -29,8 +29,16 @@ export function chatPage(page: Page) {
       await this.waitUntilSendable();
       await input.press('Enter');
     },
-    /** The text of the newest answer (without its tool chips and notes). */
-    lastAnswerText: async () => (await answers.last().locator('.answer').textContent()) ?? '',
+    /** The text of the newest answer (without its tool chips, notes or the typing indicator's hidden label). */
+    lastAnswerText: () =>
+      answers
+        .last()
+        .locator('.answer')
+        .evaluate((answer) => {
+          const words = answer.cloneNode(true) as Element;
+          for (const indicator of words.querySelectorAll('.typing-indicator')) indicator.remove();
+          return words.textContent ?? '';
+        }),
     /** Resolves once the newest answer has more than `count` words. */
     async waitForWords(count: number) {
       await expect

@@ -170,6 +170,21 @@ describe('the chat engine over the offline stack', () => {
     expect(stored?.turns).toBe(1);
   });
 
+  it('stops an answer whose cancel was sent right after the question, before any word came back', async () => {
+    const sessionId = crypto.randomUUID();
+    const turnId = crypto.randomUUID();
+    const socket = await open();
+    socket.send({ action: 'sendMessage', sessionId, turnId, message: '#tokens:2000 #pace:10 stop at once' });
+    socket.send({ action: 'cancel', sessionId, turnId });
+
+    const done = await socket.waitFor((f) => f.type === 'done' || f.type === 'error', { timeoutMs: 10_000 });
+    expect(done).toMatchObject({ type: 'done', turnId, stopReason: 'cancelled' });
+    expect((await readSessionItem(stack, sessionId))?.lastTurn).toMatchObject({
+      turnId,
+      stopReason: 'cancelled',
+    });
+  });
+
   it('resumes an answer cut off by a dropped connection on a new connection, losing and repeating nothing', async () => {
     const sessionId = crypto.randomUUID();
     const turnId = crypto.randomUUID();

@@ -331,4 +331,15 @@ describe('runTurn', () => {
     expect(summary).toMatchObject({ outcome: 'interrupted', stopReason: 'cancelled' });
     expect(push.frames.at(-1)).toMatchObject({ type: 'done', stopReason: 'cancelled' });
   });
+
+  it('obeys a cancel that reached the server before the turn started (Stop pressed right after Send)', async () => {
+    const { deps, push, stopRequests, clock } = setup([[{ type: 'text', text: 'Long' }, { waitMs: 5_000 }]]);
+    await stopRequests.request('session-1', 'turn-1', { reason: 'cancelled', requestedAt: clock.now() });
+    clock.advance(10);
+
+    const summary = await runTurn(deps, request());
+
+    expect(summary).toMatchObject({ outcome: 'interrupted', stopReason: 'cancelled' });
+    expect(push.frames.at(-1)).toMatchObject({ type: 'done', stopReason: 'cancelled' });
+  });
 });
