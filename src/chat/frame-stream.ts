@@ -26,6 +26,8 @@ export interface FrameStreamOptions {
   firstSeq?: number;
   /** Called once, the first time a push finds the connection gone. */
   onGone?: () => void;
+  /** Called once, when the first text arrives (before it is pushed). */
+  onFirstText?: () => void;
   /** Called once, when the first token frame has been delivered. */
   onFirstToken?: () => void;
 }
@@ -105,6 +107,7 @@ export function createFrameStream(options: FrameStreamOptions): FrameStream {
       if (gone || delta === '') return;
       pending += delta;
       pendingBytes += Buffer.byteLength(delta, 'utf8');
+      if (!sentText) options.onFirstText?.();
       if (!sentText || pendingBytes >= policy.maxFrameBytes) {
         sentText = true;
         flush();

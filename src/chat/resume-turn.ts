@@ -31,6 +31,7 @@ export async function resumeTurn(
   request: ResumeRequest,
   settings: ResumeSettings,
 ): Promise<TurnSummary | undefined> {
+  const requestedAt = performance.now();
   let session = await deps.sessions.load(request.sessionId);
   if (session) assertUsable(session, request.userId, deps.clock.now());
 
@@ -62,6 +63,7 @@ export async function resumeTurn(
     session,
     conversation: continuationRequest(session.messages),
     firstSeq: interrupted.lastSeq + 1,
+    requestedAt,
     remainingTimeMs: request.remainingTimeMs,
     record: (result, lastSeq) => ({
       messages: answerToRecord(result),

@@ -24,6 +24,7 @@ export interface TurnRequest {
  * session, or when storage is unreachable.
  */
 export async function runTurn(deps: TurnDependencies, request: TurnRequest): Promise<TurnSummary> {
+  const requestedAt = performance.now();
   const turnId = request.turnId ?? (deps.newId ?? crypto.randomUUID.bind(crypto))();
   const [stored] = await Promise.all([
     deps.sessions.load(request.sessionId),
@@ -39,6 +40,7 @@ export async function runTurn(deps: TurnDependencies, request: TurnRequest): Pro
     session,
     conversation: repairWindow([...session.messages, question]),
     firstSeq: 0,
+    requestedAt,
     remainingTimeMs: request.remainingTimeMs,
     record: (result, lastSeq) => ({
       messages: [question, ...answerToRecord(result)],

@@ -55,12 +55,24 @@ export interface TurnDependencies {
 /** Hooks for logs and metrics; the chat core stays free of any logging library. */
 export interface TurnObserver {
   toolCalled?(call: { name: string; input: unknown; status: 'success' | 'error'; durationMs: number }): void;
-  /** The first token frame reached the client, `elapsedMs` after the run started. */
-  firstToken?(elapsedMs: number): void;
   saveConflict?(attempt: number): void;
   /** Per-user usage could not be recorded (the turn itself was saved). */
   usageNotRecorded?(error: unknown): void;
+  /** `durationMs` counts from the request, like `summary.timings`. */
   turnFinished?(summary: TurnSummary, durationMs: number): void;
+}
+
+/**
+ * Where the time to the first token went, each figure counted from the request (before the session was
+ * loaded), so `readyMs ≤ firstTextMs ≤ firstTokenMs`. Tells a slow model from slow storage from a slow push.
+ */
+export interface FirstTokenTimings {
+  /** Ready to call the model: the session loaded and the rate limit passed (for a resume: the old run ended). */
+  readyMs: number;
+  /** The model's first text arrived (after any tool rounds). */
+  firstTextMs?: number;
+  /** The first token frame was delivered to the client. */
+  firstTokenMs?: number;
 }
 
 export interface TurnSummary {
@@ -74,6 +86,7 @@ export interface TurnSummary {
   usage: TokenUsage;
   /** The session version written by this turn, if it was saved. */
   savedVersion?: number;
+  timings: FirstTokenTimings;
 }
 
 /** Whose usage turns of sessions without an owner (auth off) count towards. */
@@ -87,6 +100,8 @@ export interface TurnRun {
   /** Exactly what the model sees. */
   conversation: Message[];
   firstSeq: number;
+  /** performance.now() when the turn was asked for, before the session was loaded; timings count from here. */
+  requestedAt: number;
   remainingTimeMs?: () => number;
   /** What to record for the loop's result; re-applied on top of a reloaded session after a write conflict. */
   record(result: ToolLoopResult, lastSeq: number): TurnRecord;
@@ -98,14 +113,15 @@ export interface TurnRun {
  * Lambda deadline nears. A failure is sent as an error frame and nothing is recorded.
  */
 export async function streamTurn(deps: TurnDependencies, run: TurnRun): Promise<TurnSummary> {
-  const started = performance.now();
-  const summary = await streamAndRecord(deps, run, started);
-  deps.observer?.turnFinished?.(summary, performance.now() - started);
+  const summary = await streamAndRecord(deps, run);
+  deps.observer?.turnFinished?.(summary, performance.now() - run.requestedAt);
   return summary;
 }
 
-async function streamAndRecord(deps: TurnDependencies, run: TurnRun, started: number): Promise<TurnSummary> {
+async function streamAndRecord(deps: TurnDependencies, run: TurnRun): Promise<TurnSummary> {
   const { sessionId } = run.session;
+  const sinceRequest = () => performance.now() - run.requestedAt;
+  const timings: FirstTokenTimings = { readyMs: sinceRequest() };
   const controller = new AbortController();
   const interrupt = (reason: TurnInterrupted['stopReason']) => controller.abort(new TurnInterrupted(reason));
   const frames = createFrameStream({
@@ -116,7 +132,12 @@ async function streamAndRecord(deps: TurnDependencies, run: TurnRun, started: nu
     firstSeq: run.firstSeq,
     policy: deps.settings.flush,
     onGone: () => interrupt('client_gone'),
-    onFirstToken: () => deps.observer?.firstToken?.(performance.now() - started),
+    onFirstText: () => {
+      timings.firstTextMs = sinceRequest();
+    },
+    onFirstToken: () => {
+      timings.firstTokenMs = sinceRequest();
+    },
   });
   const stopWatch = watchForStopRequest(
     deps.stopRequests,
@@ -132,6 +153,7 @@ async function streamAndRecord(deps: TurnDependencies, run: TurnRun, started: nu
     modelCalls: 0,
     toolCalls: 0,
     usage: { inputTokens: 0, outputTokens: 0 },
+    timings,
   };
 
   try {

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { TurnObserver, TurnSummary } from '../chat/stream-turn.ts';
+import type { FirstTokenTimings, TurnObserver, TurnSummary } from '../chat/stream-turn.ts';
 import type { ErrorCode } from '../errors.ts';
 
 export const METRICS_NAMESPACE = 'BedrockWsChat';
@@ -34,9 +34,6 @@ export function createTurnObserver(observability: Observability): TurnObserver {
       logger.info('toolUse', { tool: name, input, status, durationMs: Math.round(durationMs) });
       metrics.singleMetric().addDimension('tool', name).addMetric('ToolInvocations', MetricUnit.Count, 1);
     },
-    firstToken(elapsedMs) {
-      metrics.addMetric('TimeToFirstToken', MetricUnit.Milliseconds, elapsedMs);
-    },
     usageNotRecorded(error) {
       logger.warn('per-user usage not recorded; the turn itself was saved', { error });
     },
@@ -45,11 +42,31 @@ export function createTurnObserver(observability: Observability): TurnObserver {
       metrics.addMetric('SessionWriteConflicts', MetricUnit.Count, 1);
     },
     turnFinished(summary: TurnSummary, durationMs: number) {
-      logger.info('turn finished', { ...summary, durationMs: Math.round(durationMs) });
+      logger.info('turn finished', {
+        ...summary,
+        timings: roundedTimings(summary.timings),
+        durationMs: Math.round(durationMs),
+      });
+      const { readyMs, firstTextMs, firstTokenMs } = summary.timings;
+      metrics.addMetric('TimeToReady', MetricUnit.Milliseconds, readyMs);
+      if (firstTextMs !== undefined)
+        metrics.addMetric('ModelTimeToFirstText', MetricUnit.Milliseconds, firstTextMs - readyMs);
+      if (firstTokenMs !== undefined)
+        metrics.addMetric('TimeToFirstToken', MetricUnit.Milliseconds, firstTokenMs);
       metrics.addMetric('TurnDuration', MetricUnit.Milliseconds, durationMs);
       metrics.addMetric('InputTokens', MetricUnit.Count, summary.usage.inputTokens);
       metrics.addMetric('OutputTokens', MetricUnit.Count, summary.usage.outputTokens);
       if (summary.errorCode) recordError(observability, summary.errorCode);
     },
+  };
+}
+
+/** Tenths of a millisecond: precise enough to compare phases, short enough to read. */
+function roundedTimings(timings: FirstTokenTimings): FirstTokenTimings {
+  const round = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms * 10) / 10);
+  return {
+    readyMs: round(timings.readyMs) ?? 0,
+    firstTextMs: round(timings.firstTextMs),
+    firstTokenMs: round(timings.firstTokenMs),
   };
 }

@@ -20,6 +20,30 @@ describe('createFrameStream', () => {
     expect(push.frames).toEqual([{ type: 'token', sessionId: 's1', turnId: 't1', seq: 0, value: 'Hello' }]);
   });
 
+  it('reports the first text as it arrives and the first token once it is delivered, each once', async () => {
+    const push = createRecordingPush();
+    const events: string[] = [];
+    const frames = createFrameStream({
+      ...ids,
+      push,
+      policy,
+      onFirstText: () => events.push(`text, ${push.frames.length} pushed`),
+      onFirstToken: () => events.push(`token, ${push.frames.length} pushed`),
+    });
+
+    frames.text('');
+    frames.text('Hello');
+    frames.text(' there');
+    await frames.done({
+      stopReason: 'end_turn',
+      usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 },
+      modelCalls: 1,
+      toolCalls: 0,
+    });
+
+    expect(events).toEqual(['text, 0 pushed', 'token, 1 pushed']);
+  });
+
   it('coalesces later tokens into one frame per timer tick', async () => {
     const push = createRecordingPush();
     const frames = createFrameStream({ ...ids, push, policy });

@@ -332,6 +332,24 @@ describe('runTurn', () => {
     expect(push.frames.at(-1)).toMatchObject({ type: 'done', stopReason: 'cancelled' });
   });
 
+  it('times the first token from the request: storage, then the model, then the push', async () => {
+    const sessions = createMemorySessionStore();
+    const slowSessions: SessionStore = {
+      ...sessions,
+      load: async (id) => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return sessions.load(id);
+      },
+    };
+    const { deps } = setup([[{ waitMs: 30 }, ...answer('Hello there')]], { sessions: slowSessions });
+
+    const { timings } = await runTurn(deps, request());
+
+    expect(timings.readyMs).toBeGreaterThanOrEqual(19);
+    expect(timings.firstTextMs).toBeGreaterThanOrEqual(timings.readyMs + 29);
+    expect(timings.firstTokenMs).toBeGreaterThanOrEqual(timings.firstTextMs ?? Number.NaN);
+  });
+
   it('obeys a cancel that reached the server before the turn started (Stop pressed right after Send)', async () => {
     const { deps, push, stopRequests, clock } = setup([[{ type: 'text', text: 'Long' }, { waitMs: 5_000 }]]);
     await stopRequests.request('session-1', 'turn-1', { reason: 'cancelled', requestedAt: clock.now() });

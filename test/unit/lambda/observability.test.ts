@@ -79,6 +79,16 @@ describe('logs and metrics of a turn', () => {
       toolCalls: 1,
       usage: { inputTokens: 50, outputTokens: 10 },
     });
+    // Where the time to the first token went, in order, for telling slow storage from a slow model.
+    const finished = lines.find((line) => line.message === 'turn finished');
+    const { readyMs, firstTextMs, firstTokenMs } = finished?.timings as {
+      readyMs: number;
+      firstTextMs: number;
+      firstTokenMs: number;
+    };
+    expect(readyMs).toBeGreaterThanOrEqual(0);
+    expect(firstTextMs).toBeGreaterThanOrEqual(readyMs);
+    expect(firstTokenMs).toBeGreaterThanOrEqual(firstTextMs);
 
     const metrics = metricsIn(lines);
     expect(metrics.every((m) => m.namespace === METRICS_NAMESPACE)).toBe(true);
@@ -92,6 +102,8 @@ describe('logs and metrics of a turn', () => {
     expect(turn?.values).toMatchObject({
       InputTokens: 50,
       OutputTokens: 10,
+      TimeToReady: expect.any(Number),
+      ModelTimeToFirstText: expect.any(Number),
       TimeToFirstToken: expect.any(Number),
       TurnDuration: expect.any(Number),
     });
