@@ -81,7 +81,7 @@ describe('logs and metrics of a turn', () => {
     });
     // Where the time to the first token went, in order, for telling slow storage from a slow model.
     const finished = lines.find((line) => line.message === 'turn finished');
-    const { readyMs, firstTextMs, firstTokenMs } = finished?.timings as {
+    const { readyMs, firstTextMs, firstTokenMs } = (finished?.timings ?? {}) as {
       readyMs: number;
       firstTextMs: number;
       firstTokenMs: number;
