@@ -75,6 +75,25 @@ function overheadSection(overhead: NonNullable<BenchResults['handlerOverhead']>)
         num(row.turnsPerSecond, 1),
       ]),
     ),
+    'Where our first token’s time goes, by the handler’s own `turn finished` timings (p50 / p95): _ready_ is ' +
+      'the session read and the rate limit (two DynamoDB Local calls at once), _model_ the ConverseStream call ' +
+      'to the first text decoded (the emulator answering at once), _push_ the first PostToConnection. The ' +
+      'first token column above also counts the frame’s way to the @connections server.',
+    formatTable(
+      ['concurrency', 'ready', 'model', 'push'],
+      overhead.rows.flatMap((row) =>
+        row.firstTokenPhasesMs
+          ? [
+              [
+                String(row.concurrency),
+                p50p95(row.firstTokenPhasesMs.ready),
+                p50p95(row.firstTokenPhasesMs.model),
+                p50p95(row.firstTokenPhasesMs.push),
+              ],
+            ]
+          : [],
+      ),
+    ),
   ];
 }
 

@@ -1,3 +1,4 @@
+import type { FirstTokenTimings } from '../../src/chat/stream-turn.ts';
 import type { RouteHandler } from '../../src/lambda/websocket-route.ts';
 import { now } from './clock.ts';
 import type { Invocation, InvocationTiming, ProcessReply, ProcessRequest } from './handler-process.ts';
@@ -13,6 +14,24 @@ const reply = (message: ProcessReply) => process.send?.(message);
 // A benchmark that dies must not leave its handler processes behind.
 process.once('disconnect', () => process.exit(0));
 
+/*
+ * The handler's own `turn finished` log lines, read off stdout as a log shipper would: they say where its
+ * time to the first token went (see FirstTokenTimings). The lines are still written.
+ */
+const turnTimings = new Map<string, FirstTokenTimings>();
+const writeStdout = process.stdout.write.bind(process.stdout);
+process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+  const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+  for (const line of text.split('\n')) {
+    if (!line.includes('"turn finished"')) continue;
+    const { turnId, timings } = JSON.parse(line) as { turnId?: string; timings?: FirstTokenTimings };
+    if (turnId && timings) turnTimings.set(turnId, timings);
+  }
+  return writeStdout(chunk, ...rest);
+}) as typeof process.stdout.write;
+
+const turnIdOf = (body: string) => (JSON.parse(body) as { turnId?: string }).turnId ?? '';
+
 async function invokeLane(handler: RouteHandler, lane: Invocation[], timeoutMs: number, delayMs: number) {
   const timings: InvocationTiming[] = [];
   if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
@@ -23,7 +42,10 @@ async function invokeLane(handler: RouteHandler, lane: Invocation[], timeoutMs: 
     const startedAt = now();
     try {
       await handler(event, context);
-      timings.push({ connectionId, startedAt, endedAt: now() });
+      const endedAt = now();
+      const turnId = turnIdOf(body);
+      timings.push({ connectionId, startedAt, endedAt, firstToken: turnTimings.get(turnId) });
+      turnTimings.delete(turnId);
     } catch (error) {
       timings.push({ connectionId, startedAt, endedAt: now(), failure: String(error) });
     }

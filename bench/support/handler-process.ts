@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import type { FirstTokenTimings } from '../../src/chat/stream-turn.ts';
 import { now } from './clock.ts';
 
 /** One Lambda invocation: the connection it comes from, its signed-in user and the WebSocket frame's text. */
@@ -15,6 +16,8 @@ export interface InvocationTiming {
   endedAt: number;
   /** Set when the handler threw (the chat's handlers never should). */
   failure?: string;
+  /** From the handler's own `turn finished` log line; absent for a design that does not log one. */
+  firstToken?: FirstTokenTimings;
 }
 
 /** What a batch of invocations took. */

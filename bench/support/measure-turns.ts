@@ -29,6 +29,8 @@ export interface TurnMeasurement {
   firstFrameMs: number[];
   /** Invocation start to the `done` frame's arrival. */
   doneMs: number[];
+  /** Where the time to the first token went, by the handler's own timings (empty when it logs none). */
+  firstTokenPhasesMs: FirstTokenPhases;
   /** CPU time of the handler's process (see InvocationBatch.cpuMs). */
   cpuMs: number;
   pushes: number;
@@ -38,6 +40,15 @@ export interface TurnMeasurement {
   /** DynamoDB requests by operation, when the rig counts them. */
   dynamodb?: Record<string, number>;
   wallMs: number;
+}
+
+export interface FirstTokenPhases {
+  /** Request to ready: the session read and the rate limit (DynamoDB). */
+  ready: number[];
+  /** Ready to the model's first text: building the request, the model call, the first event decoded. */
+  model: number[];
+  /** The first text to its token frame delivered: PostToConnection. */
+  push: number[];
 }
 
 /** Spreads `plan.turns` over `plan.concurrency` lanes of sendMessage invocations, one signed-in user a lane. */
@@ -84,6 +95,7 @@ export async function measureTurns(
     firstTokenMs: [],
     firstFrameMs: [],
     doneMs: [],
+    firstTokenPhasesMs: { ready: [], model: [], push: [] },
     cpuMs,
     pushes: 0,
     tokens: 0,
@@ -106,6 +118,12 @@ export async function measureTurns(
     if (record.firstFrameAt !== undefined)
       measurement.firstFrameMs.push(record.firstFrameAt - timing.startedAt);
     if (record.endAt !== undefined) measurement.doneMs.push(record.endAt - timing.startedAt);
+    const { readyMs, firstTextMs, firstTokenMs } = timing.firstToken ?? {};
+    if (readyMs !== undefined && firstTextMs !== undefined && firstTokenMs !== undefined) {
+      measurement.firstTokenPhasesMs.ready.push(readyMs);
+      measurement.firstTokenPhasesMs.model.push(firstTextMs - readyMs);
+      measurement.firstTokenPhasesMs.push.push(firstTokenMs - firstTextMs);
+    }
   }
   for (const call of rig.emulator.calls()) measurement.modelCalls[call.operation]++;
   return measurement;
@@ -125,6 +143,11 @@ export function mergeMeasurements(a: TurnMeasurement, b: TurnMeasurement): TurnM
     firstTokenMs: [...a.firstTokenMs, ...b.firstTokenMs],
     firstFrameMs: [...a.firstFrameMs, ...b.firstFrameMs],
     doneMs: [...a.doneMs, ...b.doneMs],
+    firstTokenPhasesMs: {
+      ready: [...a.firstTokenPhasesMs.ready, ...b.firstTokenPhasesMs.ready],
+      model: [...a.firstTokenPhasesMs.model, ...b.firstTokenPhasesMs.model],
+      push: [...a.firstTokenPhasesMs.push, ...b.firstTokenPhasesMs.push],
+    },
     cpuMs: a.cpuMs + b.cpuMs,
     pushes: a.pushes + b.pushes,
     tokens: a.tokens + b.tokens,

@@ -10,6 +10,8 @@ export interface TurnFigures {
   /** Invocation to the first frame of any kind: a tool's status line can come before any token. */
   firstFrameMs: Summary;
   doneMs: Summary;
+  /** The handler's own split of its time to the first token; null for a design that does not log one. */
+  firstTokenPhasesMs: { ready: Summary; model: Summary; push: Summary } | null;
   /** CPU time of the handler's process per turn: its own cost, without the time it waits. */
   cpuMsPerTurn: number;
   turnsPerSecond: number;
@@ -34,6 +36,14 @@ export function toTurnFigures(measured: TurnMeasurement): TurnFigures {
     firstTokenMs: summarize(measured.firstTokenMs),
     firstFrameMs: summarize(measured.firstFrameMs),
     doneMs: summarize(measured.doneMs),
+    firstTokenPhasesMs:
+      measured.firstTokenPhasesMs.ready.length === 0
+        ? null
+        : {
+            ready: summarize(measured.firstTokenPhasesMs.ready),
+            model: summarize(measured.firstTokenPhasesMs.model),
+            push: summarize(measured.firstTokenPhasesMs.push),
+          },
     cpuMsPerTurn: perTurn(measured.cpuMs),
     turnsPerSecond: measured.wallMs === 0 ? 0 : round(measured.turns / (measured.wallMs / 1000)),
     modelCallsPerTurn: perTurn(measured.modelCalls.Converse + measured.modelCalls.ConverseStream),

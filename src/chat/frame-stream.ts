@@ -33,8 +33,11 @@ export interface FrameStreamOptions {
 }
 
 export interface FrameStream {
-  /** Queues streamed text. The first text of a turn is pushed at once; later text is coalesced. */
-  text(delta: string): void;
+  /**
+   * Queues streamed text. The first text of a turn is pushed at once, and the promise settles once it is
+   * delivered; later text is coalesced and the promise is already settled.
+   */
+  text(delta: string): Promise<void>;
   /** Pushes a status frame (after any queued text) without waiting for it. */
   status(tool: string, value: string): void;
   /** Pushes the queued text and the done frame, and waits until every frame is sent. */
@@ -49,6 +52,8 @@ export interface FrameStream {
   /** The seq of the newest frame queued so far (firstSeq - 1 before the first). */
   readonly lastSeq: number;
 }
+
+const QUEUED = Promise.resolve();
 
 /**
  * Turns model deltas into as few WebSocket frames as keeps the answer feeling live: the first token goes out
@@ -104,17 +109,21 @@ export function createFrameStream(options: FrameStreamOptions): FrameStream {
 
   return {
     text(delta) {
-      if (gone || delta === '') return;
+      if (gone || delta === '') return QUEUED;
       pending += delta;
       pendingBytes += Buffer.byteLength(delta, 'utf8');
-      if (!sentText) options.onFirstText?.();
-      if (!sentText || pendingBytes >= policy.maxFrameBytes) {
+      if (!sentText) {
         sentText = true;
+        options.onFirstText?.();
         flush();
-      } else if (timer === undefined) {
+        return queue;
+      }
+      if (pendingBytes >= policy.maxFrameBytes) flush();
+      else if (timer === undefined) {
         timer = setTimeout(flush, delayMs);
         delayMs = Math.min(delayMs * 2, policy.maxDelayMs);
       }
+      return QUEUED;
     },
     status(tool, value) {
       flush();

@@ -93,7 +93,7 @@ export async function runToolLoop(
     }
     if (round >= options.maxToolRounds) {
       const note = text.emittedThisRound ? `${ROUND_SEPARATOR}${TOOL_LIMIT_NOTE}` : TOOL_LIMIT_NOTE;
-      text.emit(note);
+      await text.emit(note);
       const spoken = response.content.filter((block) => !isToolUseBlock(block));
       added.push({ role: 'assistant', content: [...spoken, { text: note }] });
       return finish('tool_limit');
@@ -114,7 +114,7 @@ interface ModelResponse {
 
 async function streamResponse(
   messages: Message[],
-  emitText: (text: string) => void,
+  emitText: (text: string) => Promise<void>,
   options: ToolLoopOptions,
 ): Promise<ModelResponse> {
   const call = new AbortController();
@@ -146,7 +146,8 @@ async function streamResponse(
       switch (event.type) {
         case 'text':
           text += event.text;
-          emitText(event.text);
+          // The first token's push goes out before the rest of a burst of deltas is decoded, not after.
+          await emitText(event.text);
           break;
         case 'toolStart':
           options.frames.status(event.name, options.tools.statusFor(event.name));
@@ -204,11 +205,11 @@ function createRoundText(frames: FrameStream) {
       emittedBefore ||= emittedThisRound;
       emittedThisRound = false;
     },
-    emit(text: string) {
-      if (text === '') return;
-      if (!emittedThisRound && emittedBefore) frames.text(ROUND_SEPARATOR);
+    emit(text: string): Promise<void> {
+      if (text === '') return Promise.resolve();
+      if (!emittedThisRound && emittedBefore) void frames.text(ROUND_SEPARATOR);
       emittedThisRound = true;
-      frames.text(text);
+      return frames.text(text);
     },
     get emittedThisRound() {
       return emittedThisRound;

@@ -40,6 +40,16 @@ describe('the benchmark, smoke-sized', () => {
       expect(row).toMatchObject({ turns: 4, errors: 0, firstTokenMs: summaryOf(4), doneMs: summaryOf(4) });
       expect(row.cpuMsPerTurn).toBeGreaterThan(0);
     }
+    const phases = (design: string) =>
+      results.handlerOverhead?.rows
+        .filter((row) => row.design === design)
+        .map((row) => row.firstTokenPhasesMs);
+    // Ours logs where its first token's time went; the reference design logs nothing.
+    expect(phases('ours')).toEqual([
+      { ready: summaryOf(4), model: summaryOf(4), push: summaryOf(4) },
+      { ready: summaryOf(4), model: summaryOf(4), push: summaryOf(4) },
+    ]);
+    expect(phases('reference')).toEqual([null, null]);
 
     const [noTool, oneTool, longAnswer] = results.comparison?.cases ?? [];
     expect(noTool).toMatchObject({

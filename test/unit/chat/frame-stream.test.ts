@@ -44,6 +44,20 @@ describe('createFrameStream', () => {
     expect(events).toEqual(['text, 0 pushed', 'token, 1 pushed']);
   });
 
+  it('lets the caller wait for the first token to be delivered, and only the first', async () => {
+    const push = createRecordingPush({ delayMs: 10 });
+    const frames = createFrameStream({ ...ids, push, policy });
+    const settled: string[] = [];
+
+    void frames.text('Hello').then(() => settled.push(`first, ${push.frames.length} delivered`));
+    void frames.text(' there').then(() => settled.push(`second, ${push.frames.length} delivered`));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(settled).toEqual(['second, 0 delivered']);
+    await vi.advanceTimersByTimeAsync(10);
+
+    expect(settled).toEqual(['second, 0 delivered', 'first, 1 delivered']);
+  });
+
   it('coalesces later tokens into one frame per timer tick', async () => {
     const push = createRecordingPush();
     const frames = createFrameStream({ ...ids, push, policy });
