@@ -29,10 +29,19 @@ export function createManagementApiPush(client: ApiGatewayManagementApiClient): 
 }
 
 /**
+ * A PostToConnection answers in milliseconds; one that hangs would hold the turn (the first token's push is
+ * awaited), so it fails instead, and the turn treats the client as gone.
+ */
+export const PUSH_TIMEOUT_MS = 5_000;
+
+/**
  * One management client per API endpoint, built on first use and kept for the container's life. The endpoint
  * comes from the event on AWS, so it is not known when the module loads.
  */
-export function createClientPushCache(region: string): (endpoint: string) => ClientPush {
+export function createClientPushCache(
+  region: string,
+  options: { timeoutMs?: number } = {},
+): (endpoint: string) => ClientPush {
   const byEndpoint = new Map<string, ClientPush>();
   return (endpoint) => {
     let push = byEndpoint.get(endpoint);
@@ -41,7 +50,7 @@ export function createClientPushCache(region: string): (endpoint: string) => Cli
         new ApiGatewayManagementApiClient({
           region,
           endpoint,
-          requestHandler: createHttpHandler(),
+          requestHandler: createHttpHandler({ requestTimeoutMs: options.timeoutMs ?? PUSH_TIMEOUT_MS }),
           maxAttempts: 2,
         }),
       );

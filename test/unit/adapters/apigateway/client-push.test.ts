@@ -1,5 +1,5 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
-import { HttpResponse, http } from 'msw';
+import { delay, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -67,5 +67,17 @@ describe('createClientPushCache', () => {
     const pushFor = createClientPushCache('us-east-1');
     expect(pushFor(ENDPOINT)).toBe(pushFor(ENDPOINT));
     expect(pushFor(ENDPOINT)).not.toBe(pushFor('http://127.0.0.1:3001'));
+  });
+
+  it('gives up on a push that gets no answer, rather than holding the turn', async () => {
+    server.use(
+      http.post(`${ENDPOINT}/@connections/:id`, async () => {
+        await delay('infinite');
+        return new HttpResponse(null, { status: 200 });
+      }),
+    );
+    const pushFor = createClientPushCache('us-east-1', { timeoutMs: 100 });
+
+    await expect(pushFor(ENDPOINT).push('conn-4', frame)).rejects.toMatchObject({ name: 'TimeoutError' });
   });
 });
