@@ -62,11 +62,11 @@ export function createTurnObserver(observability: Observability): TurnObserver {
 }
 
 /** Tenths of a millisecond: precise enough to compare phases, short enough to read. */
-function roundedTimings(timings: FirstTokenTimings): FirstTokenTimings {
-  const round = (ms: number | undefined) => (ms === undefined ? undefined : Math.round(ms * 10) / 10);
+function roundedTimings({ readyMs, firstTextMs, firstTokenMs }: FirstTokenTimings): FirstTokenTimings {
+  const tenths = (ms: number) => Math.round(ms * 10) / 10;
   return {
-    readyMs: round(timings.readyMs) ?? 0,
-    firstTextMs: round(timings.firstTextMs),
-    firstTokenMs: round(timings.firstTokenMs),
+    readyMs: tenths(readyMs),
+    firstTextMs: firstTextMs === undefined ? undefined : tenths(firstTextMs),
+    firstTokenMs: firstTokenMs === undefined ? undefined : tenths(firstTokenMs),
   };
 }
