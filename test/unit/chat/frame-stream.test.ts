@@ -5,6 +5,13 @@ import { createRecordingPush, streamedText } from '../../support/fakes.ts';
 
 const policy = { minDelayMs: 50, maxDelayMs: 400, maxFrameBytes: 1024 };
 const ids = { connectionId: 'c1', sessionId: 's1', turnId: 't1' };
+/** What `done` carries does not matter to the frame stream; these tests care about when frames go out. */
+const END_OF_ANSWER = {
+  stopReason: 'end_turn',
+  usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
+  modelCalls: 1,
+  toolCalls: 0,
+} as const;
 
 describe('createFrameStream', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -34,12 +41,7 @@ describe('createFrameStream', () => {
     frames.text('');
     frames.text('Hello');
     frames.text(' there');
-    await frames.done({
-      stopReason: 'end_turn',
-      usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3 },
-      modelCalls: 1,
-      toolCalls: 0,
-    });
+    await frames.done(END_OF_ANSWER);
 
     expect(events).toEqual(['text, 0 pushed', 'token, 1 pushed']);
   });
@@ -87,12 +89,7 @@ describe('createFrameStream', () => {
       frames.text(` w${i}`);
       await vi.advanceTimersByTimeAsync(10);
     }
-    await frames.done({
-      stopReason: 'end_turn',
-      usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
-      modelCalls: 1,
-      toolCalls: 0,
-    });
+    await frames.done(END_OF_ANSWER);
 
     const gaps = sentAt.slice(1, -1).map((t, i) => t - (sentAt[i] as number));
     // The first wait starts with the second token (10 ms in); then each wait doubles.
@@ -124,12 +121,7 @@ describe('createFrameStream', () => {
     frames.text('a');
     frames.status('kb_lookup', 'Searching knowledge base…');
     frames.text('b');
-    const done = frames.done({
-      stopReason: 'end_turn',
-      usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
-      modelCalls: 2,
-      toolCalls: 1,
-    });
+    const done = frames.done(END_OF_ANSWER);
     await vi.advanceTimersByTimeAsync(100);
     await done;
 
@@ -152,12 +144,7 @@ describe('createFrameStream', () => {
     await vi.advanceTimersByTimeAsync(60);
     frames.text('c');
     await vi.advanceTimersByTimeAsync(500);
-    await frames.done({
-      stopReason: 'end_turn',
-      usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
-      modelCalls: 1,
-      toolCalls: 0,
-    });
+    await frames.done(END_OF_ANSWER);
 
     expect(onGone).toHaveBeenCalledTimes(1);
     expect(frames.gone).toBe(true);
