@@ -7,8 +7,10 @@ import type { AddressInfo } from 'node:net';
  * key made at start-up. The $connect authorizer verifies them with aws-jwt-verify given this issuer's
  * public keys (CHAT_AUTH_JWKS), exactly as it verifies Cognito's on AWS.
  *
- * HTTP (127.0.0.1 only): GET /token?user=<name>[&lifetime=<seconds>] → {token, userId, expiresAt};
- * GET /.well-known/jwks.json. A negative lifetime gives an already expired token, to try expiry by hand.
+ * HTTP (127.0.0.1 only): GET /token?user=<name>[&lifetime=<seconds>] → {token, userId, expiresAt}, an ID
+ * token as Cognito's (`token_use: "id"`, `exp`); GET /.well-known/jwks.json. To try by hand that $connect
+ * refuses them: a negative lifetime gives an expired token, `use=access` an access token (`token_use:
+ * "access"`), `expiry=none` a token without `exp`.
  */
 export interface DevIssuer {
   url: string;
@@ -45,7 +47,11 @@ export async function startDevIssuer(options: { port: number }): Promise<DevIssu
         TOKEN_LIFETIME_SECONDS,
       );
       const expiresAt = Math.floor(Date.now() / 1000) + lifetime;
-      return res.end(JSON.stringify({ token: issue(userId, lifetime), userId, expiresAt }));
+      const token = issue(userId, lifetime, {
+        use: url.searchParams.get('use') === 'access' ? 'access' : 'id',
+        expires: url.searchParams.get('expiry') !== 'none',
+      });
+      return res.end(JSON.stringify({ token, userId, expiresAt }));
     }
     res.statusCode = 404;
     res.end(JSON.stringify({ message: 'GET /token?user=<name> or /.well-known/jwks.json' }));
@@ -56,13 +62,14 @@ export async function startDevIssuer(options: { port: number }): Promise<DevIssu
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  function issue(userId: string, lifetimeSeconds: number): string {
+  function issue(
+    userId: string,
+    lifetimeSeconds: number,
+    { use = 'id', expires = true }: { use?: 'id' | 'access'; expires?: boolean } = {},
+  ): string {
     const now = Math.floor(Date.now() / 1000);
-    return signJwt(
-      { iss: url, aud: DEV_AUDIENCE, sub: userId, iat: now, exp: now + lifetimeSeconds, token_use: 'id' },
-      privateKey,
-      kid,
-    );
+    const claims = { iss: url, aud: DEV_AUDIENCE, sub: userId, iat: now, token_use: use };
+    return signJwt(expires ? { ...claims, exp: now + lifetimeSeconds } : claims, privateKey, kid);
   }
 
   return {

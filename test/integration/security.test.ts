@@ -51,6 +51,14 @@ describe('authenticated $connect', () => {
   ])('refuses a connection with %s', async (_name, query) => {
     expect(await tryConnect(await query())).not.toBe('open');
   });
+
+  it.each([
+    ['an access token (token_use "access") where an ID token is expected', 'use=access'],
+    ['a token without an expiry, which would never expire', 'expiry=none'],
+  ])('refuses at the upgrade %s, though the issuer signed it', async (_name, option) => {
+    const issued = await (await fetch(`${stack.authUrl}/token?user=alice&${option}`)).json();
+    expect(await tryConnect(`?token=${issued.token}`)).toBe('403');
+  });
 });
 
 describe('session ownership', () => {

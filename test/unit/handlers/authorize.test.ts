@@ -59,6 +59,8 @@ describe('the $connect authorizer', () => {
     ['a token from another issuer', { token: token({ iss: 'https://evil.example.com' }) }],
     ['a token signed with another key', { token: token({}, otherKey) }],
     ['a token without a subject', { token: token({ sub: '' }) }],
+    ['an access token', { token: token({ token_use: 'access' }) }],
+    ['a token that never expires (no exp)', { token: token({ exp: undefined }) }],
   ])('denies %s', async (_name, query) => {
     expect(await connect(query)).toEqual(policy('Deny', 'anonymous', ''));
   });
