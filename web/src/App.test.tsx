@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClientFrame, SendMessageFrame } from '../../src/protocol/client-frame.ts';
 import type { ServerFrame } from '../../src/protocol/server-frame.ts';
-import { App } from './App.tsx';
+import { App, type AppProps } from './App.tsx';
 import { createSessionStore } from './chat/session-store.ts';
 import { NEW_SESSION_NOTICES } from './chat/use-chat.ts';
 import {
@@ -23,7 +23,7 @@ afterEach(() => {
 });
 
 /** The app as the browser runs it, on fake sockets; storage survives between calls like a reload. */
-function renderApp() {
+function renderApp(props: Partial<AppProps> = {}) {
   localStorage.setItem('chat.sessionId', localStorage.getItem('chat.sessionId') ?? SESSION);
   const sockets = createFakeSockets();
   const view = render(
@@ -31,9 +31,21 @@ function renderApp() {
       getSocketUrl={async () => 'ws://chat.test'}
       store={createSessionStore(localStorage, sessionStorage)}
       createSocket={sockets.create}
+      {...props}
     />,
   );
   return { sockets, view, user: userEvent.setup() };
+}
+
+/** Waits for a new socket and opens it; what it asks first (history or resume) is not answered yet. */
+async function open(sockets: ReturnType<typeof createFakeSockets>): Promise<FakeSocket> {
+  const socket = await waitFor(() => {
+    const latest = sockets.latest();
+    expect(latest.readyState).toBe(0); // a new socket, not open yet
+    return latest;
+  });
+  act(() => socket.open());
+  return socket;
 }
 
 /** Waits for a new socket, opens it and answers what it asked first (history or resume) with `history`. */
@@ -41,15 +53,13 @@ async function connect(
   sockets: ReturnType<typeof createFakeSockets>,
   history: ServerFrame = historyFrame(SESSION, []),
 ): Promise<FakeSocket> {
-  const socket = await waitFor(() => {
-    const latest = sockets.latest();
-    expect(latest.readyState).toBe(0); // a new socket, not open yet
-    return latest;
-  });
-  act(() => socket.open());
+  const socket = await open(sockets);
   act(() => socket.receive(history));
   return socket;
 }
+
+/** API Gateway's frame for a request whose Lambda failed (threw, even at load, or timed out). */
+const INTERNAL_SERVER_ERROR = '{"message":"Internal server error","connectionId":"c1=","requestId":"r1="}';
 
 function receive(socket: FakeSocket, ...frames: ServerFrame[]) {
   act(() => socket.receive(...frames));
@@ -329,4 +339,150 @@ it('New chat cancels the running answer and starts an empty conversation in a ne
   expect(localStorage.getItem('chat.sessionId')).not.toBe(SESSION);
   expect(screen.getByRole('heading', { name: 'How can I help?' })).toBeTruthy();
   expect(screen.getByRole('textbox', { name: 'Message' })).toHaveProperty('disabled', false);
+});
+
+describe('loading the conversation', () => {
+  it('says Loading… until the conversation has loaded, then Connected', async () => {
+    const { sockets } = renderApp();
+    const socket = await open(sockets);
+
+    expect(screen.getByText('Loading…').closest('[data-status]')?.getAttribute('data-status')).toBe(
+      'loading',
+    );
+    expect(screen.queryByText('Connected')).toBeNull();
+    expect(screen.getByText('Loading your conversation…')).toBeTruthy();
+
+    receive(socket, historyFrame(SESSION, []));
+    expect(screen.getByText('Connected')).toBeTruthy();
+    expect(screen.queryByText('Loading…')).toBeNull();
+  });
+
+  it('keeps a question asked while it loads, and sends it once the history has arrived', async () => {
+    const { sockets, user } = renderApp();
+    const socket = await open(sockets);
+    const input = screen.getByRole('textbox', { name: 'Message' });
+
+    expect(screen.getByText(/Enter sends your question once it has loaded/)).toBeTruthy();
+    await user.type(input, 'Asked early{Enter}');
+
+    expect(socket.sentActions()).toEqual(['getHistory']);
+    expect(input).toHaveProperty('value', '');
+    expect(screen.getByText('Asked early')).toBeTruthy();
+    expect(screen.getByText(/Waiting to send/)).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Send' })).toHaveProperty('disabled', true);
+
+    receive(
+      socket,
+      historyFrame(SESSION, [
+        { role: 'user', text: 'Earlier' },
+        { role: 'assistant', text: 'Earlier answer' },
+      ]),
+    );
+
+    expect(lastSent(socket)).toMatchObject({ action: 'sendMessage', message: 'Asked early' });
+    expect(screen.getAllByText('Asked early')).toHaveLength(1);
+    expect(screen.queryByText(/Waiting to send/)).toBeNull();
+    expect(screen.getAllByRole('article').map((article) => article.textContent)).toEqual([
+      'Earlier',
+      'Earlier answer',
+      'Asked early',
+      expect.stringContaining('thinking'),
+    ]);
+  });
+
+  it('says so when the server fails to load it, and loads it on Try again', async () => {
+    const { sockets, user } = renderApp();
+    const socket = await open(sockets);
+
+    act(() => socket.receiveRaw(INTERNAL_SERVER_ERROR));
+
+    expect(screen.getByRole('alert').textContent).toContain('Your conversation could not be loaded');
+    expect(screen.getByText('Your conversation has not loaded.')).toBeTruthy();
+    expect(screen.getByText('Connected')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+
+    expect(socket.sentActions()).toEqual(['getHistory', 'getHistory']);
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.getByText('Loading…')).toBeTruthy();
+    receive(socket, historyFrame(SESSION, [{ role: 'user', text: 'Back again' }]));
+    expect(screen.getByText('Back again')).toBeTruthy();
+  });
+
+  it('stops waiting for a history that does not come, and loads it on Try again', async () => {
+    const { sockets, user } = renderApp({ waitTimeoutsMs: { load: 50 } });
+    const socket = await open(sockets);
+
+    const alert = await screen.findByRole('alert');
+
+    expect(alert.textContent).toContain('Your conversation did not load: the server has not answered.');
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(socket.sentActions()).toEqual(['getHistory', 'getHistory']);
+  });
+});
+
+describe('a failed or silent Lambda', () => {
+  it('ends the typing dots when the server fails mid-answer, and asks again on Try again', async () => {
+    const { sockets, user } = renderApp();
+    const socket = await connect(sockets);
+    const { turnId } = await ask(user, socket, 'Are you there?');
+    expect(within(lastAnswer()).getByText('The assistant is thinking')).toBeTruthy();
+
+    act(() => socket.receiveRaw(INTERNAL_SERVER_ERROR));
+
+    expect(screen.queryByText('The assistant is thinking')).toBeNull();
+    expect(screen.getByRole('alert').textContent).toContain('The server failed while answering.');
+    expect(screen.getByRole('textbox', { name: 'Message' })).toHaveProperty('disabled', false);
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(lastSent(socket)).toMatchObject({ action: 'sendMessage', message: 'Are you there?' });
+    expect((lastSent(socket) as SendMessageFrame).turnId).not.toBe(turnId);
+  });
+
+  it('gives up an answer that has gone silent past its deadline', async () => {
+    const { sockets, user } = renderApp({ waitTimeoutsMs: { answer: 80 } });
+    const socket = await connect(sockets);
+    const { frames } = await ask(user, socket, 'Slowly, please');
+    receive(socket, frames.token(0, 'Well'));
+
+    const alert = await screen.findByRole('alert');
+
+    expect(alert.textContent).toContain('The answer stopped coming');
+    expect(lastAnswer().textContent).toContain('Well');
+    expect(screen.getByRole('button', { name: 'Try again' })).toBeTruthy();
+  });
+
+  it('brings Stop back when stopping fails, and stops on Try again', async () => {
+    const { sockets, user } = renderApp();
+    const socket = await connect(sockets);
+    const { turnId, frames } = await ask(user, socket, '#tokens:400');
+    receive(socket, frames.token(0, 'Streaming'));
+    await user.click(screen.getByRole('button', { name: 'Stop' }));
+    expect(screen.getByRole('button', { name: 'Stopping…' })).toBeTruthy();
+
+    act(() => socket.receiveRaw(INTERNAL_SERVER_ERROR));
+
+    expect(screen.getByRole('alert').textContent).toContain('Stop did not reach the server');
+    expect(screen.getByRole('button', { name: 'Stop' })).toHaveProperty('disabled', false);
+    receive(socket, frames.token(1, ' keeps going'));
+    expect(lastAnswer().textContent).toContain('Streaming keeps going');
+
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(socket.sent.filter((frame) => frame.action === 'cancel')).toEqual([
+      { action: 'cancel', sessionId: SESSION, turnId },
+      { action: 'cancel', sessionId: SESSION, turnId },
+    ]);
+    receive(socket, frames.done(2, 'cancelled'));
+    expect(within(lastAnswer()).getByText('Stopped')).toBeTruthy();
+  });
+
+  it('brings Stop back when the server has not confirmed it in time', async () => {
+    const { sockets, user } = renderApp({ waitTimeoutsMs: { stop: 50 } });
+    const socket = await connect(sockets);
+    await ask(user, socket, '#tokens:400');
+    await user.click(screen.getByRole('button', { name: 'Stop' }));
+
+    const alert = await screen.findByRole('alert');
+
+    expect(alert.textContent).toContain('The answer has not stopped');
+    expect(screen.getByRole('button', { name: 'Stop' })).toHaveProperty('disabled', false);
+  });
 });

@@ -1,3 +1,4 @@
+import type { Wait } from './chat/conversation.ts';
 import type { SessionStore } from './chat/session-store.ts';
 import { useChat } from './chat/use-chat.ts';
 import type { CreateSocket } from './chat/use-chat-socket.ts';
@@ -12,13 +13,15 @@ export interface AppProps {
   store: SessionStore;
   /** Tests pass a fake; the browser's WebSocket otherwise. */
   createSocket?: CreateSocket;
+  /** How long to wait for the server before saying so (tests shorten them). */
+  waitTimeoutsMs?: Partial<Record<Wait, number>>;
   /** Who is signed in, and how to sign out, when sign-in is on. */
   user?: string;
   onSignOut?: () => void;
 }
 
-export function App({ getSocketUrl, store, createSocket, user, onSignOut }: AppProps) {
-  const chat = useChat({ getSocketUrl, store, createSocket });
+export function App({ getSocketUrl, store, createSocket, waitTimeoutsMs, user, onSignOut }: AppProps) {
+  const chat = useChat({ getSocketUrl, store, createSocket, waitTimeoutsMs });
   const { conversation } = chat;
   const { problem, notice, turn } = conversation;
 
@@ -26,6 +29,7 @@ export function App({ getSocketUrl, store, createSocket, user, onSignOut }: AppP
     <div className="app">
       <ChatHeader
         connection={chat.connection}
+        loading={conversation.loading}
         onReconnect={chat.reconnectNow}
         onNewChat={chat.newChat}
         user={user}
@@ -42,7 +46,11 @@ export function App({ getSocketUrl, store, createSocket, user, onSignOut }: AppP
           {problem && (
             <Banner
               tone="error"
-              action={problem.retryQuestion ? { label: 'Try again', onClick: chat.retry } : undefined}
+              action={
+                problem.retryQuestion || problem.retry
+                  ? { label: 'Try again', onClick: chat.retry }
+                  : undefined
+              }
               onDismiss={chat.dismissProblem}
             >
               {problem.message}
@@ -55,6 +63,8 @@ export function App({ getSocketUrl, store, createSocket, user, onSignOut }: AppP
           )}
           <Composer
             ready={chat.canSend}
+            queueable={chat.canQueue}
+            queued={conversation.queued !== undefined}
             running={turn !== undefined}
             stopping={turn?.stopping ?? false}
             onSend={chat.send}

@@ -32,6 +32,8 @@ function play(
 }
 
 const loaded = () => play(createConversation(SESSION), historyFrame(SESSION, []));
+/** The history was asked for and has not come yet. */
+const loading = () => play(createConversation(SESSION), { type: 'historyRequested' });
 const asking = (question = 'Why is the sky blue?') =>
   play(loaded(), { type: 'questionSent', turnId: TURN, question });
 const answerOf = (state: ConversationState) => state.messages.at(-1);
@@ -321,6 +323,166 @@ it('starts an empty, loaded conversation for a new session, with a notice when t
     sessionId: 'new-session',
     messages: [],
     loaded: true,
+    loading: false,
     notice: 'A new chat has started.',
+  });
+});
+
+describe('loading the conversation', () => {
+  it('is loading from the moment the history is asked for until it arrives', () => {
+    expect(loading()).toMatchObject({ loading: true, loaded: false });
+
+    expect(play(loading(), historyFrame(SESSION, []))).toMatchObject({ loading: false, loaded: true });
+  });
+
+  it('says so when the server fails to load it, offering to load it again', () => {
+    const failed = play(loading(), { type: 'requestFailed' });
+
+    expect(failed).toMatchObject({ loading: false, loaded: false });
+    expect(failed.problem).toEqual({
+      message: 'Your conversation could not be loaded: the server failed.',
+      retry: 'load',
+    });
+    const again = play(failed, { type: 'historyRequested' });
+    expect(again).toMatchObject({ loading: true, problem: undefined });
+  });
+
+  it('offers to load it again after a retryable error frame, such as storage being unavailable', () => {
+    const failed = play(loading(), {
+      type: 'error',
+      sessionId: SESSION,
+      code: 'STORAGE_UNAVAILABLE',
+      message: 'The chat history is unavailable right now.',
+      retryable: true,
+    });
+
+    expect(failed).toMatchObject({ loading: false, loaded: false });
+    expect(failed.problem).toEqual({ message: 'The chat history is unavailable right now.', retry: 'load' });
+  });
+
+  it('gives up a history that does not come in time, and offers to load it again', () => {
+    const silent = play(loading(), { type: 'waitTimedOut', wait: 'load' });
+
+    expect(silent.loading).toBe(false);
+    expect(silent.problem).toEqual({
+      message: 'Your conversation did not load: the server has not answered.',
+      retry: 'load',
+    });
+  });
+
+  it('ignores a deadline for a history that has already arrived', () => {
+    const state = play(loading(), historyFrame(SESSION, []));
+
+    expect(play(state, { type: 'waitTimedOut', wait: 'load' })).toEqual(state);
+  });
+
+  it('ends an answer whose resume failed on the server as cut off, so Continue can resume it later', () => {
+    const dropped = play(asking('Count'), turn.token(0, 'one'), { type: 'connectionLost' });
+    const resuming = play(dropped, { type: 'historyRequested' });
+
+    const failed = play(resuming, { type: 'requestFailed' });
+
+    expect(failed.turn).toBeUndefined();
+    expect(answerOf(failed)).toMatchObject({ text: 'one', stopReason: 'client_gone' });
+    expect(failed.problem).toEqual({ message: 'Your conversation could not be loaded: the server failed.' });
+  });
+
+  it('after a reload mid-answer whose resume fails, offers to load the conversation again', () => {
+    const reloaded = play(createConversation(SESSION, TURN), { type: 'historyRequested' });
+
+    const failed = play(reloaded, { type: 'waitTimedOut', wait: 'load' });
+
+    expect(failed.turn).toBeUndefined();
+    expect(failed.problem?.retry).toBe('load');
+  });
+});
+
+describe('a question asked while the conversation loads', () => {
+  it('waits, and leaves the queue when it is sent as a turn', () => {
+    const queued = play(loading(), { type: 'questionQueued', question: 'Early bird?' });
+    expect(queued.queued).toBe('Early bird?');
+
+    const sent = play(queued, historyFrame(SESSION, []), {
+      type: 'questionSent',
+      turnId: TURN,
+      question: 'Early bird?',
+    });
+
+    expect(sent.queued).toBeUndefined();
+    expect(sent.messages.map((m) => m.text)).toEqual(['Early bird?', '']);
+  });
+
+  it('stays queued through a failed load, and into a new chat', () => {
+    const queued = play(loading(), { type: 'questionQueued', question: 'Still here?' });
+
+    const failed = play(queued, { type: 'requestFailed' });
+    expect(failed.queued).toBe('Still here?');
+    expect(play(failed, { type: 'sessionStarted', sessionId: 'new-session' }).queued).toBe('Still here?');
+  });
+});
+
+describe('a failed or silent Lambda', () => {
+  it('ends the running answer when the server fails, keeping what was said and offering to ask again', () => {
+    const state = play(asking('Hello?'), turn.token(0, 'Hel'), { type: 'requestFailed' });
+
+    expect(state.turn).toBeUndefined();
+    expect(state.messages).toEqual([
+      expect.objectContaining({ text: 'Hello?', failed: true }),
+      expect.objectContaining({ text: 'Hel', failed: true }),
+    ]);
+    expect(state.problem).toEqual({ message: 'The server failed while answering.', retryQuestion: 'Hello?' });
+  });
+
+  it('gives up an answer that has gone silent, and offers to ask again', () => {
+    const state = play(asking('Hello?'), { type: 'waitTimedOut', wait: 'answer' });
+
+    expect(state.turn).toBeUndefined();
+    expect(state.problem).toEqual({
+      message: 'The answer stopped coming: the server has not sent anything for a while.',
+      retryQuestion: 'Hello?',
+    });
+  });
+
+  it('lets Stop be pressed again when the stop request fails, and the answer goes on meanwhile', () => {
+    const stopping = play(asking(), turn.token(0, 'One'), { type: 'stopRequested' });
+
+    const failed = play(stopping, { type: 'requestFailed' });
+
+    expect(failed.turn).toMatchObject({ turnId: TURN, stopping: false });
+    expect(failed.problem).toEqual({
+      message: 'Stop did not reach the server because it failed; the answer goes on.',
+      retry: 'stop',
+    });
+    expect(answerOf(play(failed, turn.token(1, ' two')))?.text).toBe('One two');
+    expect(play(failed, { type: 'stopRequested' })).toMatchObject({
+      turn: { stopping: true },
+      problem: undefined,
+    });
+  });
+
+  it('offers Stop again when the server has not confirmed it in time', () => {
+    const stopping = play(asking(), { type: 'stopRequested' });
+
+    const state = play(stopping, { type: 'waitTimedOut', wait: 'stop' });
+
+    expect(state.turn?.stopping).toBe(false);
+    expect(state.problem).toEqual({
+      message: 'The answer has not stopped: the server has not confirmed it.',
+      retry: 'stop',
+    });
+  });
+
+  it('ignores deadlines of waits that are over', () => {
+    const done = play(asking(), turn.token(0, 'Done.'), turn.done(1));
+
+    for (const wait of ['load', 'answer', 'stop'] as const) {
+      expect(play(done, { type: 'waitTimedOut', wait })).toEqual(done);
+    }
+  });
+
+  it('says so in plain words when a request fails while nothing is awaited', () => {
+    expect(play(loaded(), { type: 'requestFailed' }).problem).toEqual({
+      message: 'The server failed to handle a request. Try again in a moment.',
+    });
   });
 });

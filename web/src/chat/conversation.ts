@@ -40,7 +40,12 @@ export interface ChatProblem {
   message: string;
   /** The question to send again, when trying again may help. */
   retryQuestion?: string;
+  /** What trying again does otherwise: ask for the history again, or send Stop again. */
+  retry?: 'load' | 'stop';
 }
+
+/** What the client waits for the server to do; each has a deadline (see use-chat.ts). */
+export type Wait = 'load' | 'answer' | 'stop';
 
 export interface ConversationState {
   sessionId: string;
@@ -51,11 +56,21 @@ export interface ConversationState {
   notice?: string;
   /** The stored history arrived (until then an empty list means "loading", not "new chat"). */
   loaded: boolean;
+  /** A history was asked for (`getHistory`, or `resume`, whose first frame is one) and has not arrived. */
+  loading: boolean;
+  /** A question asked before the conversation had loaded; it is sent as soon as it has. */
+  queued?: string;
 }
 
 export type ConversationEvent =
   | { type: 'frameReceived'; frame: ServerFrame }
   | { type: 'questionSent'; turnId: string; question: string }
+  | { type: 'questionQueued'; question: string }
+  | { type: 'historyRequested' }
+  /** API Gateway answered a request with its failure frame (the Lambda threw or timed out). */
+  | { type: 'requestFailed' }
+  /** The server said nothing for too long while the client waited. */
+  | { type: 'waitTimedOut'; wait: Wait }
   | { type: 'stopRequested' }
   | { type: 'connectionLost' }
   /** Continue an answer that was cut off (after a reload, a deadline, or a Stop while offline). */
@@ -73,6 +88,7 @@ export function createConversation(sessionId: string, activeTurnId?: string): Co
     sessionId,
     messages: [],
     loaded: false,
+    loading: false,
     ...(activeTurnId ? { turn: detachedTurn(activeTurnId) } : {}),
   };
 }
@@ -100,12 +116,27 @@ export function updateConversation(state: ConversationState, event: Conversation
           stopping: false,
         },
         problem: undefined,
+        queued: undefined,
       };
-    case 'stopRequested':
+    case 'questionQueued':
+      return { ...state, queued: event.question };
+    case 'historyRequested':
+      return {
+        ...state,
+        loading: true,
+        problem: state.problem?.retry === 'load' ? undefined : state.problem,
+      };
+    case 'requestFailed':
+      return failRequest(state);
+    case 'waitTimedOut':
+      return timeOut(state, event.wait);
+    case 'stopRequested': {
       if (!state.turn) return state;
+      const problem = state.problem?.retry === 'stop' ? undefined : state.problem;
       // Offline, the answer ends here: the server stops the turn itself when it finds the connection gone.
-      if (state.turn.detached) return endTurn(state, 'cancelled');
-      return { ...state, turn: { ...state.turn, stopping: true } };
+      if (state.turn.detached) return { ...endTurn(state, 'cancelled'), problem };
+      return { ...state, turn: { ...state.turn, stopping: true }, problem };
+    }
     case 'connectionLost':
       if (!state.turn) return state;
       if (state.turn.stopping) return endTurn(state, 'cancelled');
@@ -113,7 +144,13 @@ export function updateConversation(state: ConversationState, event: Conversation
     case 'resumeRequested':
       return state.turn ? state : { ...state, turn: detachedTurn(event.turnId), problem: undefined };
     case 'sessionStarted':
-      return { ...createConversation(event.sessionId), loaded: true, notice: event.notice };
+      // A question waiting for the old conversation to load is asked in the new one.
+      return {
+        ...createConversation(event.sessionId),
+        loaded: true,
+        notice: event.notice,
+        queued: state.queued,
+      };
     case 'problemDismissed':
       return { ...state, problem: undefined };
     case 'noticeDismissed':
@@ -184,7 +221,7 @@ function applyTurnFrame(state: ConversationState, frame: TurnFrame): Conversatio
 function receiveHistory(state: ConversationState, history: HistoryFrame): ConversationState {
   const messages = messagesFromHistory(history);
   const { turn } = state;
-  const loaded = { ...state, loaded: true, messages };
+  const loaded = { ...state, loaded: true, loading: false, messages };
   // History asked for before this turn started: it goes above the turn.
   if (!turn) return loaded;
   if (!turn.detached) return { ...loaded, messages: [...messages, ...turnMessages(state, turn.turnId)] };
@@ -214,9 +251,14 @@ function receiveHistory(state: ConversationState, history: HistoryFrame): Conver
 
 function receiveError(state: ConversationState, error: ErrorFrame): ConversationState {
   const { turn } = state;
-  // `resume` failed: what was said is saved (cut off), so the answer can still be continued later.
-  if (turn?.detached && error.turnId === undefined) {
-    return { ...endTurn(state, 'client_gone'), problem: { message: error.message } };
+  // The history failed, or the `resume` that starts with one (its errors name the turn; an unreadable frame's
+  // error names none).
+  const answersLoad =
+    (state.loading || turn?.detached) &&
+    (error.turnId === undefined || (turn?.detached && error.turnId === turn.turnId));
+  if (answersLoad) {
+    if (error.retryable || turn?.detached) return failLoad(state, error.message);
+    return { ...state, loading: false, problem: { message: error.message } };
   }
   // Errors raised before a turn starts (rate limit, invalid message) carry no turnId.
   const endsTurn =
@@ -225,20 +267,73 @@ function receiveError(state: ConversationState, error: ErrorFrame): Conversation
     if (error.turnId !== undefined) return state; // a turn already over
     return { ...state, problem: { message: error.message } };
   }
-  const failed = state.messages.flatMap((message) => {
-    if (message.id !== turn.turnId && message.id !== questionId(turn.turnId)) return [message];
-    return message.role === 'assistant' && message.text === '' ? [] : [{ ...message, failed: true }];
+  return failTurn(state, error.message, error.retryable);
+}
+
+/** The running turn failed: its question and answer stay in view, marked, and may be asked again. */
+function failTurn(state: ConversationState, message: string, retryable: boolean): ConversationState {
+  const turn = state.turn as ActiveTurn;
+  const failed = state.messages.flatMap((entry) => {
+    if (entry.id !== turn.turnId && entry.id !== questionId(turn.turnId)) return [entry];
+    return entry.role === 'assistant' && entry.text === '' ? [] : [{ ...entry, failed: true }];
   });
   return {
     ...state,
     messages: failed,
     turn: undefined,
-    problem: {
-      message: error.message,
-      ...(error.retryable && turn.question ? { retryQuestion: turn.question } : {}),
-    },
+    problem: { message, ...(retryable && turn.question ? { retryQuestion: turn.question } : {}) },
   };
 }
+
+/**
+ * The history did not come. Trying again asks for it again. An answer that was to be resumed ends as cut off:
+ * what was said is saved, and "Continue" resumes it.
+ */
+function failLoad(state: ConversationState, message: string): ConversationState {
+  if (!state.turn?.detached) return { ...state, loading: false, problem: { message, retry: 'load' } };
+  const reload = state.loaded ? {} : { retry: 'load' as const };
+  return { ...endTurn(state, 'client_gone'), loading: false, problem: { message, ...reload } };
+}
+
+/** Stop did not take: the answer goes on, and Stop can be pressed again. */
+function failStop(state: ConversationState, message: string): ConversationState {
+  const turn = state.turn as ActiveTurn;
+  return { ...state, turn: { ...turn, stopping: false }, problem: { message, retry: 'stop' } };
+}
+
+/**
+ * API Gateway's failure frame names no request, so it answers the one the client is waiting for: the history
+ * (nothing else is sent until it arrives), else a Stop, else the running answer.
+ */
+function failRequest(state: ConversationState): ConversationState {
+  const { turn } = state;
+  if (state.loading) return failLoad(state, FAILURES.load);
+  if (turn?.stopping) return failStop(state, FAILURES.stop);
+  if (turn && !turn.detached) return failTurn(state, FAILURES.answer, true);
+  return { ...state, problem: { message: FAILURES.other } };
+}
+
+/** A wait ran past its deadline; a wait already over (a stale timer) changes nothing. */
+function timeOut(state: ConversationState, wait: Wait): ConversationState {
+  const { turn } = state;
+  if (wait === 'load' && state.loading) return failLoad(state, SILENCES.load);
+  if (wait === 'stop' && turn?.stopping) return failStop(state, SILENCES.stop);
+  if (wait === 'answer' && turn && !turn.detached) return failTurn(state, SILENCES.answer, true);
+  return state;
+}
+
+const FAILURES = {
+  load: 'Your conversation could not be loaded: the server failed.',
+  stop: 'Stop did not reach the server because it failed; the answer goes on.',
+  answer: 'The server failed while answering.',
+  other: 'The server failed to handle a request. Try again in a moment.',
+};
+
+const SILENCES = {
+  load: 'Your conversation did not load: the server has not answered.',
+  stop: 'The answer has not stopped: the server has not confirmed it.',
+  answer: 'The answer stopped coming: the server has not sent anything for a while.',
+};
 
 function endTurn(state: ConversationState, stopReason: StopReason): ConversationState {
   const turnId = state.turn?.turnId ?? '';

@@ -61,6 +61,22 @@ describe('useChatSocket', () => {
     expect(frames.map((frame) => frame.type)).toEqual(['history']);
   });
 
+  it('reports API Gateway failure frames apart from server frames', async () => {
+    const onGatewayError = vi.fn();
+    const { sockets, frames } = renderSocket({ onGatewayError });
+    await settle();
+    act(() => sockets.latest().open());
+
+    act(() =>
+      sockets
+        .latest()
+        .receiveRaw('{"message":"Internal server error","connectionId":"abc=","requestId":"def="}'),
+    );
+
+    expect(onGatewayError).toHaveBeenCalledWith('Internal server error');
+    expect(frames).toEqual([]);
+  });
+
   it('sends frames only while the connection is open', async () => {
     const { result, sockets } = renderSocket();
     await settle();

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useEffectEvent, useRef, useState } from 'react';
 import type { ClientFrame } from '../../../src/protocol/client-frame.ts';
 import type { ServerFrame } from '../../../src/protocol/server-frame.ts';
+import { parseIncomingFrame } from './incoming-frame.ts';
 import { DEFAULT_RECONNECT_POLICY, type ReconnectPolicy, reconnectDelay } from './reconnect-delay.ts';
 
 /** The part of the browser's WebSocket the chat uses; tests pass a fake. */
@@ -28,6 +29,8 @@ export interface ChatSocketOptions {
   /** Runs on every (re)connection, before any frame arrives. */
   onOpen: () => void;
   onFrame: (frame: ServerFrame) => void;
+  /** API Gateway says a request failed (its Lambda threw or timed out); `message` is its own words. */
+  onGatewayError?: (message: string) => void;
   /** Runs when an open connection drops. */
   onDrop?: () => void;
   reconnect?: ReconnectPolicy;
@@ -60,6 +63,7 @@ export function useChatSocket(options: ChatSocketOptions): ChatSocket {
   const createSocket = useEffectEvent((url: string) => (options.createSocket ?? createBrowserSocket)(url));
   const onOpen = useEffectEvent(() => options.onOpen());
   const onFrame = useEffectEvent((frame: ServerFrame) => options.onFrame(frame));
+  const onGatewayError = useEffectEvent((message: string) => options.onGatewayError?.(message));
   const onDrop = useEffectEvent(() => options.onDrop?.());
   const nextDelay = useEffectEvent((attempt: number) =>
     reconnectDelay(attempt, options.reconnect ?? DEFAULT_RECONNECT_POLICY, options.random ?? Math.random),
@@ -99,8 +103,9 @@ export function useChatSocket(options: ChatSocketOptions): ChatSocket {
         onOpen();
       };
       socket.onmessage = (event) => {
-        const frame = parseServerFrame(event.data);
-        if (frame) onFrame(frame);
+        const incoming = parseIncomingFrame(event.data);
+        if (incoming?.kind === 'frame') onFrame(incoming.frame);
+        if (incoming?.kind === 'gatewayError') onGatewayError(incoming.message);
       };
       socket.onclose = () => {
         if (socketRef.current !== socket) return;
@@ -138,17 +143,4 @@ export function useChatSocket(options: ChatSocketOptions): ChatSocket {
   const reconnectNow = useCallback(() => reconnectNowRef.current(), []);
 
   return { connection, send, reconnectNow };
-}
-
-const SERVER_FRAME_TYPES = new Set(['status', 'token', 'done', 'error', 'history', 'usage']);
-
-/** A server frame, or undefined for anything else (binary data, malformed JSON, an unknown type). */
-function parseServerFrame(data: unknown): ServerFrame | undefined {
-  if (typeof data !== 'string') return undefined;
-  try {
-    const frame = JSON.parse(data);
-    return SERVER_FRAME_TYPES.has(frame?.type) ? (frame as ServerFrame) : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,7 +1,7 @@
-import { useEffect, useReducer } from 'react';
+import { useEffect, useEffectEvent, useReducer } from 'react';
 import type { ErrorCode } from '../../../src/errors.ts';
 import type { ServerFrame } from '../../../src/protocol/server-frame.ts';
-import { type ConversationState, createConversation, updateConversation } from './conversation.ts';
+import { type ConversationState, createConversation, updateConversation, type Wait } from './conversation.ts';
 import type { SessionStore } from './session-store.ts';
 import { type ConnectionState, type CreateSocket, useChatSocket } from './use-chat-socket.ts';
 
@@ -9,21 +9,33 @@ export interface ChatOptions {
   getSocketUrl: () => Promise<string>;
   store: SessionStore;
   createSocket?: CreateSocket;
+  /** How long to wait for the server before saying it is not answering (defaults: WAIT_TIMEOUTS_MS). */
+  waitTimeoutsMs?: Partial<Record<Wait, number>>;
 }
+
+/**
+ * How long each wait may go without a word from the server. The history route's Lambda gives up after 10 s
+ * and a turn's after 28 s (API Gateway's own limit is 29 s), so past these the request is lost, even if the
+ * failure frame API Gateway sends never arrived. An answer's clock restarts with every frame; the server sends
+ * one at least every 15 s (its model idle timeout). Stop takes effect within about a second.
+ */
+export const WAIT_TIMEOUTS_MS: Record<Wait, number> = { load: 15_000, answer: 30_000, stop: 10_000 };
 
 export interface Chat {
   conversation: ConversationState;
   connection: ConnectionState;
   /** Connected, history loaded and no turn running. */
   canSend: boolean;
-  /** Sends a question as a new turn; false if it cannot be sent now. */
+  /** The conversation is still loading: a question asked now waits, and is sent once it has loaded. */
+  canQueue: boolean;
+  /** Sends a question as a new turn (or queues it while the conversation loads); false if it cannot. */
   send(question: string): boolean;
   /** Ends the running answer, on the server too. */
   stop(): void;
   /** Continues an answer that was cut off. */
   continueAnswer(turnId: string): void;
   newChat(): void;
-  /** Sends the question of the failed turn again. */
+  /** Does again what failed: the question, loading the conversation, or Stop. */
   retry(): void;
   dismissProblem(): void;
   dismissNotice(): void;
@@ -46,16 +58,21 @@ export function useChat(options: ChatOptions): Chat {
     createConversation(initial.sessionId(), initial.activeTurnId()),
   );
 
+  /** The history, or the rest of the answer that was streaming (whose first frame is the history). */
+  const requestHistory = () => {
+    const { sessionId, turn } = conversation;
+    const sent = socket.send(
+      turn ? { action: 'resume', sessionId, turnId: turn.turnId } : { action: 'getHistory', sessionId },
+    );
+    if (sent) dispatch({ type: 'historyRequested' });
+  };
+
   const socket = useChatSocket({
     getSocketUrl: options.getSocketUrl,
     createSocket: options.createSocket,
-    onOpen: () => {
-      const { sessionId, turn } = conversation;
-      socket.send(
-        turn ? { action: 'resume', sessionId, turnId: turn.turnId } : { action: 'getHistory', sessionId },
-      );
-    },
+    onOpen: requestHistory,
     onFrame: (frame) => receive(frame),
+    onGatewayError: () => dispatch({ type: 'requestFailed' }),
     onDrop: () => dispatch({ type: 'connectionLost' }),
   });
 
@@ -89,27 +106,48 @@ export function useChat(options: ChatOptions): Chat {
     return true;
   };
 
-  const { turn } = conversation;
-  const canSend = socket.connection.status === 'open' && conversation.loaded && !turn;
+  const { turn, queued } = conversation;
+  const open = socket.connection.status === 'open';
+  const canSend = open && conversation.loaded && !conversation.loading && !turn && !queued;
+  const canQueue = !canSend && !turn && !queued && (!conversation.loaded || conversation.loading);
+
+  // The question asked while the conversation loaded goes out once it has.
+  useEffect(() => {
+    if (!queued || !open || !conversation.loaded || conversation.loading || turn) return;
+    sendQuestion(queued);
+  });
+
+  useWaitDeadlines(conversation, open, dispatch, { ...WAIT_TIMEOUTS_MS, ...options.waitTimeoutsMs });
+
+  const stop = () => {
+    if (!turn || turn.stopping) return;
+    dispatch({ type: 'stopRequested' });
+    if (!turn.detached)
+      socket.send({ action: 'cancel', sessionId: conversation.sessionId, turnId: turn.turnId });
+  };
 
   return {
     conversation,
     connection: socket.connection,
     canSend,
+    canQueue,
     send: (question) => {
       const text = question.trim();
-      return canSend && text !== '' && sendQuestion(text);
+      if (text === '') return false;
+      if (canQueue) {
+        dispatch({ type: 'questionQueued', question: text });
+        return true;
+      }
+      return canSend && sendQuestion(text);
     },
-    stop: () => {
-      if (!turn || turn.stopping) return;
-      dispatch({ type: 'stopRequested' });
-      if (!turn.detached)
-        socket.send({ action: 'cancel', sessionId: conversation.sessionId, turnId: turn.turnId });
-    },
+    stop,
     continueAnswer: (turnId) => {
       if (turn) return;
       dispatch({ type: 'resumeRequested', turnId });
-      socket.send({ action: 'resume', sessionId: conversation.sessionId, turnId });
+      // Its first frame is the history: until then, the load's deadline applies.
+      if (socket.send({ action: 'resume', sessionId: conversation.sessionId, turnId })) {
+        dispatch({ type: 'historyRequested' });
+      }
     },
     newChat: () => {
       if (turn && !turn.detached) {
@@ -118,11 +156,46 @@ export function useChat(options: ChatOptions): Chat {
       startSession();
     },
     retry: () => {
-      const question = conversation.problem?.retryQuestion;
-      if (question && canSend) sendQuestion(question);
+      const problem = conversation.problem;
+      if (problem?.retry === 'load') requestHistory();
+      else if (problem?.retry === 'stop') stop();
+      else if (problem?.retryQuestion && canSend) sendQuestion(problem.retryQuestion);
     },
     dismissProblem: () => dispatch({ type: 'problemDismissed' }),
     dismissNotice: () => dispatch({ type: 'noticeDismissed' }),
     reconnectNow: socket.reconnectNow,
   };
+}
+
+/**
+ * Gives each wait a deadline: the history while it is on its way, the answer from its last frame, Stop until
+ * the turn ends. Only while connected: a dropped connection has its own state and retries.
+ */
+function useWaitDeadlines(
+  conversation: ConversationState,
+  open: boolean,
+  dispatch: (event: { type: 'waitTimedOut'; wait: Wait }) => void,
+  timeoutsMs: Record<Wait, number>,
+) {
+  const { turn } = conversation;
+  const answering = open && turn !== undefined && !turn.detached;
+  const expire = (wait: Wait) => () => dispatch({ type: 'waitTimedOut', wait });
+  useDeadline(open && conversation.loading ? 'loading' : undefined, timeoutsMs.load, expire('load'));
+  // Any new frame of the answer (applied, or early and waiting for a gap) restarts its clock.
+  useDeadline(
+    answering ? `${turn.turnId}:${turn.lastSeq}:${turn.early.length}` : undefined,
+    timeoutsMs.answer,
+    expire('answer'),
+  );
+  useDeadline(answering && turn.stopping ? turn.turnId : undefined, timeoutsMs.stop, expire('stop'));
+}
+
+/** Calls `onExpired` after `ms`, unless `key` changes first; an undefined key has no deadline. */
+function useDeadline(key: string | undefined, ms: number, onExpired: () => void) {
+  const expire = useEffectEvent(onExpired);
+  useEffect(() => {
+    if (key === undefined) return;
+    const timer = setTimeout(() => expire(), ms);
+    return () => clearTimeout(timer);
+  }, [key, ms]);
 }

@@ -3,17 +3,26 @@ import { ConnectionBadge } from './ConnectionBadge.tsx';
 
 interface ChatHeaderProps {
   connection: ConnectionState;
+  /** The conversation's history is on its way. */
+  loading: boolean;
   onReconnect: () => void;
   onNewChat: () => void;
   user?: string;
   onSignOut?: () => void;
 }
 
-export function ChatHeader({ connection, onReconnect, onNewChat, user, onSignOut }: ChatHeaderProps) {
+export function ChatHeader({
+  connection,
+  loading,
+  onReconnect,
+  onNewChat,
+  user,
+  onSignOut,
+}: ChatHeaderProps) {
   return (
     <header className="chat-header">
       <h1>Chat</h1>
-      <ConnectionBadge connection={connection} onReconnect={onReconnect} />
+      <ConnectionBadge connection={connection} loading={loading} onReconnect={onReconnect} />
       <button type="button" className="button-secondary" onClick={onNewChat}>
         New chat
       </button>

@@ -6,6 +6,10 @@ export const MAX_MESSAGE_BYTES = 16 * 1024;
 interface ComposerProps {
   /** Connected and ready for a question. */
   ready: boolean;
+  /** Not ready yet (the conversation is loading), but a question sent now waits and goes out once it is. */
+  queueable?: boolean;
+  /** A question is waiting for the conversation to load. */
+  queued?: boolean;
   /** A turn is running: the input is disabled and Send becomes Stop. */
   running: boolean;
   stopping: boolean;
@@ -15,7 +19,15 @@ interface ComposerProps {
 }
 
 /** The message box: Enter sends, Shift+Enter adds a line, Escape or Stop ends a running answer. */
-export function Composer({ ready, running, stopping, onSend, onStop }: ComposerProps) {
+export function Composer({
+  ready,
+  queueable = false,
+  queued = false,
+  running,
+  stopping,
+  onSend,
+  onStop,
+}: ComposerProps) {
   const [draft, setDraft] = useState('');
   const inputId = useId();
   const hintId = useId();
@@ -23,7 +35,7 @@ export function Composer({ ready, running, stopping, onSend, onStop }: ComposerP
   const stopRef = useRef<HTMLButtonElement>(null);
   const bytes = new TextEncoder().encode(draft).length;
   const tooLong = bytes > MAX_MESSAGE_BYTES;
-  const canSubmit = ready && !running && draft.trim() !== '' && !tooLong;
+  const canSubmit = (ready || queueable) && !running && draft.trim() !== '' && !tooLong;
 
   const submit = () => {
     if (canSubmit && onSend(draft)) setDraft('');
@@ -57,9 +69,13 @@ export function Composer({ ready, running, stopping, onSend, onStop }: ComposerP
     ? `Too long: ${(bytes / 1024).toFixed(1)} KB of ${MAX_MESSAGE_BYTES / 1024} KB.`
     : running
       ? 'Press Escape or Stop to end the answer.'
-      : ready
-        ? 'Enter to send, Shift+Enter for a new line.'
-        : 'Waiting for the connection…';
+      : queued
+        ? 'Your question goes out once the conversation has loaded.'
+        : ready
+          ? 'Enter to send, Shift+Enter for a new line.'
+          : queueable
+            ? 'Loading your conversation… Enter sends your question once it has loaded.'
+            : 'Waiting for the connection…';
 
   return (
     <form

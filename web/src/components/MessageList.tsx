@@ -1,6 +1,7 @@
 import { type ConversationState, RESUMABLE_STOP_REASONS } from '../chat/conversation.ts';
 import { EmptyState } from './EmptyState.tsx';
 import { MessageItem } from './MessageItem.tsx';
+import { QueuedQuestion } from './QueuedQuestion.tsx';
 import { useStickToBottom } from './use-stick-to-bottom.ts';
 
 interface MessageListProps {
@@ -12,7 +13,8 @@ interface MessageListProps {
 
 /** The conversation, scrolled to the newest words as they stream in. */
 export function MessageList({ conversation, canAsk, onAsk, onContinue }: MessageListProps) {
-  const { messages, turn, loaded } = conversation;
+  const { messages, turn, loaded, queued } = conversation;
+  const loadFailed = conversation.problem?.retry === 'load';
   const scroll = useStickToBottom<HTMLDivElement>();
   const last = messages.at(-1);
   const continuable =
@@ -20,13 +22,13 @@ export function MessageList({ conversation, canAsk, onAsk, onContinue }: Message
 
   return (
     <div className="messages" ref={scroll.ref} onScroll={scroll.onScroll}>
-      {messages.length === 0 ? (
-        loaded ? (
-          <EmptyState canAsk={canAsk} onAsk={onAsk} />
-        ) : (
-          <p className="loading">Loading your conversation…</p>
-        )
-      ) : (
+      {!loaded && (
+        <p className="loading">
+          {loadFailed ? 'Your conversation has not loaded.' : 'Loading your conversation…'}
+        </p>
+      )}
+      {loaded && messages.length === 0 && !queued && <EmptyState canAsk={canAsk} onAsk={onAsk} />}
+      {(messages.length > 0 || queued) && (
         <ol className="message-list" aria-label="Conversation">
           {messages.map((message) => (
             <li key={message.id}>
@@ -37,6 +39,11 @@ export function MessageList({ conversation, canAsk, onAsk, onContinue }: Message
               />
             </li>
           ))}
+          {queued && (
+            <li>
+              <QueuedQuestion text={queued} />
+            </li>
+          )}
         </ol>
       )}
     </div>
