@@ -60,6 +60,8 @@ export interface Stack {
   websocketUrl: string;
   emulatorUrl: string;
   dynamodbEndpoint: string;
+  /** The DynamoDB Local process this stack started (none when it reused a running one). */
+  dynamodbPid?: number;
   tableName: string;
   region: string;
   emulator: Emulator;
@@ -152,6 +154,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       websocketUrl: `ws://127.0.0.1:${ports.websocket}`,
       emulatorUrl: emulatorServer.url,
       dynamodbEndpoint: dynamodb.endpoint,
+      dynamodbPid: dynamodb.process?.pid,
       tableName: LOCAL_TABLE,
       region: LOCAL_REGION,
       emulator,

@@ -19,7 +19,7 @@ export function chatPage(page: Page) {
       await page.goto(url);
       await page.getByText('Connected', { exact: true }).waitFor();
     },
-    /** Resolves once the draft can be sent: connected, the history loaded, no answer running. */
+    /** Resolves once the draft can be sent: no answer running (while the history loads, it is queued). */
     async waitUntilSendable() {
       await sendButton.and(page.locator(':enabled')).waitFor();
     },

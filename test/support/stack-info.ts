@@ -6,6 +6,8 @@ export interface StackInfo {
   websocketUrl: string;
   emulatorUrl: string;
   dynamodbEndpoint: string;
+  /** DynamoDB Local's process, for tests that freeze storage (SIGSTOP) to make it hang. */
+  dynamodbPid?: number;
   tableName: string;
   region: string;
   /** The dev token issuer (GET /token?user=<name>); $connect requires its tokens. */
@@ -18,6 +20,7 @@ export function stackInfoOf(stack: Stack): StackInfo {
     websocketUrl: stack.websocketUrl,
     emulatorUrl: stack.emulatorUrl,
     dynamodbEndpoint: stack.dynamodbEndpoint,
+    dynamodbPid: stack.dynamodbPid,
     tableName: stack.tableName,
     region: stack.region,
     authUrl: stack.issuer.url,
