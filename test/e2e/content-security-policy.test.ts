@@ -136,7 +136,7 @@ describe('the built web app (what CloudFront serves)', () => {
 });
 
 describe('the dev server (`npm run dev`)', () => {
-  it('runs the app under the policy too, with its inline scripts, styles and live reload', async () => {
+  it('runs the app under the policy too: its inline script, injected styles and live reload', async () => {
     const port = await findFreePort();
     const web = await createViteServer({
       configFile: `${ROOT}/web/vite.config.ts`,
@@ -157,18 +157,17 @@ describe('the dev server (`npm run dev`)', () => {
         predicate: (message) => message.text().includes('[vite] connected'),
         timeout: 60_000,
       });
-      const chat = chatPage(page);
       await page.goto(`http://127.0.0.1:${port}/`);
-      await page.getByText('Connected', { exact: true }).waitFor({ timeout: 60_000 });
+
+      // React refresh's inline script ran (React mounted the app), Vite's client is live, its styles applied.
+      await page.getByRole('heading', { name: 'Chat' }).waitFor({ timeout: 60_000 });
       await hmrConnected;
-
-      await chat.ask(CODE_QUESTION);
-      await chat.lastAnswer.locator('.hljs-keyword').first().waitFor({ timeout: 30_000 });
-
+      expect(await stylesheetApplied(page)).toBe(true);
       expect(
         await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content'),
-      ).toMatch(/script-src 'self' 'nonce-[^']+'/);
-      expect(await stylesheetApplied(page)).toBe(true);
+      ).toMatch(/script-src 'self' 'nonce-[^']+'; style-src 'self' 'nonce-[^']+'/);
+      // (Whether this page may sign in depends on the stack's allowed web origin, not on the policy.)
+      await page.waitForTimeout(1_000);
       expect(policy).toEqual({ violations: [], complaints: [] });
     } finally {
       await web.close();
