@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { readFixture } from '../../../emulator/fixtures.ts';
 import { REPOSITORY_ROOT } from '../../../emulator/repository-paths.ts';
 import { type EmulatorServer, startEmulatorServer } from '../../../emulator/server.ts';
@@ -27,6 +27,7 @@ const record = (...args: string[]) =>
 describe('npm run record', () => {
   it('records a scenario file against --upstream into --out and reports each turn', async () => {
     const out = mkdtempSync(join(tmpdir(), 'recorded-'));
+    onTestFinished(() => rmSync(out, { recursive: true, force: true }));
 
     const { stdout } = await record(
       'fixtures/scenarios/lookup-resource.json',
@@ -45,12 +46,14 @@ describe('npm run record', () => {
       name: 'lookup-resource',
       source: 'synthetic',
     });
-  });
+    // A child process that loads the recorder takes seconds on a busy machine: as long as its own timeout.
+  }, 60_000);
 
   it('explains its usage when given no scenario', async () => {
     await expect(record()).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining('Usage: npm run record'),
     });
-  });
+    // This one starts the recorder too (5.02 s under load average 10).
+  }, 60_000);
 });
