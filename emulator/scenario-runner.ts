@@ -1,7 +1,7 @@
 import { createMemoryStorage } from '../src/adapters/memory/memory-storage.ts';
 import type { Resource } from '../src/chat/ports.ts';
 import { runTurn } from '../src/chat/run-turn.ts';
-import type { TurnSummary } from '../src/chat/stream-turn.ts';
+import type { TurnSummary } from '../src/chat/turn.ts';
 import { loadConfig } from '../src/config.ts';
 import { createModelAndTools } from '../src/lambda/chat-dependencies.ts';
 import type { ServerFrame } from '../src/protocol/server-frame.ts';
@@ -65,10 +65,10 @@ export async function runScenario(
     ...createModelAndTools(config, clock, catalog),
     clock,
     settings: config.turn,
-    push: {
-      async push(_connectionId: string, frame: ServerFrame) {
-        frames.push(frame);
-      },
+  };
+  const reply = {
+    async send(frame: ServerFrame) {
+      frames.push(frame);
     },
   };
 
@@ -76,7 +76,12 @@ export async function runScenario(
   const results: ScenarioTurnResult[] = [];
   for (const turn of scenario.turns) {
     const from = frames.length;
-    const summary = await runTurn(deps, { connectionId: 'scenario', sessionId, message: turn.message });
+    const summary = await runTurn(deps, {
+      connectionId: 'scenario',
+      sessionId,
+      message: turn.message,
+      reply,
+    });
     results.push({ message: turn.message, summary, frames: frames.slice(from) });
   }
   return results;

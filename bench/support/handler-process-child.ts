@@ -1,4 +1,4 @@
-import type { FirstTokenTimings } from '../../src/chat/stream-turn.ts';
+import type { FirstTokenTimings } from '../../src/chat/turn.ts';
 import type { RouteHandler } from '../../src/lambda/websocket-route.ts';
 import { now } from './clock.ts';
 import type { Invocation, InvocationTiming, ProcessReply, ProcessRequest } from './handler-process.ts';

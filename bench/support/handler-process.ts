@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import type { FirstTokenTimings } from '../../src/chat/stream-turn.ts';
+import type { FirstTokenTimings } from '../../src/chat/turn.ts';
 import { now } from './clock.ts';
 
 /** One Lambda invocation: the connection it comes from, its signed-in user and the WebSocket frame's text. */

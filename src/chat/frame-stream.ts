@@ -1,6 +1,7 @@
-import { ClientGoneError } from '../errors.ts';
 import type { DoneFrame, ErrorFrame, ServerFrame, TurnFrameBase } from '../protocol/server-frame.ts';
-import type { ClientPush } from './ports.ts';
+import { utf8Length } from '../protocol/utf8-length.ts';
+import { ClientGoneError } from './errors.ts';
+import type { Reply } from './ports.ts';
 
 export interface FlushPolicy {
   /** The wait before the second frame; each later wait doubles up to `maxDelayMs`. */
@@ -17,15 +18,16 @@ export const DEFAULT_FLUSH_POLICY: FlushPolicy = {
 };
 
 export interface FrameStreamOptions {
-  push: ClientPush;
-  connectionId: string;
+  reply: Reply;
   sessionId: string;
   turnId: string;
   policy?: FlushPolicy;
   /** The first frame's seq (a resumed answer continues after the interrupted one's last seq). */
   firstSeq?: number;
-  /** Called once, the first time a push finds the connection gone. */
+  /** Called once, the first time a push fails: the client will not see the rest of the turn. */
   onGone?: () => void;
+  /** Called with the error when that push failed for another reason than a closed connection (410). */
+  onPushFailed?: (error: unknown) => void;
   /** Called once, when the first text arrives (before it is pushed). */
   onFirstText?: () => void;
   /** Called once, when the first token frame has been delivered. */
@@ -79,21 +81,22 @@ export function createFrameStream(options: FrameStreamOptions): FrameStream {
     if (gone) return;
     pushCount++;
     try {
-      await options.push.push(options.connectionId, frame);
+      await options.reply.send(frame);
       if (frame.type === 'token' && !tokenDelivered) {
         tokenDelivered = true;
         options.onFirstToken?.();
       }
     } catch (error) {
-      // Any failed push means the client will not see this turn in order; treat it as gone (410) and stop.
+      // Any failed push means the client will not see this turn in order: stop as if it had left. A 410 is
+      // a client that left; anything else (a timeout, throttling) is reported, so it is never silent.
       gone = true;
+      if (!(error instanceof ClientGoneError)) options.onPushFailed?.(error);
       options.onGone?.();
-      if (!(error instanceof ClientGoneError)) throw error;
     }
   };
 
   const enqueue = (frame: ServerFrame) => {
-    queue = queue.then(() => send(frame)).catch(() => undefined);
+    queue = queue.then(() => send(frame));
   };
 
   const flush = () => {
@@ -111,7 +114,7 @@ export function createFrameStream(options: FrameStreamOptions): FrameStream {
     text(delta) {
       if (gone || delta === '') return QUEUED;
       pending += delta;
-      pendingBytes += Buffer.byteLength(delta, 'utf8');
+      pendingBytes += utf8Length(delta);
       if (!sentText) {
         sentText = true;
         options.onFirstText?.();

@@ -2,7 +2,7 @@
  * The ports the chat core talks through. Adapters in `src/adapters/` implement them with the AWS SDK; unit
  * tests pass small fakes. Nothing here imports an SDK.
  */
-import type { ServerFrame, StopReason } from '../protocol/server-frame.ts';
+import type { ModelEndReason, ServerFrame, StopReason } from '../protocol/server-frame.ts';
 import type { JsonObject, Message, TokenUsage } from './messages.ts';
 
 export interface StoredSession {
@@ -42,18 +42,6 @@ export interface SessionStore {
   save(session: StoredSession, expectedVersion: number): Promise<void>;
 }
 
-/** Thrown by SessionStore.save when the optimistic-concurrency condition fails. */
-export class VersionConflictError extends Error {
-  override readonly name = 'VersionConflictError';
-  constructor(
-    readonly sessionId: string,
-    readonly expectedVersion: number,
-    cause?: unknown,
-  ) {
-    super(`Session ${sessionId} is no longer at version ${expectedVersion}`, { cause });
-  }
-}
-
 /** Why a running turn was asked to stop from outside: the Stop button, or a resume from a new connection. */
 export type StopRequestReason = 'cancelled' | 'client_gone';
 
@@ -80,9 +68,13 @@ export interface UsageTotals extends TokenUsage {
 
 /** Per-user usage analytics. */
 export interface UsageLedger {
+  /** Adds to the user's totals; turns of sessions without an owner (auth off) count towards ANONYMOUS_USER. */
   record(userId: string, delta: UsageTotals): Promise<void>;
   totals(userId: string): Promise<UsageTotals>;
 }
+
+/** Whose usage turns of sessions without an owner (auth off) count towards. */
+export const ANONYMOUS_USER = 'anonymous';
 
 /** Counts turns per user (per connection when auth is off). */
 export interface TurnRateLimiter {
@@ -101,24 +93,34 @@ export interface ModelRequest {
   tools: ToolSpec[];
 }
 
-/** What a model stream yields, already decoded from Bedrock's event stream. */
+/**
+ * Why one model call ended, in the core's words: the answer ended (for a reason the client is told), or the
+ * model asks for the tools it called. The adapter maps its service's vocabulary onto these.
+ */
+export type ModelStopReason = ModelEndReason | 'tools_requested';
+
+/** What a model stream yields, already decoded from the service's wire format. */
 export type ModelEvent =
   | { type: 'text'; text: string }
   /** A tool call has begun; its input is still streaming. */
   | { type: 'toolStart'; toolUseId: string; name: string }
   /** A tool call is complete, input parsed. */
   | { type: 'toolUse'; toolUseId: string; name: string; input: JsonObject }
-  | { type: 'stop'; stopReason: string }
+  | { type: 'stop'; stopReason: ModelStopReason }
   | { type: 'usage'; usage: TokenUsage };
 
 export interface ModelClient {
-  /** One ConverseStream call. Throws typed Model*Error failures; stops when `signal` aborts. */
+  /** One streaming model call. Throws typed Model*Error failures; stops when `signal` aborts. */
   stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent>;
 }
 
-export interface ClientPush {
-  /** Sends one frame to a WebSocket connection. Throws ClientGoneError when the connection no longer exists. */
-  push(connectionId: string, frame: ServerFrame): Promise<void>;
+/**
+ * Sends frames to the client that made the request. The route binds it to the connection (like Hono's
+ * `WSContext.send`), so the core never carries a connection id it would only hand back.
+ */
+export interface Reply {
+  /** Sends one frame. Throws ClientGoneError when the connection no longer exists. */
+  send(frame: ServerFrame): Promise<void>;
 }
 
 export interface Passage {

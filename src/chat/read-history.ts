@@ -1,4 +1,4 @@
-import type { HistoryEntry, HistoryFrame } from '../protocol/server-frame.ts';
+import { type HistoryEntry, type HistoryFrame, toUsage } from '../protocol/server-frame.ts';
 import { isToolUseBlock, isTurnStart, type Message, ROUND_SEPARATOR, textOf } from './messages.ts';
 import type { Clock, SessionStore, StoredSession } from './ports.ts';
 import { assertUsable, createSession, interruptedTurnOf } from './session.ts';
@@ -24,7 +24,7 @@ export function historyFrameOf(session: StoredSession): HistoryFrame {
     sessionId: session.sessionId,
     turns: session.turns,
     messages: toHistoryEntries(session.messages),
-    usage: { ...session.usage, totalTokens: session.usage.inputTokens + session.usage.outputTokens },
+    usage: toUsage(session.usage),
     ...(interrupted ? { interruptedTurn: interrupted } : {}),
   };
 }

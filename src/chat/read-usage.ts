@@ -1,7 +1,12 @@
-import type { UsageFrame, UsageReport } from '../protocol/server-frame.ts';
-import type { Clock, SessionStore, UsageLedger, UsageTotals } from './ports.ts';
+import { toUsage, type UsageFrame, type UsageReport } from '../protocol/server-frame.ts';
+import {
+  ANONYMOUS_USER,
+  type Clock,
+  type SessionStore,
+  type UsageLedger,
+  type UsageTotals,
+} from './ports.ts';
 import { assertUsable } from './session.ts';
-import { ANONYMOUS_USER } from './stream-turn.ts';
 
 /** The user's token and cost totals, and one session's if asked (the session must be theirs). */
 export async function readUsage(
@@ -30,11 +35,5 @@ export async function readUsage(
 }
 
 function toReport(totals: UsageTotals): UsageReport {
-  return {
-    turns: totals.turns,
-    inputTokens: totals.inputTokens,
-    outputTokens: totals.outputTokens,
-    totalTokens: totals.inputTokens + totals.outputTokens,
-    estimatedCostUsd: totals.costMicroUsd / 1_000_000,
-  };
+  return { turns: totals.turns, ...toUsage(totals), estimatedCostUsd: totals.costMicroUsd / 1_000_000 };
 }

@@ -1,17 +1,21 @@
+import { RESUMABLE_STOP_REASONS } from '../protocol/stop-reasons.ts';
 import { type Message, userText } from './messages.ts';
-import type { StoredSession } from './ports.ts';
+import type { Reply, StoredSession } from './ports.ts';
 import { historyFrameOf } from './read-history.ts';
-import { answerToRecord } from './run-turn.ts';
-import { assertUsable, createSession, RESUMABLE_STOP_REASONS } from './session.ts';
-import { streamTurn, type TurnDependencies, type TurnSummary } from './stream-turn.ts';
+import { assertUsable, createSession } from './session.ts';
+import { streamTurn } from './stream-turn.ts';
+import type { TurnDependencies, TurnSummary } from './turn.ts';
+import { recordContinuation } from './turn-record.ts';
 import { repairWindow } from './window.ts';
 
 export interface ResumeRequest {
-  connectionId: string;
   sessionId: string;
   turnId: string;
   userId?: string;
+  /** Time left before the Lambda deadline. */
   remainingTimeMs?: () => number;
+  /** Where the history and the rest of the answer go. */
+  reply: Reply;
 }
 
 export interface ResumeSettings {
@@ -48,29 +52,22 @@ export async function resumeTurn(
     interrupted?.turnId !== request.turnId ||
     !RESUMABLE_STOP_REASONS.has(interrupted.stopReason)
   ) {
-    await deps.push.push(
-      request.connectionId,
+    await request.reply.send(
       historyFrameOf(session ?? createSession(request.sessionId, request.userId, deps.clock.now())),
     );
     return undefined;
   }
 
-  await deps.push.push(request.connectionId, historyFrameOf(session));
-  const { turnId } = request;
+  await request.reply.send(historyFrameOf(session));
   return streamTurn(deps, {
-    connectionId: request.connectionId,
-    turnId,
+    reply: request.reply,
+    turnId: request.turnId,
     session,
     conversation: continuationRequest(session.messages),
     firstSeq: interrupted.lastSeq + 1,
     requestedAt,
     remainingTimeMs: request.remainingTimeMs,
-    record: (result, lastSeq) => ({
-      messages: answerToRecord(result),
-      usage: result.usage,
-      lastTurn: { turnId, stopReason: result.stopReason, lastSeq },
-      isNewTurn: false,
-    }),
+    record: recordContinuation(request.turnId, deps.settings.prices),
   });
 }
 

@@ -1,18 +1,23 @@
-import { type Message, trimTrailingWhitespace, userText } from './messages.ts';
-import { assertUsable, createSession, INTERRUPTED_STOP_REASONS } from './session.ts';
-import { streamTurn, type TurnDependencies, type TurnSummary } from './stream-turn.ts';
-import type { ToolLoopResult } from './tool-loop.ts';
+import { userText } from './messages.ts';
+import type { Reply } from './ports.ts';
+import { assertUsable, createSession } from './session.ts';
+import { streamTurn } from './stream-turn.ts';
+import type { TurnDependencies, TurnSummary } from './turn.ts';
+import { recordNewTurn } from './turn-record.ts';
 import { repairWindow } from './window.ts';
 
 export interface TurnRequest {
-  connectionId: string;
   sessionId: string;
   message: string;
   /** The authenticated user; absent when auth is off. */
   userId?: string;
+  /** The caller's connection, as data: it counts the caller's turns when there is no user (auth off). */
+  connectionId: string;
   turnId?: string;
-  /** The Lambda context's getRemainingTimeInMillis. */
+  /** Time left before the Lambda deadline. */
   remainingTimeMs?: () => number;
+  /** Where the answer goes. */
+  reply: Reply;
 }
 
 /**
@@ -35,28 +40,13 @@ export async function runTurn(deps: TurnDependencies, request: TurnRequest): Pro
   const question = userText(request.message);
 
   return streamTurn(deps, {
-    connectionId: request.connectionId,
+    reply: request.reply,
     turnId,
     session,
     conversation: repairWindow([...session.messages, question]),
     firstSeq: 0,
     requestedAt,
     remainingTimeMs: request.remainingTimeMs,
-    record: (result, lastSeq) => ({
-      messages: [question, ...answerToRecord(result)],
-      usage: result.usage,
-      lastTurn: { turnId, stopReason: result.stopReason, lastSeq },
-      isNewTurn: true,
-    }),
+    record: recordNewTurn(turnId, question, deps.settings.prices),
   });
-}
-
-/**
- * The loop's messages as stored. An interrupted answer loses trailing whitespace: Bedrock rejects an
- * assistant message that ends in whitespace as the last message, which is how `resume` continues it.
- */
-export function answerToRecord(result: ToolLoopResult): Message[] {
-  return INTERRUPTED_STOP_REASONS.has(result.stopReason)
-    ? trimTrailingWhitespace(result.messages)
-    : result.messages;
 }

@@ -1,8 +1,8 @@
-import { ForbiddenError, SessionExpiredError } from '../errors.ts';
-import type { StopReason } from '../protocol/server-frame.ts';
-import { addUsage, type Message, type TokenUsage, ZERO_USAGE } from './messages.ts';
+import { INTERRUPTED_STOP_REASONS } from '../protocol/stop-reasons.ts';
+import { ForbiddenError, SessionExpiredError } from './errors.ts';
+import { addUsage, ZERO_USAGE } from './messages.ts';
 import type { LastTurn, StoredSession } from './ports.ts';
-import { costMicroUsd, type PriceTable } from './pricing.ts';
+import type { TurnRecord } from './turn-record.ts';
 import { repairWindow, trimWindow } from './window.ts';
 
 export interface WindowSettings {
@@ -10,28 +10,7 @@ export interface WindowSettings {
   windowMessages: number;
   /** Sliding expiry: every saved turn moves `expiresAt` this far ahead. */
   sessionTtlSeconds: number;
-  prices: PriceTable;
 }
-
-/** What one run of the model loop adds to a session. */
-export interface TurnRecord {
-  /** Messages to append: for a new turn the user's message first, then what the model and tools added. */
-  messages: Message[];
-  usage: TokenUsage;
-  lastTurn: LastTurn;
-  /** False when the record continues the last turn (a resumed answer) rather than adding one. */
-  isNewTurn: boolean;
-}
-
-/** Stop reasons that cut an answer short; the session records which turn they hit. */
-export const INTERRUPTED_STOP_REASONS: ReadonlySet<StopReason> = new Set([
-  'timeout',
-  'cancelled',
-  'client_gone',
-]);
-
-/** Interrupted answers that `resume` may continue (a cancelled one was stopped on purpose). */
-export const RESUMABLE_STOP_REASONS: ReadonlySet<StopReason> = new Set(['timeout', 'client_gone']);
 
 export function createSession(sessionId: string, ownerId: string | undefined, nowMs: number): StoredSession {
   const now = new Date(nowMs).toISOString();
@@ -74,7 +53,7 @@ export function applyTurn(
     // Repair merges a resumed answer into the partial one it continues (two assistant messages in a row).
     messages: trimWindow(repairWindow([...session.messages, ...record.messages]), settings.windowMessages),
     usage: addUsage(session.usage, record.usage),
-    costMicroUsd: (session.costMicroUsd ?? 0) + costMicroUsd(record.usage, settings.prices),
+    costMicroUsd: (session.costMicroUsd ?? 0) + record.costMicroUsd,
     updatedAt: new Date(nowMs).toISOString(),
     expiresAt: Math.floor(nowMs / 1000) + settings.sessionTtlSeconds,
     lastTurn: record.lastTurn,

@@ -1,5 +1,5 @@
-import { ModelTimeoutError } from '../errors.ts';
 import type { StopReason } from '../protocol/server-frame.ts';
+import { ModelTimeoutError } from './errors.ts';
 import type { FrameStream } from './frame-stream.ts';
 import {
   addUsage,
@@ -11,16 +11,9 @@ import {
   type ToolUseBlock,
   ZERO_USAGE,
 } from './messages.ts';
-import type { ModelClient } from './ports.ts';
+import type { ModelClient, ModelStopReason } from './ports.ts';
 import type { ToolRegistry } from './tools/registry.ts';
-
-/** Why a turn was cut short from outside the model: the abort reason on the turn's AbortSignal. */
-export class TurnInterrupted extends Error {
-  override readonly name = 'TurnInterrupted';
-  constructor(readonly stopReason: Extract<StopReason, 'timeout' | 'cancelled' | 'client_gone'>) {
-    super(`Turn interrupted: ${stopReason}`);
-  }
-}
+import { type InterruptReason, interruptionOf, TurnInterrupted } from './turn-interrupts.ts';
 
 export interface ToolLoopOptions {
   model: ModelClient;
@@ -87,9 +80,10 @@ export async function runToolLoop(
       added.push({ role: 'assistant', content: response.content.filter((block) => !isToolUseBlock(block)) });
       return finish(response.interrupted);
     }
-    if (response.stopReason !== 'tool_use' || toolUses.length === 0) {
+    if (response.stopReason !== 'tools_requested' || toolUses.length === 0) {
       added.push({ role: 'assistant', content: response.content });
-      return finish(toStopReason(response.stopReason));
+      // A request for tools without a tool call is an answer that simply ended.
+      return finish(response.stopReason === 'tools_requested' ? 'end_turn' : response.stopReason);
     }
     if (round >= options.maxToolRounds) {
       const note = text.emittedThisRound ? `${ROUND_SEPARATOR}${TOOL_LIMIT_NOTE}` : TOOL_LIMIT_NOTE;
@@ -107,11 +101,15 @@ export async function runToolLoop(
 
 interface ModelResponse {
   content: ContentBlock[];
-  stopReason: string;
+  stopReason: ModelStopReason;
   usage: TokenUsage;
-  interrupted?: TurnInterrupted['stopReason'];
+  interrupted?: InterruptReason;
 }
 
+/**
+ * One model call. Its own controller adds the call's idle timeout (a failure, ModelTimeoutError) to the
+ * turn's interrupts (an early end, keeping the text so far).
+ */
 async function streamResponse(
   messages: Message[],
   emitText: (text: string) => Promise<void>,
@@ -131,7 +129,7 @@ async function streamResponse(
 
   const content: ContentBlock[] = [];
   let text = '';
-  let stopReason = 'end_turn';
+  let stopReason: ModelStopReason = 'end_turn';
   let usage = ZERO_USAGE;
   const closeText = () => {
     if (text !== '') content.push({ text });
@@ -215,20 +213,4 @@ function createRoundText(frames: FrameStream) {
       return emittedThisRound;
     },
   };
-}
-
-function interruptionOf(signal: AbortSignal): TurnInterrupted['stopReason'] | undefined {
-  return signal.aborted && signal.reason instanceof TurnInterrupted ? signal.reason.stopReason : undefined;
-}
-
-const BEDROCK_STOP_REASONS = new Set<string>([
-  'end_turn',
-  'max_tokens',
-  'stop_sequence',
-  'content_filtered',
-  'guardrail_intervened',
-]);
-
-function toStopReason(reason: string): StopReason {
-  return BEDROCK_STOP_REASONS.has(reason) ? (reason as StopReason) : 'end_turn';
 }

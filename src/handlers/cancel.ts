@@ -4,18 +4,16 @@ import { loadConfig } from '../config.ts';
 import { createChatStorage } from '../lambda/chat-dependencies.ts';
 import { createRouteContext } from '../lambda/route-context.ts';
 import { createWebSocketRoute } from '../lambda/websocket-route.ts';
-import { parseClientFrame } from '../protocol/client-frame.ts';
 
 const config = loadConfig();
 const route = createRouteContext(config);
 const storage = createChatStorage(config);
 
 /** `cancel`: the Stop button. The running turn answers with `done` (stopReason "cancelled"). */
-export const handler = createWebSocketRoute(route, async (request) => {
-  const frame = parseClientFrame(request.body, 'cancel', config);
+export const handler = createWebSocketRoute(route, 'cancel', async ({ frame, userId }) => {
   route.observability.logger.appendKeys({ sessionId: frame.sessionId, turnId: frame.turnId });
   await cancelTurn(
     { ...storage, clock: systemClock },
-    { sessionId: frame.sessionId, turnId: frame.turnId, userId: request.userId },
+    { sessionId: frame.sessionId, turnId: frame.turnId, userId },
   );
 });

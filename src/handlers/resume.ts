@@ -4,24 +4,23 @@ import { createTurnDependencies } from '../lambda/chat-dependencies.ts';
 import { createTurnObserver } from '../lambda/observability.ts';
 import { createRouteContext } from '../lambda/route-context.ts';
 import { createWebSocketRoute } from '../lambda/websocket-route.ts';
-import { parseClientFrame } from '../protocol/client-frame.ts';
 
 const config = loadConfig();
 const route = createRouteContext(config);
 const turn = { ...createTurnDependencies(config), observer: createTurnObserver(route.observability) };
 
 /** `resume`: after a reconnect, continues the answer the old connection was receiving. */
-export const handler = createWebSocketRoute(route, async (request, push, context) => {
-  const frame = parseClientFrame(request.body, 'resume', config);
-  route.observability.logger.appendKeys({ sessionId: frame.sessionId, turnId: frame.turnId });
+export const handler = createWebSocketRoute(route, 'resume', async (request) => {
+  const { sessionId, turnId } = request.frame;
+  route.observability.logger.appendKeys({ sessionId, turnId });
   await resumeTurn(
-    { ...turn, push },
+    turn,
     {
-      connectionId: request.connectionId,
-      sessionId: frame.sessionId,
-      turnId: frame.turnId,
+      sessionId,
+      turnId,
       userId: request.userId,
-      remainingTimeMs: () => context.getRemainingTimeInMillis(),
+      reply: request.reply,
+      remainingTimeMs: request.remainingTimeMs,
     },
     config.resume,
   );

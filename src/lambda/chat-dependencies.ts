@@ -8,11 +8,11 @@ import { createDynamoDbSessionStore } from '../adapters/dynamodb/session-store.t
 import { createDynamoDbStopRequests } from '../adapters/dynamodb/stop-requests.ts';
 import { createDynamoDbUsageLedger } from '../adapters/dynamodb/usage-ledger.ts';
 import { type ChatStorage, type Clock, type ResourceCatalog, systemClock } from '../chat/ports.ts';
-import type { TurnDependencies } from '../chat/stream-turn.ts';
 import { createCurrentTimeTool } from '../chat/tools/current-time.ts';
 import { createKbLookupTool } from '../chat/tools/kb-lookup.ts';
 import { createLookupResourceTool } from '../chat/tools/lookup-resource.ts';
 import { createToolRegistry, type Tool } from '../chat/tools/registry.ts';
+import type { TurnDependencies } from '../chat/turn.ts';
 import type { ChatConfig } from '../config.ts';
 
 /*
@@ -61,11 +61,8 @@ export function createModelAndTools(
   };
 }
 
-/** Everything a turn needs but the push client. */
-export function createTurnDependencies(
-  config: ChatConfig,
-  clock: Clock = systemClock,
-): Omit<TurnDependencies, 'push'> {
+/** Everything a turn needs; the reply comes with each request. */
+export function createTurnDependencies(config: ChatConfig, clock: Clock = systemClock): TurnDependencies {
   const { resources, ...storage } = createChatStorage(config, clock);
   return { ...storage, ...createModelAndTools(config, clock, resources), clock, settings: config.turn };
 }

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { FirstTokenTimings, TurnObserver, TurnSummary } from '../chat/stream-turn.ts';
-import type { ErrorCode } from '../errors.ts';
+import type { FirstTokenTimings, TurnObserver, TurnSummary } from '../chat/turn.ts';
+import type { ErrorCode } from '../protocol/server-frame.ts';
 
 export const METRICS_NAMESPACE = 'BedrockWsChat';
 
@@ -26,6 +26,15 @@ export function recordError({ metrics }: Observability, code: ErrorCode): void {
   metrics.singleMetric().addDimension('code', code).addMetric('Errors', MetricUnit.Count, 1);
 }
 
+/**
+ * A frame that could not be delivered for another reason than a closed connection (410): a timeout,
+ * throttling, a 5xx. Counted apart from clients that left, which are normal and only logged at info.
+ */
+export function recordPushFailure({ logger, metrics }: Observability, error: unknown): void {
+  logger.warn('push failed', { error });
+  metrics.addMetric('PushFailures', MetricUnit.Count, 1);
+}
+
 /** The chat core's hooks, as log lines and metrics. `toolUse` lines make the planner's choices searchable. */
 export function createTurnObserver(observability: Observability): TurnObserver {
   const { logger, metrics } = observability;
@@ -33,6 +42,9 @@ export function createTurnObserver(observability: Observability): TurnObserver {
     toolCalled({ name, input, status, durationMs }) {
       logger.info('toolUse', { tool: name, input, status, durationMs: Math.round(durationMs) });
       metrics.singleMetric().addDimension('tool', name).addMetric('ToolInvocations', MetricUnit.Count, 1);
+    },
+    pushFailed(error) {
+      recordPushFailure(observability, error);
     },
     usageNotRecorded(error) {
       logger.warn('per-user usage not recorded; the turn itself was saved', { error });

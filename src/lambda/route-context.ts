@@ -13,5 +13,6 @@ export function createRouteContext(config: ChatConfig): RouteContext {
     managementEndpoint: config.endpoints.management,
     pushFor: createClientPushCache(config.region),
     observability: createObservability(),
+    limits: { maxMessageBytes: config.maxMessageBytes },
   };
 }

@@ -1,6 +1,6 @@
 import type { ChatConfig } from '../config.ts';
-import { UnknownActionError } from '../errors.ts';
-import { CLIENT_ACTIONS, parseClientFrame } from '../protocol/client-frame.ts';
+import { unknownActionProblem } from '../protocol/client-frame.ts';
+import { FrameRefusedError } from './errors.ts';
 import { createRouteContext } from './route-context.ts';
 import { createWebSocketRoute, type RouteHandler } from './websocket-route.ts';
 
@@ -9,9 +9,8 @@ import { createWebSocketRoute, type RouteHandler } from './websocket-route.ts';
  * the problem. A frame that parses carries a known action whose route is missing from serverless.yml.
  */
 export function createUnroutableFrameRoute(config: ChatConfig): RouteHandler {
-  return createWebSocketRoute(createRouteContext(config), async (request) => {
-    const frame = parseClientFrame(request.body, undefined, config);
-    throw new UnknownActionError(frame.action, CLIENT_ACTIONS);
+  return createWebSocketRoute(createRouteContext(config), undefined, async ({ frame }) => {
+    throw new FrameRefusedError(unknownActionProblem(frame.action));
   });
 }
 

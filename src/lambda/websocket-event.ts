@@ -1,38 +1,23 @@
 import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
-import { InvalidFrameError } from '../errors.ts';
-
-/** The parts of a WebSocket route event the chat needs, as plain values. */
-export interface WebSocketRequest {
-  connectionId: string;
-  routeKey: string;
-  /** The text frame; undefined for $connect/$disconnect. */
-  body: string | undefined;
-  /** Set by the $connect authorizer (its principalId), when auth is on. */
-  userId: string | undefined;
-  /** Where PostToConnection goes for this connection. */
-  managementEndpoint: string;
-}
+import {
+  BINARY_FRAME_PROBLEM,
+  type ClientAction,
+  type FrameLimits,
+  type FrameReading,
+  readClientFrame,
+} from '../protocol/client-frame.ts';
 
 /** Authorizer output as API Gateway hands it to later routes (offline puts principalId beside the context). */
 type AuthorizerContext = { principalId?: unknown; userId?: unknown } | undefined;
 
-export function toWebSocketRequest(
-  event: APIGatewayProxyWebsocketEventV2,
-  options: { region: string; managementEndpoint: string | undefined },
-): WebSocketRequest {
-  const context = event.requestContext;
-  const authorizer = (context as { authorizer?: AuthorizerContext }).authorizer;
+/** The user the $connect authorizer named (its principalId), when auth is on. */
+export function userIdOf(event: APIGatewayProxyWebsocketEventV2): string | undefined {
+  const authorizer = (event.requestContext as { authorizer?: AuthorizerContext }).authorizer;
   const userId = authorizer?.userId ?? authorizer?.principalId;
-  return {
-    connectionId: context.connectionId,
-    routeKey: context.routeKey,
-    body: textBody(event),
-    userId: typeof userId === 'string' && userId !== '' ? userId : undefined,
-    managementEndpoint: managementEndpointOf(event, options),
-  };
+  return typeof userId === 'string' && userId !== '' ? userId : undefined;
 }
 
-/** Offline the endpoint is configured; on AWS it is derived from the event. */
+/** Where PostToConnection goes for this event's connection. Offline it is configured; on AWS, derived. */
 export function managementEndpointOf(
   event: APIGatewayProxyWebsocketEventV2,
   options: { region: string; managementEndpoint: string | undefined },
@@ -44,11 +29,16 @@ export function managementEndpointOf(
   );
 }
 
-function textBody(event: APIGatewayProxyWebsocketEventV2): string | undefined {
+/** The event's frame, read once: a binary frame is refused before any parsing. */
+export function readFrameOf(
+  event: APIGatewayProxyWebsocketEventV2,
+  expected: ClientAction | undefined,
+  limits: FrameLimits,
+): FrameReading {
   const body: unknown = event.body;
-  if (body === undefined || body === null) return undefined;
+  if (body === undefined || body === null) return readClientFrame(undefined, expected, limits);
   if (typeof body !== 'string' || event.isBase64Encoded) {
-    throw new InvalidFrameError('Binary frames are not supported; send JSON text frames.');
+    return { ok: false, problem: BINARY_FRAME_PROBLEM, address: { sessionId: null } };
   }
-  return body;
+  return readClientFrame(body, expected, limits);
 }

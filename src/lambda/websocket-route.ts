@@ -1,16 +1,19 @@
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2, Context } from 'aws-lambda';
-import type { ClientPush } from '../chat/ports.ts';
-import { ClientGoneError, toChatError } from '../errors.ts';
-import { peekAddress } from '../protocol/client-frame.ts';
+import type { ClientPush } from '../adapters/apigateway/client-push.ts';
+import { ClientGoneError, toChatError } from '../chat/errors.ts';
+import type { Reply } from '../chat/ports.ts';
+import type { ClientAction, ClientFrame, FrameLimits } from '../protocol/client-frame.ts';
 import { errorFrame } from '../protocol/server-frame.ts';
-import { type Observability, recordError } from './observability.ts';
-import { managementEndpointOf, toWebSocketRequest, type WebSocketRequest } from './websocket-event.ts';
+import { FrameRefusedError } from './errors.ts';
+import { type Observability, recordError, recordPushFailure } from './observability.ts';
+import { managementEndpointOf, readFrameOf, userIdOf } from './websocket-event.ts';
 
 export interface RouteContext {
   region: string;
   managementEndpoint: string | undefined;
   pushFor: (endpoint: string) => ClientPush;
   observability: Observability;
+  limits: FrameLimits;
 }
 
 export type RouteHandler = (
@@ -18,15 +21,35 @@ export type RouteHandler = (
   context: Context,
 ) => Promise<APIGatewayProxyResultV2>;
 
+/** What a route's work is given: plain values, never the Lambda event or context. */
+export interface RouteRequest<F extends ClientFrame = ClientFrame> {
+  /** The client's frame, parsed once, of the route's action. */
+  frame: F;
+  /** Named by the $connect authorizer; absent when auth is off. */
+  userId: string | undefined;
+  /** The caller's connection as data (a rate-limit key when there is no user); frames go through `reply`. */
+  connectionId: string;
+  /** Sends frames to this connection. */
+  reply: Reply;
+  /** Time left before the Lambda deadline. */
+  remainingTimeMs: () => number;
+}
+
+type FrameOf<A extends ClientAction | undefined> = A extends ClientAction
+  ? Extract<ClientFrame, { action: A }>
+  : ClientFrame;
+
 /**
- * A WebSocket route as a Lambda handler that never throws: whatever `handle` throws is logged and sent to the
- * client as an `error` frame, and API Gateway always gets a 200 (a thrown error would only tell the client
- * "Internal server error"). Every log line of the invocation carries the connection id (handlers add the
- * session and turn ids); metrics are flushed at the end.
+ * A WebSocket route as a Lambda handler that never throws. The frame is read once, here: one the protocol
+ * refuses, or whatever `handle` throws, is logged and sent to the client as an `error` frame addressed to the
+ * session and turn the frame names, and API Gateway always gets a 200 (a thrown error would only tell the
+ * client "Internal server error"). Every log line of the invocation carries the connection id (handlers add
+ * the session and turn ids); metrics are flushed at the end.
  */
-export function createWebSocketRoute(
+export function createWebSocketRoute<A extends ClientAction | undefined>(
   route: RouteContext,
-  handle: (request: WebSocketRequest, push: ClientPush, context: Context) => Promise<void>,
+  action: A,
+  handle: (request: RouteRequest<FrameOf<A>>) => Promise<void>,
 ): RouteHandler {
   const { logger, metrics } = route.observability;
   return async (event, context) => {
@@ -34,10 +57,19 @@ export function createWebSocketRoute(
     logger.addContext(context);
     logger.appendKeys({ connectionId, routeKey });
     metrics.captureColdStartMetric(context.functionName);
-    const push = route.pushFor(managementEndpointOf(event, route));
+    const endpoint = managementEndpointOf(event, route);
+    // The push client is built when the first frame goes out: a route that answers nothing never needs it.
+    const reply: Reply = { send: (frame) => route.pushFor(endpoint).push(connectionId, frame) };
+    const reading = readFrameOf(event, action, route.limits);
     try {
-      const request = toWebSocketRequest(event, route);
-      await handle(request, push, context);
+      if (!reading.ok) throw new FrameRefusedError(reading.problem);
+      await handle({
+        frame: reading.frame as FrameOf<A>,
+        userId: userIdOf(event),
+        connectionId,
+        reply,
+        remainingTimeMs: () => context.getRemainingTimeInMillis(),
+      });
     } catch (error) {
       if (error instanceof ClientGoneError) {
         // The client left before its answer (e.g. a history) could be sent: nothing failed.
@@ -49,9 +81,9 @@ export function createWebSocketRoute(
         chatError.code === 'INTERNAL' || chatError.code === 'STORAGE_UNAVAILABLE' ? 'error' : 'info';
       logger[level]('request failed', { code: chatError.code, error });
       recordError(route.observability, chatError.code);
-      const address = typeof event.body === 'string' ? peekAddress(event.body) : { sessionId: null };
-      await push.push(connectionId, errorFrame(chatError, address)).catch((pushError: unknown) => {
-        logger.info('could not deliver error frame', { error: pushError });
+      await reply.send(errorFrame(chatError, reading.address)).catch((pushError: unknown) => {
+        if (pushError instanceof ClientGoneError) logger.info('client left before the error frame was sent');
+        else recordPushFailure(route.observability, pushError);
       });
     } finally {
       if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();

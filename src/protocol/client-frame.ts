@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { InvalidFrameError, InvalidJsonError, MessageTooLargeError, UnknownActionError } from '../errors.ts';
+import type { ErrorCode } from './server-frame.ts';
+import { utf8Length } from './utf8-length.ts';
 
 /** API Gateway drops WebSocket frames over 32 KB; offline does not, so the limit is enforced here. */
 export const MAX_FRAME_BYTES = 32 * 1024;
@@ -45,55 +46,91 @@ export interface FrameLimits {
   maxMessageBytes: number;
 }
 
-/**
- * Parses one WebSocket text frame sent by a client. Throws a typed error for anything else, so every bad
- * frame becomes an `error` frame naming what is wrong.
- */
-export function parseClientFrame<A extends ClientAction>(
-  body: string | undefined,
-  expected: A,
-  limits: FrameLimits,
-): Extract<ClientFrame, { action: A }>;
-export function parseClientFrame(
-  body: string | undefined,
-  expected: undefined,
-  limits: FrameLimits,
-): ClientFrame;
-export function parseClientFrame(
-  body: string | undefined,
-  expected: ClientAction | undefined,
-  limits: FrameLimits,
-): ClientFrame {
-  const raw = parseJsonObject(body);
-  const action = raw.action;
-  if (!isClientAction(action) || (expected !== undefined && action !== expected)) {
-    throw new UnknownActionError(action, CLIENT_ACTIONS);
-  }
-  const result = schemasByAction[action].safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-    throw new InvalidFrameError(`${where}${issue?.message ?? 'invalid frame'}`);
-  }
-  const frame = result.data;
-  if (frame.action === 'sendMessage') {
-    const size = Buffer.byteLength(frame.message, 'utf8');
-    if (size > limits.maxMessageBytes) throw new MessageTooLargeError(size, limits.maxMessageBytes);
-  }
-  return frame;
+/** Why a client frame was refused, in the terms of the `error` frame that answers it. */
+export interface FrameProblem {
+  code: Extract<ErrorCode, 'INVALID_JSON' | 'INVALID_FRAME' | 'UNKNOWN_ACTION' | 'MESSAGE_TOO_LARGE'>;
+  message: string;
 }
 
 /**
  * The sessionId and turnId a frame names, where they are well-formed, to address its error frame: a client
  * can then tell which request an error answers even when the frame was refused before a turn began.
  */
-export function peekAddress(body: string | undefined): { sessionId: string | null; turnId?: string } {
-  let raw: Record<string, unknown>;
-  try {
-    raw = parseJsonObject(body);
-  } catch {
-    return { sessionId: null };
+export interface FrameAddress {
+  sessionId: string | null;
+  turnId?: string;
+}
+
+/** A client frame read once: the frame, or the problem that refuses it; either way, where an error goes. */
+export type FrameReading<F extends ClientFrame = ClientFrame> =
+  | { ok: true; frame: F; address: FrameAddress }
+  | { ok: false; problem: FrameProblem; address: FrameAddress };
+
+/**
+ * Reads one WebSocket text frame sent by a client, parsing it once. Never throws: anything that is not a
+ * valid frame of the `expected` action (any action when undefined) comes back as the problem naming what is
+ * wrong, so every bad frame becomes an `error` frame.
+ */
+export function readClientFrame<A extends ClientAction>(
+  body: string | undefined,
+  expected: A,
+  limits: FrameLimits,
+): FrameReading<Extract<ClientFrame, { action: A }>>;
+export function readClientFrame(
+  body: string | undefined,
+  expected: ClientAction | undefined,
+  limits: FrameLimits,
+): FrameReading;
+export function readClientFrame(
+  body: string | undefined,
+  expected: ClientAction | undefined,
+  limits: FrameLimits,
+): FrameReading {
+  const json = parseJsonObject(body);
+  if ('problem' in json) return { ok: false, problem: json.problem, address: NO_ADDRESS };
+  const raw = json.object;
+  const address = addressOf(raw);
+  const refuse = (problem: FrameProblem): FrameReading => ({ ok: false, problem, address });
+
+  const action = raw.action;
+  if (!isClientAction(action) || (expected !== undefined && action !== expected)) {
+    return refuse(unknownActionProblem(action));
   }
+  const result = schemasByAction[action].safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+    return refuse({ code: 'INVALID_FRAME', message: `${where}${issue?.message ?? 'invalid frame'}` });
+  }
+  const frame = result.data;
+  if (frame.action === 'sendMessage') {
+    const size = utf8Length(frame.message);
+    if (size > limits.maxMessageBytes) return refuse(tooLargeProblem(size, limits.maxMessageBytes));
+  }
+  return { ok: true, frame, address };
+}
+
+/** The problem of a frame whose action is missing, unknown, or not the one this route serves. */
+export function unknownActionProblem(action: unknown): FrameProblem {
+  const known = `Known actions: ${CLIENT_ACTIONS.join(', ')}.`;
+  return {
+    code: 'UNKNOWN_ACTION',
+    message:
+      typeof action === 'string'
+        ? `Unknown action "${action.slice(0, 64)}". ${known}`
+        : `The frame has no "action" string. ${known}`,
+  };
+}
+
+/** The problem of a binary frame: only JSON text frames are part of the protocol. */
+export const BINARY_FRAME_PROBLEM: FrameProblem = {
+  code: 'INVALID_FRAME',
+  message: 'Binary frames are not supported; send JSON text frames.',
+};
+
+const NO_ADDRESS: FrameAddress = { sessionId: null };
+
+function addressOf(raw: Record<string, unknown>): FrameAddress {
   const wellFormedTurnId = turnId.safeParse(raw.turnId).success ? (raw.turnId as string) : undefined;
   return {
     sessionId: sessionId.safeParse(raw.sessionId).success ? (raw.sessionId as string) : null,
@@ -101,19 +138,35 @@ export function peekAddress(body: string | undefined): { sessionId: string | nul
   };
 }
 
-function parseJsonObject(body: string | undefined): Record<string, unknown> {
-  const size = body === undefined ? 0 : Buffer.byteLength(body, 'utf8');
-  if (size > MAX_FRAME_BYTES) throw new MessageTooLargeError(size, MAX_FRAME_BYTES);
+function tooLargeProblem(sizeBytes: number, limitBytes: number): FrameProblem {
+  return {
+    code: 'MESSAGE_TOO_LARGE',
+    message: `The message is ${sizeBytes} bytes; the limit is ${limitBytes} bytes.`,
+  };
+}
+
+function parseJsonObject(
+  body: string | undefined,
+): { object: Record<string, unknown> } | { problem: FrameProblem } {
+  const size = body === undefined ? 0 : utf8Length(body);
+  if (size > MAX_FRAME_BYTES) return { problem: tooLargeProblem(size, MAX_FRAME_BYTES) };
   let value: unknown;
   try {
     value = JSON.parse(body ?? '');
   } catch {
-    throw new InvalidJsonError();
+    return {
+      problem: {
+        code: 'INVALID_JSON',
+        message: 'The frame is not valid JSON. Send a JSON object such as {"action":"sendMessage",...}.',
+      },
+    };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidFrameError('The frame must be a JSON object with an "action" field.');
+    return {
+      problem: { code: 'INVALID_FRAME', message: 'The frame must be a JSON object with an "action" field.' },
+    };
   }
-  return value as Record<string, unknown>;
+  return { object: value as Record<string, unknown> };
 }
 
 function isClientAction(action: unknown): action is ClientAction {

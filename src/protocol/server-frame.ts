@@ -1,21 +1,45 @@
-import type { ChatError, ErrorCode } from '../errors.ts';
-
-/** Why a turn ended. The first five are Bedrock's own stop reasons; the rest are this service's. */
-export type StopReason =
+/** Why the model ended its answer: Bedrock's own stop reasons, passed on unchanged. */
+export type ModelEndReason =
   | 'end_turn'
   | 'max_tokens'
   | 'stop_sequence'
   | 'content_filtered'
-  | 'guardrail_intervened'
-  | 'tool_limit'
-  | 'timeout'
-  | 'cancelled'
-  | 'client_gone';
+  | 'guardrail_intervened';
+
+/** Why a turn ended: the model's reason, or this service's (see docs/protocol.md). */
+export type StopReason = ModelEndReason | 'tool_limit' | 'timeout' | 'cancelled' | 'client_gone';
+
+/** What went wrong, in an `error` frame (see docs/protocol.md for each code's meaning). */
+export type ErrorCode =
+  | 'INVALID_JSON'
+  | 'INVALID_FRAME'
+  | 'UNKNOWN_ACTION'
+  | 'MESSAGE_TOO_LARGE'
+  | 'FORBIDDEN'
+  | 'RATE_LIMITED'
+  | 'SESSION_EXPIRED'
+  | 'SESSION_CONFLICT'
+  | 'MODEL_THROTTLED'
+  | 'MODEL_REJECTED'
+  | 'MODEL_STREAM_ERROR'
+  | 'MODEL_TIMEOUT'
+  | 'MODEL_UNAVAILABLE'
+  | 'STORAGE_UNAVAILABLE'
+  | 'INTERNAL';
 
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
   totalTokens: number;
+}
+
+/** Token counts as frames carry them, with their total (the one place it is added up). */
+export function toUsage(tokens: { inputTokens: number; outputTokens: number }): Usage {
+  return {
+    inputTokens: tokens.inputTokens,
+    outputTokens: tokens.outputTokens,
+    totalTokens: tokens.inputTokens + tokens.outputTokens,
+  };
 }
 
 /** Every frame of a turn carries its turn id and a sequence number (0, 1, 2, ...) to order and de-duplicate. */
@@ -91,15 +115,16 @@ export interface UsageFrame {
 export type TurnFrame = StatusFrame | TokenFrame | DoneFrame;
 export type ServerFrame = TurnFrame | ErrorFrame | HistoryFrame | UsageFrame;
 
+/** An `error` frame for a failure that knows its code, message and whether a retry may help. */
 export function errorFrame(
-  error: ChatError,
+  failure: Pick<ErrorFrame, 'code' | 'message' | 'retryable'>,
   address: { sessionId: string | null; turnId?: string; seq?: number },
 ): ErrorFrame {
   return {
     type: 'error',
     ...address,
-    code: error.code,
-    message: error.message,
-    retryable: error.retryable,
+    code: failure.code,
+    message: failure.message,
+    retryable: failure.retryable,
   };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { ErrorCode } from '../../src/errors.ts';
+import type { ErrorCode } from '../../src/protocol/server-frame.ts';
 import { type ChatSocket, openChat } from '../support/chat-socket.ts';
 import { emulatorCalls, uniqueMarker } from '../support/emulator-calls.ts';
 

@@ -1,12 +1,12 @@
+import { ClientGoneError } from '../../src/chat/errors.ts';
 import type {
-  ClientPush,
   Clock,
   ModelClient,
   ModelEvent,
   ModelRequest,
+  Reply,
   StoredSession,
 } from '../../src/chat/ports.ts';
-import { ClientGoneError } from '../../src/errors.ts';
 import type { ServerFrame } from '../../src/protocol/server-frame.ts';
 
 /** One model call's behaviour: events to yield (with optional waits), or an error to throw. */
@@ -67,29 +67,32 @@ export function toolCall(
       { type: 'toolStart', toolUseId: id ?? `tooluse_${index}`, name },
       { type: 'toolUse', toolUseId: id ?? `tooluse_${index}`, name, input },
     ]),
-    { type: 'stop', stopReason: 'tool_use' },
+    { type: 'stop', stopReason: 'tools_requested' },
     { type: 'usage', usage: { inputTokens: 10, outputTokens: 2 } },
   ];
 }
 
-/** A ClientPush that records frames; `goneAfter` pushes it answers 410 like API Gateway for a closed socket. */
-export function createRecordingPush(options: { goneAfter?: number; delayMs?: number } = {}): ClientPush & {
-  frames: ServerFrame[];
-  attempts: number;
-} {
+/**
+ * A Reply that records frames. After `goneAfter` sends it answers 410 like API Gateway for a closed socket;
+ * after `failAfter` sends it fails another way (`failure`, e.g. a timeout).
+ */
+export function createRecordingReply(
+  options: { goneAfter?: number; failAfter?: number; failure?: Error; delayMs?: number } = {},
+): Reply & { frames: ServerFrame[]; attempts: number } {
   const frames: ServerFrame[] = [];
-  const push = {
+  const reply = {
     frames,
     attempts: 0,
-    async push(connectionId: string, frame: ServerFrame) {
-      push.attempts++;
+    async send(frame: ServerFrame) {
+      reply.attempts++;
       if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
-      if (options.goneAfter !== undefined && push.attempts > options.goneAfter)
-        throw new ClientGoneError(connectionId);
+      if (options.goneAfter !== undefined && reply.attempts > options.goneAfter) throw new ClientGoneError();
+      if (options.failAfter !== undefined && reply.attempts > options.failAfter)
+        throw options.failure ?? new Error('push failed');
       frames.push(frame);
     },
   };
-  return push;
+  return reply;
 }
 
 export function createFakeClock(

@@ -3,9 +3,15 @@ import {
   GoneException,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import type { ClientPush } from '../../chat/ports.ts';
-import { ClientGoneError } from '../../errors.ts';
+import { ClientGoneError } from '../../chat/errors.ts';
+import type { ServerFrame } from '../../protocol/server-frame.ts';
 import { createHttpHandler } from '../http-handler.ts';
+
+/** Sends frames to any connection of one API; the route binds it to one connection as a Reply. */
+export interface ClientPush {
+  /** Sends one frame. Throws ClientGoneError when the connection no longer exists (410). */
+  push(connectionId: string, frame: ServerFrame): Promise<void>;
+}
 
 /** PostToConnection as a ClientPush. A 410 (GoneException) becomes ClientGoneError. */
 export function createManagementApiPush(client: ApiGatewayManagementApiClient): ClientPush {
@@ -20,7 +26,7 @@ export function createManagementApiPush(client: ApiGatewayManagementApiClient): 
           error instanceof GoneException ||
           (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 410
         ) {
-          throw new ClientGoneError(connectionId, error);
+          throw new ClientGoneError(error);
         }
         throw error;
       }

@@ -5,7 +5,7 @@ import {
   ConverseStreamCommand,
 } from '@aws-sdk/client-bedrock-runtime';
 import type { JsonObject } from '../../chat/messages.ts';
-import type { ModelClient, ModelEvent, ModelRequest } from '../../chat/ports.ts';
+import type { ModelClient, ModelEvent, ModelRequest, ModelStopReason } from '../../chat/ports.ts';
 import { toModelError } from './model-errors.ts';
 
 export interface BedrockModelOptions {
@@ -54,7 +54,7 @@ export function createBedrockModelClient(options: BedrockModelOptions): ModelCli
               };
             }
           } else if (event.messageStop) {
-            yield { type: 'stop', stopReason: event.messageStop.stopReason ?? 'end_turn' };
+            yield { type: 'stop', stopReason: toModelStopReason(event.messageStop.stopReason) };
           } else if (event.metadata?.usage) {
             const { inputTokens = 0, outputTokens = 0 } = event.metadata.usage;
             yield { type: 'usage', usage: { inputTokens, outputTokens } };
@@ -66,6 +66,24 @@ export function createBedrockModelClient(options: BedrockModelOptions): ModelCli
       }
     },
   };
+}
+
+/**
+ * Bedrock's stop reasons (botocore's bedrock-runtime `StopReason` enum) in the core's words. The ones the
+ * client is not told about (malformed_model_output, malformed_tool_use, model_context_window_exceeded, or a
+ * new one) end the answer like `end_turn`: what was said is kept, and the client sees an answer that ended.
+ */
+const STOP_REASONS = new Map<string, ModelStopReason>([
+  ['end_turn', 'end_turn'],
+  ['tool_use', 'tools_requested'],
+  ['max_tokens', 'max_tokens'],
+  ['stop_sequence', 'stop_sequence'],
+  ['content_filtered', 'content_filtered'],
+  ['guardrail_intervened', 'guardrail_intervened'],
+]);
+
+function toModelStopReason(reason: string | undefined): ModelStopReason {
+  return STOP_REASONS.get(reason ?? '') ?? 'end_turn';
 }
 
 function toBedrockTool(tool: ModelRequest['tools'][number]): BedrockTool {

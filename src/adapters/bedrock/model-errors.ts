@@ -4,7 +4,7 @@ import {
   ModelStreamError,
   ModelThrottledError,
   ModelUnavailableError,
-} from '../../errors.ts';
+} from '../../chat/errors.ts';
 
 const REJECTED = new Set([
   'ValidationException',

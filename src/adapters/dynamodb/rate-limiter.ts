@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { RateLimitedError, StorageUnavailableError } from '../../chat/errors.ts';
 import type { Clock, TurnRateLimiter } from '../../chat/ports.ts';
-import { RateLimitedError, StorageUnavailableError } from '../../errors.ts';
 import { rateWindowKey } from './keys.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { StorageUnavailableError } from '../../chat/errors.ts';
 import type { Resource, ResourceCatalog } from '../../chat/ports.ts';
 import { toResourceSlug } from '../../chat/resource-slug.ts';
-import { StorageUnavailableError } from '../../errors.ts';
 import { resourceKey } from './keys.ts';
 
 /** The resource catalogue, kept in the chat table as `RESOURCE#<slug>` items. */
@@ -26,7 +26,10 @@ export function createDynamoDbResourceCatalog(options: {
   };
 }
 
-/** Writes resources (seeding offline, or `npm run seed` on AWS), 25 per batch as DynamoDB allows. */
+/**
+ * Writes resources in this catalogue's item layout, 25 per batch as DynamoDB allows. For seeding only (seed/):
+ * the handlers never write the catalogue.
+ */
 export async function putResources(
   options: { client: DynamoDBDocumentClient; tableName: string },
   resources: Resource[],

@@ -1,8 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { StorageUnavailableError, VersionConflictError } from '../../chat/errors.ts';
 import type { SessionStore, StoredSession } from '../../chat/ports.ts';
-import { VersionConflictError } from '../../chat/ports.ts';
-import { StorageUnavailableError } from '../../errors.ts';
 import { sessionKey } from './keys.ts';
 
 /** Sessions as one item each (`SESSION#<id>` / `STATE`), written with a version condition. */

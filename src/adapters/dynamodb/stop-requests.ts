@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { StorageUnavailableError } from '../../chat/errors.ts';
 import type { StopRequestReason, StopRequests } from '../../chat/ports.ts';
-import { StorageUnavailableError } from '../../errors.ts';
 import { stopRequestKey } from './keys.ts';
 
 /** A stop request outlives any turn (28 s Lambda timeout) by far; TTL removes it after an hour. */

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { StorageUnavailableError } from '../../chat/errors.ts';
 import type { UsageLedger } from '../../chat/ports.ts';
-import { StorageUnavailableError } from '../../errors.ts';
 import { usageKey } from './keys.ts';
 
 /** Per-user totals as one item each (`USER#<id>` / `USAGE`), grown with atomic ADDs. */

@@ -1,5 +1,5 @@
+import { RateLimitedError } from '../../chat/errors.ts';
 import type { Clock, TurnRateLimiter } from '../../chat/ports.ts';
-import { RateLimitedError } from '../../errors.ts';
 
 /** The DynamoDB limiter's fixed one-minute windows, in a Map; for unit tests and benchmarks. */
 export function createMemoryRateLimiter(limitPerMinute: number, clock: Clock): TurnRateLimiter {

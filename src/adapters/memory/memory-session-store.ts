@@ -1,4 +1,5 @@
-import { type SessionStore, type StoredSession, VersionConflictError } from '../../chat/ports.ts';
+import { VersionConflictError } from '../../chat/errors.ts';
+import type { SessionStore, StoredSession } from '../../chat/ports.ts';
 
 /**
  * Sessions in a Map, with the same version condition as the DynamoDB store. For unit tests, the recorder and

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
+import { ToolError } from '../errors.ts';
 import type { ResourceCatalog } from '../ports.ts';
-import { type Tool, ToolError } from './registry.ts';
+import type { Tool } from './registry.ts';
 
 const input = z.object({
   name: z

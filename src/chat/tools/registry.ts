@@ -1,11 +1,7 @@
 import * as z from 'zod/mini';
+import { ToolError } from '../errors.ts';
 import type { JsonObject, ToolResultBlock } from '../messages.ts';
 import type { ToolSpec } from '../ports.ts';
-
-/** A failure the model should read (bad argument, nothing found). Other errors are reported generically. */
-export class ToolError extends Error {
-  override readonly name = 'ToolError';
-}
 
 export interface Tool<Input = unknown> {
   name: string;

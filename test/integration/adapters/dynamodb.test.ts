@@ -3,8 +3,8 @@ import { createDocumentClient } from '../../../src/adapters/dynamodb/document-cl
 import { createDynamoDbResourceCatalog } from '../../../src/adapters/dynamodb/resource-catalog.ts';
 import { createDynamoDbSessionStore } from '../../../src/adapters/dynamodb/session-store.ts';
 import { createDynamoDbStopRequests } from '../../../src/adapters/dynamodb/stop-requests.ts';
-import { type StoredSession, VersionConflictError } from '../../../src/chat/ports.ts';
-import { StorageUnavailableError } from '../../../src/errors.ts';
+import { StorageUnavailableError, VersionConflictError } from '../../../src/chat/errors.ts';
+import type { StoredSession } from '../../../src/chat/ports.ts';
 
 const stack = inject('stack');
 process.env.AWS_ACCESS_KEY_ID ??= 'local';

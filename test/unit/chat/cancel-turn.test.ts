@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createMemorySessionStore } from '../../../src/adapters/memory/memory-session-store.ts';
 import { createMemoryStopRequests } from '../../../src/adapters/memory/memory-stop-requests.ts';
 import { cancelTurn } from '../../../src/chat/cancel-turn.ts';
+import { ForbiddenError } from '../../../src/chat/errors.ts';
 import { createSession } from '../../../src/chat/session.ts';
-import { ForbiddenError } from '../../../src/errors.ts';
 import { createFakeClock } from '../../support/fakes.ts';
 
 describe('cancelTurn', () => {

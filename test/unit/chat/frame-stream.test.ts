@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFrameStream, splitByJsonBytes } from '../../../src/chat/frame-stream.ts';
-import { createRecordingPush, streamedText } from '../../support/fakes.ts';
+import { createRecordingReply, streamedText } from '../../support/fakes.ts';
 
 const policy = { minDelayMs: 50, maxDelayMs: 400, maxFrameBytes: 1024 };
-const ids = { connectionId: 'c1', sessionId: 's1', turnId: 't1' };
+const ids = { sessionId: 's1', turnId: 't1' };
 /** What `done` carries does not matter to the frame stream; these tests care about when frames go out. */
 const END_OF_ANSWER = {
   stopReason: 'end_turn',
@@ -18,24 +18,24 @@ describe('createFrameStream', () => {
   afterEach(() => vi.useRealTimers());
 
   it('pushes the first token at once, without waiting for the timer', async () => {
-    const push = createRecordingPush();
-    const frames = createFrameStream({ ...ids, push, policy });
+    const reply = createRecordingReply();
+    const frames = createFrameStream({ ...ids, reply, policy });
 
     frames.text('Hello');
     await vi.advanceTimersByTimeAsync(0);
 
-    expect(push.frames).toEqual([{ type: 'token', sessionId: 's1', turnId: 't1', seq: 0, value: 'Hello' }]);
+    expect(reply.frames).toEqual([{ type: 'token', sessionId: 's1', turnId: 't1', seq: 0, value: 'Hello' }]);
   });
 
   it('reports the first text as it arrives and the first token once it is delivered, each once', async () => {
-    const push = createRecordingPush();
+    const reply = createRecordingReply();
     const events: string[] = [];
     const frames = createFrameStream({
       ...ids,
-      push,
+      reply,
       policy,
-      onFirstText: () => events.push(`text, ${push.frames.length} pushed`),
-      onFirstToken: () => events.push(`token, ${push.frames.length} pushed`),
+      onFirstText: () => events.push(`text, ${reply.frames.length} pushed`),
+      onFirstToken: () => events.push(`token, ${reply.frames.length} pushed`),
     });
 
     frames.text('');
@@ -47,12 +47,12 @@ describe('createFrameStream', () => {
   });
 
   it('lets the caller wait for the first token to be delivered, and only the first', async () => {
-    const push = createRecordingPush({ delayMs: 10 });
-    const frames = createFrameStream({ ...ids, push, policy });
+    const reply = createRecordingReply({ delayMs: 10 });
+    const frames = createFrameStream({ ...ids, reply, policy });
     const settled: string[] = [];
 
-    void frames.text('Hello').then(() => settled.push(`first, ${push.frames.length} delivered`));
-    void frames.text(' there').then(() => settled.push(`second, ${push.frames.length} delivered`));
+    void frames.text('Hello').then(() => settled.push(`first, ${reply.frames.length} delivered`));
+    void frames.text(' there').then(() => settled.push(`second, ${reply.frames.length} delivered`));
     await vi.advanceTimersByTimeAsync(0);
     expect(settled).toEqual(['second, 0 delivered']);
     await vi.advanceTimersByTimeAsync(10);
@@ -61,26 +61,26 @@ describe('createFrameStream', () => {
   });
 
   it('coalesces later tokens into one frame per timer tick', async () => {
-    const push = createRecordingPush();
-    const frames = createFrameStream({ ...ids, push, policy });
+    const reply = createRecordingReply();
+    const frames = createFrameStream({ ...ids, reply, policy });
 
     frames.text('a');
     for (const token of [' b', ' c', ' d']) frames.text(token);
     await vi.advanceTimersByTimeAsync(49);
-    expect(push.frames).toHaveLength(1);
+    expect(reply.frames).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
 
-    expect(push.frames.map((f) => (f.type === 'token' ? f.value : ''))).toEqual(['a', ' b c d']);
+    expect(reply.frames.map((f) => (f.type === 'token' ? f.value : ''))).toEqual(['a', ' b c d']);
   });
 
   it('doubles the wait between frames up to the maximum, so long answers cost few pushes', async () => {
-    const push = createRecordingPush();
-    const frames = createFrameStream({ ...ids, push, policy });
+    const reply = createRecordingReply();
+    const frames = createFrameStream({ ...ids, reply, policy });
     const sentAt: number[] = [];
-    const original = push.push.bind(push);
-    push.push = async (connectionId, frame) => {
+    const original = reply.send.bind(reply);
+    reply.send = async (frame) => {
       sentAt.push(Date.now());
-      await original(connectionId, frame);
+      await original(frame);
     };
     const start = Date.now();
 
@@ -95,28 +95,28 @@ describe('createFrameStream', () => {
     // The first wait starts with the second token (10 ms in); then each wait doubles.
     expect(gaps.slice(0, 4)).toEqual([60, 100, 200, 400]);
     expect(Math.max(...gaps)).toBe(400);
-    expect(push.frames.length).toBeLessThan(15);
-    expect(streamedText(push.frames)).toBe(Array.from({ length: 300 }, (_, i) => ` w${i}`).join(''));
+    expect(reply.frames.length).toBeLessThan(15);
+    expect(streamedText(reply.frames)).toBe(Array.from({ length: 300 }, (_, i) => ` w${i}`).join(''));
     expect(sentAt[0]).toBe(start);
   });
 
   it('cuts a frame early once it reaches the size bound', async () => {
-    const push = createRecordingPush();
-    const frames = createFrameStream({ ...ids, push, policy });
+    const reply = createRecordingReply();
+    const frames = createFrameStream({ ...ids, reply, policy });
 
     frames.text('first');
     frames.text('x'.repeat(2000));
     await vi.advanceTimersByTimeAsync(0);
 
-    const values = push.frames.map((f) => (f.type === 'token' ? f.value : ''));
+    const values = reply.frames.map((f) => (f.type === 'token' ? f.value : ''));
     expect(values[0]).toBe('first');
     expect(values.slice(1).join('')).toBe('x'.repeat(2000));
     expect(values.slice(1).every((v) => v.length <= 1024)).toBe(true);
   });
 
   it('numbers frames 0, 1, 2… across tokens, status and done, in push order', async () => {
-    const push = createRecordingPush({ delayMs: 5 });
-    const frames = createFrameStream({ ...ids, push, policy, firstSeq: 7 });
+    const reply = createRecordingReply({ delayMs: 5 });
+    const frames = createFrameStream({ ...ids, reply, policy, firstSeq: 7 });
 
     frames.text('a');
     frames.status('kb_lookup', 'Searching knowledge base…');
@@ -125,7 +125,7 @@ describe('createFrameStream', () => {
     await vi.advanceTimersByTimeAsync(100);
     await done;
 
-    expect(push.frames.map((f) => [f.type, 'seq' in f ? f.seq : undefined])).toEqual([
+    expect(reply.frames.map((f) => [f.type, 'seq' in f ? f.seq : undefined])).toEqual([
       ['token', 7],
       ['status', 8],
       ['token', 9],
@@ -134,10 +134,11 @@ describe('createFrameStream', () => {
     expect(frames.lastSeq).toBe(10);
   });
 
-  it('stops pushing and reports once when the client is gone (410)', async () => {
-    const push = createRecordingPush({ goneAfter: 1 });
+  it('stops pushing and reports once when the client is gone (410), which is no failed push', async () => {
+    const reply = createRecordingReply({ goneAfter: 1 });
     const onGone = vi.fn();
-    const frames = createFrameStream({ ...ids, push, policy, onGone });
+    const onPushFailed = vi.fn();
+    const frames = createFrameStream({ ...ids, reply, policy, onGone, onPushFailed });
 
     frames.text('a');
     frames.text('b');
@@ -147,24 +148,30 @@ describe('createFrameStream', () => {
     await frames.done(END_OF_ANSWER);
 
     expect(onGone).toHaveBeenCalledTimes(1);
+    expect(onPushFailed).not.toHaveBeenCalled();
     expect(frames.gone).toBe(true);
-    expect(push.attempts).toBe(2);
-    expect(push.frames).toHaveLength(1);
+    expect(reply.attempts).toBe(2);
+    expect(reply.frames).toHaveLength(1);
   });
 
-  it('treats any other push failure like a gone client rather than losing frames silently', async () => {
+  it('treats any other push failure like a gone client, and reports it rather than losing frames silently', async () => {
     const onGone = vi.fn();
+    const onPushFailed = vi.fn();
+    const throttled = new Error('LimitExceededException');
     const frames = createFrameStream({
       ...ids,
       policy,
       onGone,
-      push: { push: async () => Promise.reject(new Error('LimitExceededException')) },
+      onPushFailed,
+      reply: { send: async () => Promise.reject(throttled) },
     });
 
     frames.text('a');
+    frames.text(' b');
     await frames.settled();
 
     expect(onGone).toHaveBeenCalledTimes(1);
+    expect(onPushFailed).toHaveBeenCalledExactlyOnceWith(throttled);
     expect(frames.gone).toBe(true);
   });
 });

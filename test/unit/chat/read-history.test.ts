@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createMemorySessionStore } from '../../../src/adapters/memory/memory-session-store.ts';
+import { SessionExpiredError } from '../../../src/chat/errors.ts';
 import type { Message } from '../../../src/chat/messages.ts';
 import { readHistory, toHistoryEntries } from '../../../src/chat/read-history.ts';
 import { createSession } from '../../../src/chat/session.ts';
-import { SessionExpiredError } from '../../../src/errors.ts';
 import { createFakeClock } from '../../support/fakes.ts';
 
 describe('toHistoryEntries', () => {

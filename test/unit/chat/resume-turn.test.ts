@@ -3,16 +3,16 @@ import { createMemoryRateLimiter } from '../../../src/adapters/memory/memory-rat
 import { createMemorySessionStore } from '../../../src/adapters/memory/memory-session-store.ts';
 import { createMemoryStopRequests } from '../../../src/adapters/memory/memory-stop-requests.ts';
 import { createMemoryUsageLedger } from '../../../src/adapters/memory/memory-usage-ledger.ts';
+import { ForbiddenError } from '../../../src/chat/errors.ts';
 import type { StoredSession } from '../../../src/chat/ports.ts';
 import { CONTINUE_INSTRUCTION, resumeTurn } from '../../../src/chat/resume-turn.ts';
-import type { TurnDependencies } from '../../../src/chat/stream-turn.ts';
 import { createToolRegistry } from '../../../src/chat/tools/registry.ts';
-import { ForbiddenError } from '../../../src/errors.ts';
+import type { TurnDependencies } from '../../../src/chat/turn.ts';
 import {
   answer,
   createFakeClock,
   createFakeModel,
-  createRecordingPush,
+  createRecordingReply,
   type ScriptedCall,
   storedSession,
 } from '../../support/fakes.ts';
@@ -31,7 +31,7 @@ const interrupted = (overrides: Partial<StoredSession> = {}): StoredSession =>
 
 function setup(sessions: StoredSession[], calls: ScriptedCall[]) {
   const store = createMemorySessionStore(sessions);
-  const push = createRecordingPush();
+  const reply = createRecordingReply();
   const stopRequests = createMemoryStopRequests();
   const model = createFakeModel(calls);
   const clock = createFakeClock();
@@ -42,7 +42,6 @@ function setup(sessions: StoredSession[], calls: ScriptedCall[]) {
     usage: createMemoryUsageLedger(),
     model,
     tools: createToolRegistry([]),
-    push,
     clock,
     settings: {
       windowMessages: 20,
@@ -56,18 +55,17 @@ function setup(sessions: StoredSession[], calls: ScriptedCall[]) {
       flush: { minDelayMs: 1, maxDelayMs: 1, maxFrameBytes: 10_000 },
     },
   };
-  const resume = () =>
-    resumeTurn(deps, { connectionId: 'new-conn', sessionId: 's', turnId: 't' }, { waitMs: 100, pollMs: 10 });
-  return { store, push, model, stopRequests, resume, deps };
+  const resume = () => resumeTurn(deps, { sessionId: 's', turnId: 't', reply }, { waitMs: 100, pollMs: 10 });
+  return { store, reply, model, stopRequests, resume, deps };
 }
 
 describe('resumeTurn', () => {
   it('sends the history, then continues the partial answer after its last seq, as one answer', async () => {
-    const { store, push, model, resume } = setup([interrupted()], [answer(' a time, the end.')]);
+    const { store, reply, model, resume } = setup([interrupted()], [answer(' a time, the end.')]);
 
     const summary = await resume();
 
-    expect(push.frames[0]).toMatchObject({
+    expect(reply.frames[0]).toMatchObject({
       type: 'history',
       interruptedTurn: { turnId: 't', stopReason: 'client_gone', lastSeq: 4 },
       messages: [
@@ -75,9 +73,9 @@ describe('resumeTurn', () => {
         { role: 'assistant', text: 'Once upon' },
       ],
     });
-    const seqs = push.frames.slice(1).map((f) => ('seq' in f ? f.seq : -1));
+    const seqs = reply.frames.slice(1).map((f) => ('seq' in f ? f.seq : -1));
     expect(seqs).toEqual(seqs.map((_, i) => 5 + i));
-    expect(push.frames.at(-1)).toMatchObject({ type: 'done', turnId: 't' });
+    expect(reply.frames.at(-1)).toMatchObject({ type: 'done', turnId: 't' });
     // The model sees its partial answer, then a request to continue it (newer models refuse a prefill).
     expect(model.requests[0]?.messages.slice(-2)).toEqual([
       { role: 'assistant', content: [{ text: 'Once upon' }] },
@@ -122,11 +120,11 @@ describe('resumeTurn', () => {
 
   it('only sends the history when the turn finished normally', async () => {
     const done = interrupted({ lastTurn: { turnId: 't', stopReason: 'end_turn', lastSeq: 9 } });
-    const { push, model, resume } = setup([done], []);
+    const { reply, model, resume } = setup([done], []);
 
     expect(await resume()).toBeUndefined();
-    expect(push.frames).toHaveLength(1);
-    expect(push.frames[0]).toMatchObject({ type: 'history' });
+    expect(reply.frames).toHaveLength(1);
+    expect(reply.frames[0]).toMatchObject({ type: 'history' });
     expect(model.requests).toHaveLength(0);
   });
 

@@ -3,22 +3,22 @@ import { createMemoryRateLimiter } from '../../../src/adapters/memory/memory-rat
 import { createMemorySessionStore } from '../../../src/adapters/memory/memory-session-store.ts';
 import { createMemoryStopRequests } from '../../../src/adapters/memory/memory-stop-requests.ts';
 import { createMemoryUsageLedger } from '../../../src/adapters/memory/memory-usage-ledger.ts';
-import type { SessionStore, StoredSession } from '../../../src/chat/ports.ts';
-import { VersionConflictError } from '../../../src/chat/ports.ts';
-import { runTurn } from '../../../src/chat/run-turn.ts';
-import type { TurnDependencies, TurnSettings } from '../../../src/chat/stream-turn.ts';
-import { createToolRegistry } from '../../../src/chat/tools/registry.ts';
 import {
   ForbiddenError,
   ModelThrottledError,
   SessionExpiredError,
   StorageUnavailableError,
-} from '../../../src/errors.ts';
+  VersionConflictError,
+} from '../../../src/chat/errors.ts';
+import type { SessionStore, StoredSession } from '../../../src/chat/ports.ts';
+import { runTurn } from '../../../src/chat/run-turn.ts';
+import { createToolRegistry } from '../../../src/chat/tools/registry.ts';
+import type { TurnDependencies, TurnSettings } from '../../../src/chat/turn.ts';
 import {
   answer,
   createFakeClock,
   createFakeModel,
-  createRecordingPush,
+  createRecordingReply,
   type ScriptedCall,
   storedSession,
   streamedText,
@@ -38,10 +38,10 @@ const settings: TurnSettings = {
 
 function setup(
   calls: ScriptedCall[],
-  options: { sessions?: SessionStore; push?: ReturnType<typeof createRecordingPush> } = {},
+  options: { sessions?: SessionStore; reply?: ReturnType<typeof createRecordingReply> } = {},
 ) {
   const sessions = options.sessions ?? createMemorySessionStore();
-  const push = options.push ?? createRecordingPush();
+  const reply = options.reply ?? createRecordingReply();
   const clock = createFakeClock();
   const stopRequests = createMemoryStopRequests();
   const model = createFakeModel(calls);
@@ -53,24 +53,23 @@ function setup(
     usage,
     model,
     tools: createToolRegistry([]),
-    push,
     clock,
     settings,
   };
-  return { deps, sessions, push, clock, model, stopRequests, usage };
+  const request = (overrides: Partial<Parameters<typeof runTurn>[1]> = {}) => ({
+    connectionId: 'conn-1',
+    sessionId: 'session-1',
+    message: 'Hi',
+    turnId: 'turn-1',
+    reply,
+    ...overrides,
+  });
+  return { deps, sessions, reply, clock, model, stopRequests, usage, request };
 }
-
-const request = (overrides: Partial<Parameters<typeof runTurn>[1]> = {}) => ({
-  connectionId: 'conn-1',
-  sessionId: 'session-1',
-  message: 'Hi',
-  turnId: 'turn-1',
-  ...overrides,
-});
 
 describe('runTurn', () => {
   it('streams the answer, records the turn with usage and a 24 h expiry, then sends done', async () => {
-    const { deps, sessions, push, clock } = setup([
+    const { deps, sessions, reply, clock, request } = setup([
       answer('Hello back', { inputTokens: 12, outputTokens: 3 }),
     ]);
 
@@ -96,8 +95,8 @@ describe('runTurn', () => {
         { role: 'assistant', content: [{ text: 'Hello back' }] },
       ],
     });
-    expect(streamedText(push.frames)).toBe('Hello back');
-    expect(push.frames.at(-1)).toMatchObject({
+    expect(streamedText(reply.frames)).toBe('Hello back');
+    expect(reply.frames.at(-1)).toMatchObject({
       type: 'done',
       usage: { inputTokens: 12, outputTokens: 3, totalTokens: 15 },
       modelCalls: 1,
@@ -106,7 +105,7 @@ describe('runTurn', () => {
   });
 
   it("adds each turn's tokens and estimated cost to the user's totals", async () => {
-    const { deps, usage } = setup([
+    const { deps, usage, request } = setup([
       answer('one', { inputTokens: 100, outputTokens: 10 }),
       answer('two', { inputTokens: 200, outputTokens: 20 }),
     ]);
@@ -123,7 +122,7 @@ describe('runTurn', () => {
   });
 
   it('still completes the turn when usage cannot be recorded, and reports it', async () => {
-    const { deps, push } = setup([answer('fine')]);
+    const { deps, reply, request } = setup([answer('fine')]);
     const usageNotRecorded = vi.fn();
     const failing = {
       ...deps,
@@ -134,12 +133,14 @@ describe('runTurn', () => {
     const summary = await runTurn(failing, request());
 
     expect(summary.outcome).toBe('completed');
-    expect(push.frames.at(-1)).toMatchObject({ type: 'done' });
+    expect(reply.frames.at(-1)).toMatchObject({ type: 'done' });
     expect(usageNotRecorded).toHaveBeenCalledOnce();
   });
 
   it('sends the stored history plus the new question to the model', async () => {
-    const { deps, model } = setup([answer('ok')], { sessions: createMemorySessionStore([storedSession()]) });
+    const { deps, model, request } = setup([answer('ok')], {
+      sessions: createMemorySessionStore([storedSession()]),
+    });
 
     await runTurn(deps, request({ message: 'and now?' }));
 
@@ -151,7 +152,7 @@ describe('runTurn', () => {
   });
 
   it('sums token usage across turns', async () => {
-    const { deps, sessions } = setup([answer('ok', { inputTokens: 1, outputTokens: 2 })], {
+    const { deps, sessions, request } = setup([answer('ok', { inputTokens: 1, outputTokens: 2 })], {
       sessions: createMemorySessionStore([storedSession()]),
     });
     await runTurn(deps, request());
@@ -183,7 +184,7 @@ describe('runTurn', () => {
         return sessions.save(session, expectedVersion);
       },
     };
-    const { deps } = setup([answer('mine')], { sessions: racing });
+    const { deps, request } = setup([answer('mine')], { sessions: racing });
 
     const summary = await runTurn(deps, request({ message: 'this tab' }));
 
@@ -203,12 +204,12 @@ describe('runTurn', () => {
         throw new VersionConflictError(session.sessionId, expected);
       },
     };
-    const { deps, push } = setup([answer('lost')], { sessions: alwaysConflicting });
+    const { deps, reply, request } = setup([answer('lost')], { sessions: alwaysConflicting });
 
     const summary = await runTurn(deps, request());
 
     expect(summary).toMatchObject({ outcome: 'failed', errorCode: 'SESSION_CONFLICT' });
-    expect(push.frames.at(-1)).toMatchObject({
+    expect(reply.frames.at(-1)).toMatchObject({
       type: 'error',
       code: 'SESSION_CONFLICT',
       retryable: true,
@@ -217,12 +218,12 @@ describe('runTurn', () => {
   });
 
   it('reports a model failure as an error frame and records nothing', async () => {
-    const { deps, sessions, push } = setup([[{ throw: new ModelThrottledError() }]]);
+    const { deps, sessions, reply, request } = setup([[{ throw: new ModelThrottledError() }]]);
 
     const summary = await runTurn(deps, request());
 
     expect(summary).toMatchObject({ outcome: 'failed', errorCode: 'MODEL_THROTTLED' });
-    expect(push.frames).toEqual([
+    expect(reply.frames).toEqual([
       expect.objectContaining({
         type: 'error',
         code: 'MODEL_THROTTLED',
@@ -236,7 +237,7 @@ describe('runTurn', () => {
 
   it('refuses an expired session before calling the model, and leaves it untouched', async () => {
     const expired = storedSession({ expiresAt: Date.UTC(2026, 10, 24, 11, 59, 59) / 1000 });
-    const { deps, model, sessions } = setup([answer('never')], {
+    const { deps, model, sessions, request } = setup([answer('never')], {
       sessions: createMemorySessionStore([expired]),
     });
 
@@ -246,7 +247,7 @@ describe('runTurn', () => {
   });
 
   it("refuses another user's session with FORBIDDEN", async () => {
-    const { deps, model } = setup([answer('never')], {
+    const { deps, model, request } = setup([answer('never')], {
       sessions: createMemorySessionStore([storedSession({ ownerId: 'alice' })]),
     });
     await expect(runTurn(deps, request({ userId: 'mallory' }))).rejects.toBeInstanceOf(ForbiddenError);
@@ -254,7 +255,7 @@ describe('runTurn', () => {
   });
 
   it('makes the first user of a new session its owner', async () => {
-    const { deps, sessions } = setup([answer('hi')]);
+    const { deps, sessions, request } = setup([answer('hi')]);
     await runTurn(deps, request({ userId: 'alice' }));
     expect((await sessions.load('session-1'))?.ownerId).toBe('alice');
   });
@@ -264,13 +265,13 @@ describe('runTurn', () => {
       load: async () => Promise.reject(new StorageUnavailableError()),
       save: async () => undefined,
     };
-    const { deps } = setup([answer('x')], { sessions: failing });
+    const { deps, request } = setup([answer('x')], { sessions: failing });
     await expect(runTurn(deps, request())).rejects.toBeInstanceOf(StorageUnavailableError);
   });
 
   it('saves the partial answer, marked client_gone and trimmed, when the connection goes away', async () => {
-    const push = createRecordingPush({ goneAfter: 1 });
-    const { deps, sessions } = setup(
+    const reply = createRecordingReply({ goneAfter: 1 });
+    const { deps, sessions, request } = setup(
       [
         [
           { type: 'text', text: 'Part one ' },
@@ -279,9 +280,7 @@ describe('runTurn', () => {
           { waitMs: 500 },
         ],
       ],
-      {
-        push,
-      },
+      { reply },
     );
 
     const summary = await runTurn(deps, request());
@@ -292,17 +291,61 @@ describe('runTurn', () => {
     expect(saved?.messages.at(-1)).toEqual({ role: 'assistant', content: [{ text: 'Part one and two' }] });
   });
 
+  it('stops like a client that left when a push fails another way, and reports that push', async () => {
+    const timeout = Object.assign(new Error('no answer in 5000 ms'), { name: 'TimeoutError' });
+    const reply = createRecordingReply({ failAfter: 1, failure: timeout });
+    const { deps, sessions, request } = setup(
+      [
+        [
+          { type: 'text', text: 'Part one' },
+          { waitMs: 20 },
+          { type: 'text', text: ' and two' },
+          { waitMs: 500 },
+        ],
+      ],
+      { reply },
+    );
+    const pushFailed = vi.fn();
+
+    const summary = await runTurn({ ...deps, observer: { pushFailed } }, request());
+
+    expect(summary).toMatchObject({ outcome: 'interrupted', stopReason: 'client_gone' });
+    expect(pushFailed).toHaveBeenCalledExactlyOnceWith(timeout);
+    expect((await sessions.load('session-1'))?.lastTurn).toMatchObject({ stopReason: 'client_gone' });
+  });
+
+  it('does not report a client that left as a failed push', async () => {
+    const reply = createRecordingReply({ goneAfter: 1 });
+    const { deps, request } = setup(
+      [
+        [
+          { type: 'text', text: 'Part one' },
+          { waitMs: 20 },
+          { type: 'text', text: ' and two' },
+          { waitMs: 500 },
+        ],
+      ],
+      { reply },
+    );
+    const pushFailed = vi.fn();
+
+    const summary = await runTurn({ ...deps, observer: { pushFailed } }, request());
+
+    expect(summary.stopReason).toBe('client_gone');
+    expect(pushFailed).not.toHaveBeenCalled();
+  });
+
   it('stops before the Lambda deadline with a done frame whose stopReason is timeout', async () => {
-    const { deps, push } = setup([[{ type: 'text', text: 'Slow' }, { waitMs: 5_000 }]]);
+    const { deps, reply, request } = setup([[{ type: 'text', text: 'Slow' }, { waitMs: 5_000 }]]);
 
     const summary = await runTurn(deps, request({ remainingTimeMs: () => 150 }));
 
     expect(summary.stopReason).toBe('timeout');
-    expect(push.frames.at(-1)).toMatchObject({ type: 'done', stopReason: 'timeout' });
+    expect(reply.frames.at(-1)).toMatchObject({ type: 'done', stopReason: 'timeout' });
   });
 
   it('refuses a turn over the per-user rate with RATE_LIMITED, before calling the model', async () => {
-    const { deps, model } = setup([answer('1'), answer('2'), answer('3'), answer('4')]);
+    const { deps, model, request } = setup([answer('1'), answer('2'), answer('3'), answer('4')]);
     for (const turnId of ['a', 'b', 'c'])
       await runTurn(deps, request({ userId: 'alice', turnId, sessionId: turnId }));
 
@@ -320,7 +363,9 @@ describe('runTurn', () => {
   });
 
   it('stops when a cancel request arrives, ending with done/cancelled', async () => {
-    const { deps, push, stopRequests, clock } = setup([[{ type: 'text', text: 'Long' }, { waitMs: 5_000 }]]);
+    const { deps, reply, stopRequests, clock, request } = setup([
+      [{ type: 'text', text: 'Long' }, { waitMs: 5_000 }],
+    ]);
     setTimeout(() => {
       clock.advance(30);
       void stopRequests.request('session-1', 'turn-1', { reason: 'cancelled', requestedAt: clock.now() });
@@ -329,7 +374,7 @@ describe('runTurn', () => {
     const summary = await runTurn(deps, request());
 
     expect(summary).toMatchObject({ outcome: 'interrupted', stopReason: 'cancelled' });
-    expect(push.frames.at(-1)).toMatchObject({ type: 'done', stopReason: 'cancelled' });
+    expect(reply.frames.at(-1)).toMatchObject({ type: 'done', stopReason: 'cancelled' });
   });
 
   it('times the first token from the request: storage, then the model, then the push', async () => {
@@ -341,7 +386,7 @@ describe('runTurn', () => {
         return sessions.load(id);
       },
     };
-    const { deps } = setup([[{ waitMs: 30 }, ...answer('Hello there')]], { sessions: slowSessions });
+    const { deps, request } = setup([[{ waitMs: 30 }, ...answer('Hello there')]], { sessions: slowSessions });
 
     const { timings } = await runTurn(deps, request());
 
@@ -351,13 +396,15 @@ describe('runTurn', () => {
   });
 
   it('obeys a cancel that reached the server before the turn started (Stop pressed right after Send)', async () => {
-    const { deps, push, stopRequests, clock } = setup([[{ type: 'text', text: 'Long' }, { waitMs: 5_000 }]]);
+    const { deps, reply, stopRequests, clock, request } = setup([
+      [{ type: 'text', text: 'Long' }, { waitMs: 5_000 }],
+    ]);
     await stopRequests.request('session-1', 'turn-1', { reason: 'cancelled', requestedAt: clock.now() });
     clock.advance(10);
 
     const summary = await runTurn(deps, request());
 
     expect(summary).toMatchObject({ outcome: 'interrupted', stopReason: 'cancelled' });
-    expect(push.frames.at(-1)).toMatchObject({ type: 'done', stopReason: 'cancelled' });
+    expect(reply.frames.at(-1)).toMatchObject({ type: 'done', stopReason: 'cancelled' });
   });
 });

@@ -1,19 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
+import { ModelStreamError, ModelTimeoutError } from '../../../src/chat/errors.ts';
 import { createFrameStream } from '../../../src/chat/frame-stream.ts';
 import { userText } from '../../../src/chat/messages.ts';
-import {
-  runToolLoop,
-  TOOL_LIMIT_NOTE,
-  type ToolLoopOptions,
-  TurnInterrupted,
-} from '../../../src/chat/tool-loop.ts';
+import { runToolLoop, TOOL_LIMIT_NOTE, type ToolLoopOptions } from '../../../src/chat/tool-loop.ts';
 import { createToolRegistry, type Tool } from '../../../src/chat/tools/registry.ts';
-import { ModelStreamError, ModelTimeoutError } from '../../../src/errors.ts';
+import { TurnInterrupted } from '../../../src/chat/turn-interrupts.ts';
 import {
   answer,
   createFakeModel,
-  createRecordingPush,
+  createRecordingReply,
   type ScriptedCall,
   streamedText,
   toolCall,
@@ -29,10 +25,9 @@ const echoTool: Tool<{ query: string }> = {
 
 function setup(calls: ScriptedCall[], overrides: Partial<ToolLoopOptions> = {}) {
   const model = createFakeModel(calls);
-  const push = createRecordingPush();
+  const reply = createRecordingReply();
   const frames = createFrameStream({
-    push,
-    connectionId: 'c',
+    reply,
     sessionId: 's',
     turnId: 't',
     policy: { minDelayMs: 1, maxDelayMs: 1, maxFrameBytes: 10_000 },
@@ -57,19 +52,19 @@ function setup(calls: ScriptedCall[], overrides: Partial<ToolLoopOptions> = {}) 
     });
     return result;
   };
-  return { model, push, frames, run };
+  return { model, reply, frames, run };
 }
 
 describe('runToolLoop', () => {
   it('answers without tools in exactly one model call, streaming the text', async () => {
-    const { model, push, run } = setup([answer('Hello there')]);
+    const { model, reply, run } = setup([answer('Hello there')]);
 
     const result = await run();
 
     expect(model.requests).toHaveLength(1);
     expect(result).toMatchObject({ stopReason: 'end_turn', modelCalls: 1, toolCalls: 0 });
     expect(result.messages).toEqual([{ role: 'assistant', content: [{ text: 'Hello there' }] }]);
-    expect(streamedText(push.frames)).toBe('Hello there');
+    expect(streamedText(reply.frames)).toBe('Hello there');
   });
 
   it('offers the tools to the model on every call', async () => {
@@ -79,7 +74,7 @@ describe('runToolLoop', () => {
   });
 
   it('runs a requested tool, appends toolUse and toolResult, and continues: two model calls', async () => {
-    const { model, push, run } = setup([
+    const { model, reply, run } = setup([
       toolCall({ name: 'kb_lookup', input: { query: 'reset' }, id: 'tu1' }),
       answer('Found it'),
     ]);
@@ -100,7 +95,7 @@ describe('runToolLoop', () => {
         ],
       },
     ]);
-    expect(push.frames[0]).toMatchObject({
+    expect(reply.frames[0]).toMatchObject({
       type: 'status',
       tool: 'kb_lookup',
       value: 'Searching knowledge base…',
@@ -159,25 +154,25 @@ describe('runToolLoop', () => {
 
   it('stops at the tool-round limit with a clear note instead of looping forever', async () => {
     const ask = toolCall({ name: 'kb_lookup', input: { query: 'again' } });
-    const { model, push, run } = setup([ask, ask, ask, ask, ask], { maxToolRounds: 2 });
+    const { model, reply, run } = setup([ask, ask, ask, ask, ask], { maxToolRounds: 2 });
 
     const result = await run();
 
     expect(model.requests).toHaveLength(3);
     expect(result.stopReason).toBe('tool_limit');
     expect(result.messages.at(-1)).toEqual({ role: 'assistant', content: [{ text: TOOL_LIMIT_NOTE }] });
-    expect(streamedText(push.frames)).toBe(TOOL_LIMIT_NOTE);
+    expect(streamedText(reply.frames)).toBe(TOOL_LIMIT_NOTE);
   });
 
   it('separates the text of successive rounds exactly as history will show it', async () => {
-    const { push, run } = setup([
+    const { reply, run } = setup([
       [{ type: 'text', text: 'Let me check.' }, ...toolCall({ name: 'kb_lookup', input: { query: 'q' } })],
       answer('It is done.'),
     ]);
 
     await run();
 
-    expect(streamedText(push.frames)).toBe('Let me check.\n\nIt is done.');
+    expect(streamedText(reply.frames)).toBe('Let me check.\n\nIt is done.');
   });
 
   it('ends with the partial answer when the turn is interrupted mid-stream', async () => {

@@ -6,13 +6,13 @@ import type { Emulator } from '../../../emulator/emulator.ts';
 import { createBedrockHandlers } from '../../../emulator/handlers.ts';
 import { OFFLINE_TARGET } from '../../../emulator/scenario-runner.ts';
 import { createBedrockModelClient } from '../../../src/adapters/bedrock/model-client.ts';
-import { DEFAULT_SYSTEM_PROMPT } from '../../../src/config.ts';
 import {
   ModelRejectedError,
   ModelStreamError,
   ModelThrottledError,
   ModelUnavailableError,
-} from '../../../src/errors.ts';
+} from '../../../src/chat/errors.ts';
+import { DEFAULT_SYSTEM_PROMPT } from '../../../src/config.ts';
 import { answerEvents, fixtureOf, questionBody, streamInteraction } from './support/fixture-builders.ts';
 import {
   converseStream,

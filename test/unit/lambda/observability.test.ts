@@ -17,7 +17,7 @@ import {
   answer,
   createFakeClock,
   createFakeModel,
-  createRecordingPush,
+  createRecordingReply,
   toolCall,
 } from '../../support/fakes.ts';
 
@@ -45,7 +45,6 @@ describe('logs and metrics of a turn', () => {
           run: async () => ({ passages: [] }),
         },
       ]),
-      push: createRecordingPush(),
       clock,
       settings,
       observer: createTurnObserver(observability),
@@ -57,6 +56,7 @@ describe('logs and metrics of a turn', () => {
         sessionId: 's-9',
         turnId: 't-9',
         message: 'What is the refund policy?',
+        reply: createRecordingReply(),
       });
       observability.metrics.publishStoredMetrics();
     });

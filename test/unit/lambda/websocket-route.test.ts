@@ -1,10 +1,12 @@
 import type { APIGatewayProxyWebsocketEventV2, Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
-import { ClientGoneError, InvalidFrameError } from '../../../src/errors.ts';
+import type { ClientPush } from '../../../src/adapters/apigateway/client-push.ts';
+import { ClientGoneError } from '../../../src/chat/errors.ts';
+import { FrameRefusedError } from '../../../src/lambda/errors.ts';
 import { createObservability } from '../../../src/lambda/observability.ts';
 import { createWebSocketRoute, type RouteContext } from '../../../src/lambda/websocket-route.ts';
+import type { ServerFrame } from '../../../src/protocol/server-frame.ts';
 import { captureJsonLines, metricsIn } from '../../support/captured-output.ts';
-import { createRecordingPush } from '../../support/fakes.ts';
 
 const event = (body: unknown, overrides: Record<string, unknown> = {}) =>
   ({
@@ -19,6 +21,20 @@ const event = (body: unknown, overrides: Record<string, unknown> = {}) =>
     },
   }) as unknown as APIGatewayProxyWebsocketEventV2;
 
+/** A ClientPush that records each frame with the connection it went to. */
+function createRecordingPush(): ClientPush & { frames: ServerFrame[]; connections: string[] } {
+  const frames: ServerFrame[] = [];
+  const connections: string[] = [];
+  return {
+    frames,
+    connections,
+    async push(connectionId, frame) {
+      connections.push(connectionId);
+      frames.push(frame);
+    },
+  };
+}
+
 function setup(managementEndpoint?: string) {
   const push = createRecordingPush();
   const endpoints: string[] = [];
@@ -30,50 +46,93 @@ function setup(managementEndpoint?: string) {
       return push;
     },
     observability: createObservability(),
+    limits: { maxMessageBytes: 100 },
   };
   return { route, push, endpoints };
 }
 
-const context = { functionName: 'chat-dev-sendMessage', awsRequestId: 'req-1' } as Context;
+const context = {
+  functionName: 'chat-dev-sendMessage',
+  awsRequestId: 'req-1',
+  getRemainingTimeInMillis: () => 12_345,
+} as Context;
+const sessionId = '3b241101-e2bb-4255-8caf-4136c566a962';
+const turnId = '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d';
+const getHistory = JSON.stringify({ action: 'getHistory', sessionId });
+const history: ServerFrame = {
+  type: 'history',
+  sessionId,
+  turns: 0,
+  messages: [],
+  usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+};
 
 describe('createWebSocketRoute', () => {
-  it('hands the handler plain values: connection, body, user and where to push', async () => {
-    const { route, endpoints } = setup();
-    const handle = vi.fn(async () => {});
+  it('hands the handler plain values: the parsed frame, user, connection, remaining time and a bound reply', async () => {
+    const { route, push, endpoints } = setup();
+    const handle = vi.fn(async (request) => {
+      await request.reply.send(history);
+    });
 
-    const result = await createWebSocketRoute(route, handle)(
-      event('{"a":1}', { authorizer: { principalId: 'user-7' } }),
-      context,
-    );
+    const result = await createWebSocketRoute(
+      route,
+      'getHistory',
+      handle,
+    )(event(getHistory, { authorizer: { principalId: 'user-7' } }), context);
 
     expect(result).toEqual({ statusCode: 200 });
-    expect(handle).toHaveBeenCalledWith(
-      {
-        connectionId: 'conn-1',
-        routeKey: 'sendMessage',
-        body: '{"a":1}',
-        userId: 'user-7',
-        managementEndpoint: 'https://api123.execute-api.eu-west-1.amazonaws.com/dev',
-      },
-      expect.anything(),
-      context,
-    );
+    expect(handle).toHaveBeenCalledOnce();
+    const request = handle.mock.calls[0]?.[0];
+    expect(request).toEqual({
+      frame: { action: 'getHistory', sessionId },
+      userId: 'user-7',
+      connectionId: 'conn-1',
+      reply: { send: expect.any(Function) },
+      remainingTimeMs: expect.any(Function),
+    });
+    expect(request.remainingTimeMs()).toBe(12_345);
+    expect(push.connections).toEqual(['conn-1']);
+    expect(push.frames).toEqual([history]);
     expect(endpoints).toEqual(['https://api123.execute-api.eu-west-1.amazonaws.com/dev']);
   });
 
   it('pushes to the configured endpoint offline', async () => {
     const { route, endpoints } = setup('http://127.0.0.1:3001');
-    await createWebSocketRoute(route, async () => {})(event('{}'), context);
+    await createWebSocketRoute(route, 'getHistory', async ({ reply }) => reply.send(history))(
+      event(getHistory),
+      context,
+    );
     expect(endpoints).toEqual(['http://127.0.0.1:3001']);
+  });
+
+  it('builds no push client for a route that sends nothing', async () => {
+    const { route, endpoints } = setup();
+    await createWebSocketRoute(route, 'getHistory', async () => {})(event(getHistory), context);
+    expect(endpoints).toEqual([]);
+  });
+
+  it('refuses a frame of another action before the handler runs, echoing its session and turn', async () => {
+    const { route, push } = setup();
+    const handle = vi.fn(async () => {});
+
+    await createWebSocketRoute(
+      route,
+      'getHistory',
+      handle,
+    )(event(JSON.stringify({ action: 'cancel', sessionId, turnId })), context);
+
+    expect(handle).not.toHaveBeenCalled();
+    expect(push.frames).toEqual([
+      expect.objectContaining({ type: 'error', sessionId, turnId, code: 'UNKNOWN_ACTION', retryable: false }),
+    ]);
   });
 
   it('never throws: a typed error becomes an error frame addressed to the session named in the frame', async () => {
     const { route, push } = setup();
-    const sessionId = '3b241101-e2bb-4255-8caf-4136c566a962';
 
-    const result = await createWebSocketRoute(route, async () => {
-      throw new InvalidFrameError('message: must not be empty');
-    })(event(JSON.stringify({ sessionId })), context);
+    const result = await createWebSocketRoute(route, 'getHistory', async () => {
+      throw new FrameRefusedError({ code: 'INVALID_FRAME', message: 'message: must not be empty' });
+    })(event(getHistory), context);
 
     expect(result).toEqual({ statusCode: 200 });
     expect(push.frames).toEqual([
@@ -91,9 +150,9 @@ describe('createWebSocketRoute', () => {
     const { route, push } = setup();
 
     const lines = await captureJsonLines(() =>
-      createWebSocketRoute(route, async () => {
+      createWebSocketRoute(route, undefined, async () => {
         throw new TypeError('secret internals at line 42');
-      })(event('{}'), context),
+      })(event('{"action":"getUsage"}'), context),
     );
 
     expect(push.frames).toEqual([
@@ -123,13 +182,13 @@ describe('createWebSocketRoute', () => {
 
   it("does not carry one invocation's log keys into the next", async () => {
     const { route } = setup();
-    await createWebSocketRoute(route, async () => {
+    await createWebSocketRoute(route, 'getHistory', async () => {
       route.observability.logger.appendKeys({ sessionId: 'first-session' });
-    })(event('{}'), context);
+    })(event(getHistory), context);
 
     const lines = await captureJsonLines(() =>
-      createWebSocketRoute(route, async () => route.observability.logger.info('second'))(
-        event('{}', { connectionId: 'conn-2' }),
+      createWebSocketRoute(route, 'getHistory', async () => route.observability.logger.info('second'))(
+        event(getHistory, { connectionId: 'conn-2' }),
         context,
       ),
     );
@@ -140,25 +199,39 @@ describe('createWebSocketRoute', () => {
 
   it('echoes the turn id of a refused frame, so the client knows which request failed', async () => {
     const { route, push } = setup();
-    const ids = {
-      sessionId: '3b241101-e2bb-4255-8caf-4136c566a962',
-      turnId: '9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d',
-    };
+    const handle = vi.fn(async () => {});
 
-    await createWebSocketRoute(route, async () => {
-      throw new InvalidFrameError('message: must not be empty');
-    })(event(JSON.stringify(ids)), context);
+    await createWebSocketRoute(
+      route,
+      'sendMessage',
+      handle,
+    )(event(JSON.stringify({ action: 'sendMessage', sessionId, turnId, message: ' ' })), context);
 
-    expect(push.frames[0]).toMatchObject({ type: 'error', ...ids, code: 'INVALID_FRAME' });
+    expect(handle).not.toHaveBeenCalled();
+    expect(push.frames[0]).toMatchObject({ type: 'error', sessionId, turnId, code: 'INVALID_FRAME' });
+  });
+
+  it('reads the frame once: a refused frame is never parsed a second time to address its error', async () => {
+    const { route } = setup();
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      await createWebSocketRoute(route, 'sendMessage', async () => {})(
+        event(JSON.stringify({ action: 'sendMessage', sessionId, turnId, message: ' ' })),
+        context,
+      );
+      expect(parse).toHaveBeenCalledOnce();
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it('treats a client that left before its answer as nothing gone wrong', async () => {
     const { route, push } = setup();
 
     const lines = await captureJsonLines(() =>
-      createWebSocketRoute(route, async () => {
-        throw new ClientGoneError('conn-1');
-      })(event('{}'), context),
+      createWebSocketRoute(route, 'getHistory', async () => {
+        throw new ClientGoneError();
+      })(event(getHistory), context),
     );
 
     expect(push.frames).toEqual([]);
@@ -169,7 +242,7 @@ describe('createWebSocketRoute', () => {
   it('rejects binary frames with a clear error', async () => {
     const { route, push } = setup();
     const binary = { ...event('AAEC'), isBase64Encoded: true };
-    await createWebSocketRoute(route, async () => {})(binary, context);
+    await createWebSocketRoute(route, 'getHistory', async () => {})(binary, context);
     expect(push.frames[0]).toMatchObject({
       code: 'INVALID_FRAME',
       message: 'Binary frames are not supported; send JSON text frames.',
@@ -178,11 +251,28 @@ describe('createWebSocketRoute', () => {
 
   it('survives a client that is already gone when the error frame is pushed', async () => {
     const { route } = setup();
-    route.pushFor = () => ({ push: async () => Promise.reject(new Error('gone')) });
-    await expect(
-      createWebSocketRoute(route, async () => {
-        throw new InvalidFrameError('x');
-      })(event('{}'), context),
-    ).resolves.toEqual({ statusCode: 200 });
+    route.pushFor = () => ({ push: async () => Promise.reject(new ClientGoneError()) });
+    const lines = await captureJsonLines(async () => {
+      await expect(
+        createWebSocketRoute(route, 'getHistory', async () => {
+          throw new FrameRefusedError({ code: 'INVALID_FRAME', message: 'x' });
+        })(event(getHistory), context),
+      ).resolves.toEqual({ statusCode: 200 });
+    });
+    expect(metricsIn(lines).filter((m) => 'PushFailures' in m.values)).toEqual([]);
+  });
+
+  it('logs and counts an error frame that could not be pushed for another reason than a closed connection', async () => {
+    const { route } = setup();
+    route.pushFor = () => ({ push: async () => Promise.reject(new Error('TimeoutError')) });
+
+    const lines = await captureJsonLines(() =>
+      createWebSocketRoute(route, 'getHistory', async () => {
+        throw new FrameRefusedError({ code: 'INVALID_FRAME', message: 'x' });
+      })(event(getHistory), context),
+    );
+
+    expect(lines.find((line) => line.message === 'push failed')).toMatchObject({ level: 'WARN' });
+    expect(metricsIn(lines)).toContainEqual(expect.objectContaining({ values: { PushFailures: 1 } }));
   });
 });

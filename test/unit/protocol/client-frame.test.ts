@@ -1,20 +1,22 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_FRAME_BYTES, parseClientFrame, peekAddress } from '../../../src/protocol/client-frame.ts';
+import { MAX_FRAME_BYTES, readClientFrame } from '../../../src/protocol/client-frame.ts';
+import { utf8Length } from '../../../src/protocol/utf8-length.ts';
 
 const limits = { maxMessageBytes: 100 };
 const sessionId = '3b241101-e2bb-4255-8caf-4136c566a962';
-const parse = (body: string | undefined, action?: 'sendMessage') =>
-  action ? parseClientFrame(body, action, limits) : parseClientFrame(body, undefined, limits);
+const read = (body: string | undefined, action?: 'sendMessage') => readClientFrame(body, action, limits);
+const parse = (body: string | undefined, action?: 'sendMessage') => {
+  const reading = read(body, action);
+  if (!reading.ok) throw new Error(reading.problem.message);
+  return reading.frame;
+};
 const codeOf = (body: string | undefined, action?: 'sendMessage') => {
-  try {
-    parse(body, action);
-    return 'OK';
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
+  const reading = read(body, action);
+  return reading.ok ? 'OK' : reading.problem.code;
 };
 
-describe('parseClientFrame', () => {
+describe('readClientFrame', () => {
   it('accepts a well-formed sendMessage, with or without a client turn id', () => {
     expect(parse(JSON.stringify({ action: 'sendMessage', sessionId, message: 'Hi' }), 'sendMessage')).toEqual(
       {
@@ -93,16 +95,33 @@ describe('parseClientFrame', () => {
   });
 });
 
-describe('peekAddress', () => {
-  it('finds a well-formed session and turn id even in an otherwise invalid frame', () => {
-    expect(peekAddress(JSON.stringify({ action: 'nope', sessionId, turnId: sessionId }))).toEqual({
+describe('the address of a frame', () => {
+  it('names a well-formed session and turn id even in an otherwise invalid frame', () => {
+    expect(read(JSON.stringify({ action: 'nope', sessionId, turnId: sessionId })).address).toEqual({
       sessionId,
       turnId: sessionId,
     });
   });
 
+  it('names the session and turn of a valid frame, for errors after it was read', () => {
+    const frame = { action: 'sendMessage', sessionId, message: 'Hi', turnId: sessionId };
+    expect(read(JSON.stringify(frame)).address).toEqual({ sessionId, turnId: sessionId });
+  });
+
   it('leaves out what is missing or malformed', () => {
-    expect(peekAddress('{')).toEqual({ sessionId: null });
-    expect(peekAddress(JSON.stringify({ sessionId: '<script>', turnId: 42 }))).toEqual({ sessionId: null });
+    expect(read('{').address).toEqual({ sessionId: null });
+    expect(read(JSON.stringify({ sessionId: '<script>', turnId: 42 })).address).toEqual({ sessionId: null });
+  });
+});
+
+describe('utf8Length', () => {
+  it('counts UTF-8 bytes exactly as an encoder does, lone surrogates included', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
+        expect(utf8Length(text)).toBe(Buffer.byteLength(text, 'utf8'));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(utf8Length('\ud800x')).toBe(Buffer.byteLength('\ud800x', 'utf8'));
   });
 });

@@ -5,6 +5,7 @@ import type {
   StopReason,
   TurnFrame,
 } from '../../../src/protocol/server-frame.ts';
+import { RESUMABLE_STOP_REASONS } from '../../../src/protocol/stop-reasons.ts';
 
 export interface ChatMessage {
   id: string;
@@ -79,8 +80,8 @@ export type ConversationEvent =
   | { type: 'problemDismissed' }
   | { type: 'noticeDismissed' };
 
-/** Stop reasons after which `resume` continues the answer (a cancelled answer was stopped on purpose). */
-export const RESUMABLE_STOP_REASONS: ReadonlySet<StopReason> = new Set(['client_gone', 'timeout']);
+// The server's own set (a cancelled answer was stopped on purpose), kept here for the components.
+export { RESUMABLE_STOP_REASONS };
 
 /** A conversation before its history arrived; `activeTurnId` is a turn that was streaming before a reload. */
 export function createConversation(sessionId: string, activeTurnId?: string): ConversationState {

@@ -1,6 +1,5 @@
 import { useEffect, useEffectEvent, useReducer } from 'react';
-import type { ErrorCode } from '../../../src/errors.ts';
-import type { ServerFrame } from '../../../src/protocol/server-frame.ts';
+import type { ErrorCode, ServerFrame } from '../../../src/protocol/server-frame.ts';
 import { type ConversationState, createConversation, updateConversation, type Wait } from './conversation.ts';
 import type { SessionStore } from './session-store.ts';
 import { type ConnectionState, type CreateSocket, useChatSocket } from './use-chat-socket.ts';

@@ -6,7 +6,7 @@ import {
   createClientPushCache,
   createManagementApiPush,
 } from '../../../../src/adapters/apigateway/client-push.ts';
-import { ClientGoneError } from '../../../../src/errors.ts';
+import { ClientGoneError } from '../../../../src/chat/errors.ts';
 
 process.env.AWS_ACCESS_KEY_ID ??= 'test';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'test';

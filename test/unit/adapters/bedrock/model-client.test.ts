@@ -4,8 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeFrame, eventHeaders, exceptionHeaders } from '../../../../emulator/event-stream.ts';
 import { createBedrockRuntimeClient } from '../../../../src/adapters/bedrock/clients.ts';
 import { createBedrockModelClient } from '../../../../src/adapters/bedrock/model-client.ts';
+import { ModelRejectedError, ModelStreamError, ModelThrottledError } from '../../../../src/chat/errors.ts';
 import type { ModelEvent } from '../../../../src/chat/ports.ts';
-import { ModelRejectedError, ModelStreamError, ModelThrottledError } from '../../../../src/errors.ts';
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -126,9 +126,27 @@ describe('createBedrockModelClient', () => {
       { type: 'text', text: ' check.' },
       { type: 'toolStart', toolUseId: 'tu_1', name: 'kb_lookup' },
       { type: 'toolUse', toolUseId: 'tu_1', name: 'kb_lookup', input: { query: 'reset password' } },
-      { type: 'stop', stopReason: 'tool_use' },
+      { type: 'stop', stopReason: 'tools_requested' },
       { type: 'usage', usage: { inputTokens: 42, outputTokens: 17 } },
     ]);
+  });
+
+  it.each([
+    ['end_turn', 'end_turn'],
+    ['tool_use', 'tools_requested'],
+    ['max_tokens', 'max_tokens'],
+    ['stop_sequence', 'stop_sequence'],
+    ['content_filtered', 'content_filtered'],
+    ['guardrail_intervened', 'guardrail_intervened'],
+    ['model_context_window_exceeded', 'end_turn'],
+    ['malformed_tool_use', 'end_turn'],
+  ])("reports Bedrock's stop reason %s as %s", async (bedrock, ours) => {
+    server.use(
+      http.post('*/model/:modelId/converse-stream', () =>
+        eventStream([['messageStop', { stopReason: bedrock }]]),
+      ),
+    );
+    expect(await collect()).toEqual([{ type: 'stop', stopReason: ours }]);
   });
 
   it('passes tool input that is not valid JSON on as a field, for the tool to reject clearly', async () => {

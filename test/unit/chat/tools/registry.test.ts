@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { createToolRegistry, type Tool, ToolError } from '../../../../src/chat/tools/registry.ts';
+import { ToolError } from '../../../../src/chat/errors.ts';
+import { createToolRegistry, type Tool } from '../../../../src/chat/tools/registry.ts';
 
 const signal = new AbortController().signal;
 const tool = (run: Tool<{ n: number }>['run']): Tool<{ n: number }> => ({

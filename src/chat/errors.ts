@@ -1,24 +1,11 @@
-/**
- * Typed errors. Each one knows the `error` frame it becomes (`code`, a message a person can read, whether a
- * retry may help), so handlers map failures to frames without string matching.
- */
+import type { ErrorCode } from '../protocol/server-frame.ts';
 
-export type ErrorCode =
-  | 'INVALID_JSON'
-  | 'INVALID_FRAME'
-  | 'UNKNOWN_ACTION'
-  | 'MESSAGE_TOO_LARGE'
-  | 'FORBIDDEN'
-  | 'RATE_LIMITED'
-  | 'SESSION_EXPIRED'
-  | 'SESSION_CONFLICT'
-  | 'MODEL_THROTTLED'
-  | 'MODEL_REJECTED'
-  | 'MODEL_STREAM_ERROR'
-  | 'MODEL_TIMEOUT'
-  | 'MODEL_UNAVAILABLE'
-  | 'STORAGE_UNAVAILABLE'
-  | 'INTERNAL';
+/*
+ * The chat core's errors, in one place. A ChatError knows the `error` frame it becomes (`code`, a message a
+ * person can read, whether a retry may help), so routes map failures to frames without string matching. The
+ * plain Errors at the end are signals between the core and its adapters; they never reach a client as such.
+ * (A turn's interruption is not a failure: TurnInterrupted lives with the interrupts, in turn-interrupts.ts.)
+ */
 
 interface ChatErrorOptions {
   cause?: unknown;
@@ -32,46 +19,6 @@ export abstract class ChatError extends Error {
   constructor(message: string, options: ChatErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.retryable = options.retryable ?? false;
-  }
-}
-
-export class InvalidJsonError extends ChatError {
-  override readonly name = 'InvalidJsonError';
-  readonly code = 'INVALID_JSON';
-  constructor() {
-    super('The frame is not valid JSON. Send a JSON object such as {"action":"sendMessage",...}.');
-  }
-}
-
-export class InvalidFrameError extends ChatError {
-  override readonly name = 'InvalidFrameError';
-  readonly code = 'INVALID_FRAME';
-}
-
-export class UnknownActionError extends ChatError {
-  override readonly name = 'UnknownActionError';
-  readonly code = 'UNKNOWN_ACTION';
-  constructor(
-    readonly action: unknown,
-    knownActions: readonly string[],
-  ) {
-    const known = `Known actions: ${knownActions.join(', ')}.`;
-    super(
-      typeof action === 'string'
-        ? `Unknown action "${action.slice(0, 64)}". ${known}`
-        : `The frame has no "action" string. ${known}`,
-    );
-  }
-}
-
-export class MessageTooLargeError extends ChatError {
-  override readonly name = 'MessageTooLargeError';
-  readonly code = 'MESSAGE_TOO_LARGE';
-  constructor(
-    readonly sizeBytes: number,
-    readonly limitBytes: number,
-  ) {
-    super(`The message is ${sizeBytes} bytes; the limit is ${limitBytes} bytes.`);
   }
 }
 
@@ -182,18 +129,32 @@ export class InternalError extends ChatError {
   }
 }
 
-/** The client's connection is gone (API Gateway answered 410): nothing more can be pushed to it. */
-export class ClientGoneError extends Error {
-  override readonly name = 'ClientGoneError';
-  constructor(
-    readonly connectionId: string,
-    cause?: unknown,
-  ) {
-    super(`Connection ${connectionId} is gone`, { cause });
-  }
-}
-
 /** Any failure as a ChatError: typed errors pass through, everything else becomes INTERNAL. */
 export function toChatError(error: unknown): ChatError {
   return error instanceof ChatError ? error : new InternalError(error);
+}
+
+/** Thrown by SessionStore.save when the optimistic-concurrency condition fails. */
+export class VersionConflictError extends Error {
+  override readonly name = 'VersionConflictError';
+  constructor(
+    readonly sessionId: string,
+    readonly expectedVersion: number,
+    cause?: unknown,
+  ) {
+    super(`Session ${sessionId} is no longer at version ${expectedVersion}`, { cause });
+  }
+}
+
+/** The client's connection is gone (API Gateway answered 410): nothing more can be sent to it. */
+export class ClientGoneError extends Error {
+  override readonly name = 'ClientGoneError';
+  constructor(cause?: unknown) {
+    super('The client connection is gone', { cause });
+  }
+}
+
+/** A failure the model should read (bad argument, nothing found). Other tool errors are reported generically. */
+export class ToolError extends Error {
+  override readonly name = 'ToolError';
 }
