@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { userText } from '../../../src/chat/messages.ts';
+import type { ToolLoopResult } from '../../../src/chat/tool-loop.ts';
+import { recordContinuation, recordNewTurn, usageDeltaOf } from '../../../src/chat/turn-record.ts';
+
+const prices = { inputUsdPerMillion: 1, outputUsdPerMillion: 5 };
+const result = (overrides: Partial<ToolLoopResult> = {}): ToolLoopResult => ({
+  messages: [{ role: 'assistant', content: [{ text: 'Hello back ' }] }],
+  stopReason: 'end_turn',
+  usage: { inputTokens: 12, outputTokens: 3 },
+  modelCalls: 1,
+  toolCalls: 0,
+  ...overrides,
+});
+
+describe('recordNewTurn', () => {
+  it('records the question, then the answer, its usage, its cost once, and where its frames ended', () => {
+    const record = recordNewTurn('turn-1', userText('Hi'), prices)(result(), 7);
+
+    expect(record).toEqual({
+      messages: [userText('Hi'), { role: 'assistant', content: [{ text: 'Hello back ' }] }],
+      usage: { inputTokens: 12, outputTokens: 3 },
+      // 12 input tokens at $1/M and 3 output tokens at $5/M.
+      costMicroUsd: 27,
+      lastTurn: { turnId: 'turn-1', stopReason: 'end_turn', lastSeq: 7 },
+      isNewTurn: true,
+    });
+    expect(usageDeltaOf(record)).toEqual({ turns: 1, inputTokens: 12, outputTokens: 3, costMicroUsd: 27 });
+  });
+
+  it('trims the trailing whitespace of an interrupted answer, which resume continues', () => {
+    const record = recordNewTurn('turn-1', userText('Hi'), prices)(result({ stopReason: 'client_gone' }), 2);
+    expect(record.messages.at(-1)).toEqual({ role: 'assistant', content: [{ text: 'Hello back' }] });
+  });
+});
+
+describe('recordContinuation', () => {
+  it('records only the rest of the answer, and counts no new turn', () => {
+    const record = recordContinuation('turn-1', prices)(result(), 12);
+
+    expect(record.messages).toEqual([{ role: 'assistant', content: [{ text: 'Hello back ' }] }]);
+    expect(record.isNewTurn).toBe(false);
+    expect(usageDeltaOf(record)).toMatchObject({ turns: 0, costMicroUsd: 27 });
+  });
+});
