@@ -1,4 +1,4 @@
-/** Typed failures of the emulator and the recorder; each names what to fix. */
+/** Typed failures of the emulator; each names what to fix. (The recorder's are in recorder/errors.ts.) */
 
 /** A fault name or value that does not exist (header, directive, fixture field or EMULATOR_FAULT). */
 export class UnknownFaultError extends Error {
@@ -33,9 +33,4 @@ export class MalformedEventStreamError extends Error {
   constructor(detail: string, cause?: unknown) {
     super(`Malformed event stream: ${detail}`, { cause });
   }
-}
-
-/** A recording that could not be captured faithfully; nothing is written. */
-export class RecordingError extends Error {
-  override readonly name = 'RecordingError';
 }

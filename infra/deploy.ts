@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { seedResources } from '../local/seed.ts';
+import { seedResources } from '../seed/seed-resources.ts';
 import { createDocumentClient } from '../src/adapters/dynamodb/document-client.ts';
 import { parseDeployArgs } from './deploy-args.ts';
 import { publishWeb } from './publish-web.ts';

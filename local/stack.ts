@@ -7,10 +7,10 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { emulatorOptionsFromEnv } from '../emulator/config.ts';
 import { createEmulator, type Emulator, type EmulatorMode } from '../emulator/emulator.ts';
 import { type EmulatorServer, startEmulatorServer } from '../emulator/server.ts';
+import { seedResources } from '../seed/seed-resources.ts';
 import { type DevIssuer, startDevIssuer } from './dev-issuer.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { findFreePort, type ManagedProcess, startProcess, waitForPort } from './processes.ts';
-import { seedResources } from './seed.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const LOCAL_STAGE = 'local';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EmulatorRequest } from '../../../emulator/emulator.ts';
 import { decodeFrames } from '../../../emulator/event-stream.ts';
 import { parseFault } from '../../../emulator/faults.ts';
-import { OFFLINE_TARGET } from '../../../emulator/scenario-runner.ts';
+import { OFFLINE_TARGET } from '../../../recorder/scenario-runner.ts';
 import { answerEvents, fixtureOf, questionBody, streamInteraction } from './support/fixture-builders.ts';
 import { createTestEmulator } from './support/test-emulator.ts';
 

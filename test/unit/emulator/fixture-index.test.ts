@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFixtureIndex, type MatchResult, normaliseRequest } from '../../../emulator/fixture-index.ts';
 import type { Interaction } from '../../../emulator/fixtures.ts';
-import { OFFLINE_TARGET } from '../../../emulator/scenario-runner.ts';
+import { OFFLINE_TARGET } from '../../../recorder/scenario-runner.ts';
 import { answerEvents, fixtureOf, questionBody, streamInteraction } from './support/fixture-builders.ts';
 
 const hello = streamInteraction(questionBody('Hello'), answerEvents(['Hi']));

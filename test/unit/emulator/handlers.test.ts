@@ -4,7 +4,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../../emulator/emulator.ts';
 import { createBedrockHandlers } from '../../../emulator/handlers.ts';
-import { OFFLINE_TARGET } from '../../../emulator/scenario-runner.ts';
+import { OFFLINE_TARGET } from '../../../recorder/scenario-runner.ts';
 import { createBedrockModelClient } from '../../../src/adapters/bedrock/model-client.ts';
 import {
   ModelRejectedError,

@@ -5,7 +5,7 @@ import {
   type FixtureEvent,
   type Interaction,
 } from '../../../../emulator/fixtures.ts';
-import { OFFLINE_TARGET } from '../../../../emulator/scenario-runner.ts';
+import { OFFLINE_TARGET } from '../../../../recorder/scenario-runner.ts';
 import { DEFAULT_SYSTEM_PROMPT } from '../../../../src/config.ts';
 
 /** The request body of a one-question conversation, as the SDK serialises it. */

@@ -7,7 +7,7 @@ import { applyDummyAwsCredentials } from '../../../../emulator/dummy-aws-credent
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../../../emulator/emulator.ts';
 import { loadKnowledgeBase } from '../../../../emulator/knowledge-base.ts';
 import { fixturePaths } from '../../../../emulator/repository-paths.ts';
-import { OFFLINE_TARGET } from '../../../../emulator/scenario-runner.ts';
+import { OFFLINE_TARGET } from '../../../../recorder/scenario-runner.ts';
 import {
   createBedrockAgentRuntimeClient,
   createBedrockRuntimeClient,

@@ -1,9 +1,9 @@
 import { setupServer } from 'msw/node';
+import { createEmulator } from '../emulator/emulator.ts';
+import type { Fixture } from '../emulator/fixtures.ts';
+import { createBedrockHandlers } from '../emulator/handlers.ts';
+import type { LocalKnowledgeBase } from '../emulator/knowledge-base.ts';
 import type { Resource } from '../src/chat/ports.ts';
-import { createEmulator } from './emulator.ts';
-import type { Fixture } from './fixtures.ts';
-import { createBedrockHandlers } from './handlers.ts';
-import type { LocalKnowledgeBase } from './knowledge-base.ts';
 import type { Scenario } from './scenario.ts';
 import { OFFLINE_TARGET, runScenario, unmetExpectations } from './scenario-runner.ts';
 

@@ -7,9 +7,11 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { readFixture } from '../../../emulator/fixtures.ts';
 import { REPOSITORY_ROOT } from '../../../emulator/repository-paths.ts';
 import { type EmulatorServer, startEmulatorServer } from '../../../emulator/server.ts';
-import { createTestEmulator } from './support/test-emulator.ts';
+import { createTestEmulator } from '../emulator/support/test-emulator.ts';
 
 const run = promisify(execFile);
+/** A fresh tsx process compiles the engine before it runs: seconds on a busy machine, never a verdict. */
+const CLI_TIMEOUT_MS = 60_000;
 let upstream: EmulatorServer;
 beforeAll(async () => {
   upstream = await startEmulatorServer({ emulator: createTestEmulator({ mode: 'scripted' }) });
@@ -18,13 +20,13 @@ afterAll(() => upstream.close());
 
 /** `npm run record -- …`, without npm's own output. */
 const record = (...args: string[]) =>
-  run(process.execPath, ['--import', 'tsx', 'emulator/record-cli.ts', ...args], {
+  run(process.execPath, ['--import', 'tsx', 'recorder/record-cli.ts', ...args], {
     cwd: REPOSITORY_ROOT,
-    timeout: 60_000,
+    timeout: CLI_TIMEOUT_MS,
     env: { ...process.env, AWS_PROFILE: 'must-not-be-used' },
   });
 
-describe('npm run record', () => {
+describe('npm run record', { timeout: CLI_TIMEOUT_MS }, () => {
   it('records a scenario file against --upstream into --out and reports each turn', async () => {
     const out = mkdtempSync(join(tmpdir(), 'recorded-'));
     onTestFinished(() => rmSync(out, { recursive: true, force: true }));

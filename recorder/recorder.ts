@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setupServer } from 'msw/node';
+import { FIXTURE_FORMAT, FIXTURE_VERSION, type Fixture, serializeFixture } from '../emulator/fixtures.ts';
 import type { Resource } from '../src/chat/ports.ts';
-import { FIXTURE_FORMAT, FIXTURE_VERSION, type Fixture, serializeFixture } from './fixtures.ts';
 import { interactionFromExchange } from './interaction-from-exchange.ts';
 import { createRecordingHandlers, type Exchange } from './recording-handlers.ts';
 import type { Scenario } from './scenario.ts';

@@ -1,15 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { createEmulator } from '../emulator/emulator.ts';
+import { type Fixture, readFixture } from '../emulator/fixtures.ts';
+import { canonicalJson } from '../emulator/json-difference.ts';
+import type { LocalKnowledgeBase } from '../emulator/knowledge-base.ts';
+import type { ScriptedPace } from '../emulator/scripted-response.ts';
+import { startEmulatorServer } from '../emulator/server.ts';
 import type { Resource } from '../src/chat/ports.ts';
-import { createEmulator } from './emulator.ts';
-import { type Fixture, readFixture } from './fixtures.ts';
-import { canonicalJson } from './json-difference.ts';
-import type { LocalKnowledgeBase } from './knowledge-base.ts';
 import { recordScenario, writeFixture } from './recorder.ts';
 import type { Scenario } from './scenario.ts';
 import { OFFLINE_TARGET, unmetExpectations } from './scenario-runner.ts';
-import type { ScriptedPace } from './scripted-response.ts';
-import { startEmulatorServer } from './server.ts';
 
 /** A model that answers about as fast as a small Bedrock model, so synthetic fixtures replay with real pacing. */
 export const SYNTHETIC_PACE: ScriptedPace = { firstTokenMs: 300, tokenMs: 20 };

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPOSITORY_ROOT } from '../../../emulator/repository-paths.ts';
-import { DEFAULT_SCENARIO_CLOCK, type Scenario } from '../../../emulator/scenario.ts';
+import { DEFAULT_SCENARIO_CLOCK, type Scenario } from '../../../recorder/scenario.ts';
 import {
   OFFLINE_TARGET,
   type ScenarioTurnResult,
   unmetExpectations,
-} from '../../../emulator/scenario-runner.ts';
+} from '../../../recorder/scenario-runner.ts';
 import type { ServerFrame } from '../../../src/protocol/server-frame.ts';
 
 describe('OFFLINE_TARGET', () => {

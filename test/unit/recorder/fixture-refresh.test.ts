@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyDummyAwsCredentials } from '../../../emulator/dummy-aws-credentials.ts';
-import { refreshSyntheticFixtures } from '../../../emulator/fixture-refresh.ts';
 import { readFixture, serializeFixture } from '../../../emulator/fixtures.ts';
 import { REPOSITORY_ROOT } from '../../../emulator/repository-paths.ts';
-import { DEFAULT_SCENARIO_CLOCK, type Scenario } from '../../../emulator/scenario.ts';
-import { readResourceFixtures } from '../../../local/seed.ts';
-import { fixtureOf } from './support/fixture-builders.ts';
-import { knowledgeBase } from './support/test-emulator.ts';
+import { refreshSyntheticFixtures } from '../../../recorder/fixture-refresh.ts';
+import { DEFAULT_SCENARIO_CLOCK, type Scenario } from '../../../recorder/scenario.ts';
+import { readResourceFixtures } from '../../../seed/seed-resources.ts';
+import { fixtureOf } from '../emulator/support/fixture-builders.ts';
+import { knowledgeBase } from '../emulator/support/test-emulator.ts';
 
 const scenario = (name: string, message: string, expectedTools: string[] = []): Scenario => ({
   name,

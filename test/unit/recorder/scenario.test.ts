@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidFixtureFileError } from '../../../emulator/errors.ts';
 import { fixturePaths } from '../../../emulator/repository-paths.ts';
-import { DEFAULT_SCENARIO_CLOCK, loadScenarios, readScenario } from '../../../emulator/scenario.ts';
+import { DEFAULT_SCENARIO_CLOCK, loadScenarios, readScenario } from '../../../recorder/scenario.ts';
 
 function scenarioFile(json: unknown): string {
   const path = join(mkdtempSync(join(tmpdir(), 'scenarios-')), 'scenario.json');

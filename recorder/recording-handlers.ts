@@ -1,7 +1,11 @@
 import { bypass, http, type RequestHandler } from 'msw';
-import type { Operation } from './bedrock-types.ts';
-import { createFrameDecoder, EVENT_STREAM_CONTENT_TYPE, type ReceivedFrame } from './event-stream.ts';
-import { BEDROCK_ROUTES, routeTarget } from './handlers.ts';
+import type { Operation } from '../emulator/bedrock-types.ts';
+import {
+  createFrameDecoder,
+  EVENT_STREAM_CONTENT_TYPE,
+  type ReceivedFrame,
+} from '../emulator/event-stream.ts';
+import { BEDROCK_ROUTES, routeTarget } from '../emulator/handlers.ts';
 
 /** One request forwarded upstream and everything that came back, before any redaction. */
 export interface Exchange {

@@ -8,20 +8,20 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFixtureDrift, REFRESH_COMMAND } from '../../../emulator/fixture-drift.ts';
 import { type Fixture, type Interaction, loadFixtures } from '../../../emulator/fixtures.ts';
 import { createBedrockHandlers } from '../../../emulator/handlers.ts';
 import { fixturePaths, REPOSITORY_ROOT } from '../../../emulator/repository-paths.ts';
-import { readScenario } from '../../../emulator/scenario.ts';
-import { OFFLINE_TARGET } from '../../../emulator/scenario-runner.ts';
-import { readResourceFixtures } from '../../../local/seed.ts';
+import { findFixtureDrift, REFRESH_COMMAND } from '../../../recorder/fixture-drift.ts';
+import { readScenario } from '../../../recorder/scenario.ts';
+import { OFFLINE_TARGET } from '../../../recorder/scenario-runner.ts';
+import { readResourceFixtures } from '../../../seed/seed-resources.ts';
 import { createHttpHandler } from '../../../src/adapters/http-handler.ts';
 import {
   createLambdaBedrockClients,
   createTestEmulator,
   FAKE_BEDROCK_ENDPOINT,
   knowledgeBase,
-} from './support/test-emulator.ts';
+} from '../emulator/support/test-emulator.ts';
 
 const paths = fixturePaths();
 const fixtures = loadFixtures(paths.bedrock);

@@ -9,11 +9,11 @@ export {};
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const { relative } = await import('node:path');
-const { readResourceFixtures } = await import('../local/seed.ts');
+const { readResourceFixtures } = await import('../seed/seed-resources.ts');
 const { refreshSyntheticFixtures } = await import('./fixture-refresh.ts');
-const { loadKnowledgeBase } = await import('./knowledge-base.ts');
-const { applyDummyAwsCredentials } = await import('./dummy-aws-credentials.ts');
-const { REPOSITORY_ROOT, fixturePaths } = await import('./repository-paths.ts');
+const { loadKnowledgeBase } = await import('../emulator/knowledge-base.ts');
+const { applyDummyAwsCredentials } = await import('../emulator/dummy-aws-credentials.ts');
+const { REPOSITORY_ROOT, fixturePaths } = await import('../emulator/repository-paths.ts');
 const { loadScenarios } = await import('./scenario.ts');
 
 applyDummyAwsCredentials();

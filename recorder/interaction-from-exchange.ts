@@ -1,9 +1,9 @@
+import { encodeFrame } from '../emulator/event-stream.ts';
+import { jsonOrText, toFixtureEvent, toStreamFrame } from '../emulator/fixture-events.ts';
+import type { FixtureEvent, Interaction } from '../emulator/fixtures.ts';
+import { redactJson } from '../emulator/redaction.ts';
 import { RecordingError } from './errors.ts';
-import { encodeFrame } from './event-stream.ts';
-import { jsonOrText, toFixtureEvent, toStreamFrame } from './fixture-events.ts';
-import type { FixtureEvent, Interaction } from './fixtures.ts';
 import type { Exchange } from './recording-handlers.ts';
-import { redactJson } from './redaction.ts';
 
 /**
  * A captured exchange as a fixture interaction: events readable, delays in whole milliseconds, secrets

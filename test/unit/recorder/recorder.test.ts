@@ -5,7 +5,6 @@ import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyDummyAwsCredentials } from '../../../emulator/dummy-aws-credentials.ts';
 import type { Emulator } from '../../../emulator/emulator.ts';
-import { RecordingError } from '../../../emulator/errors.ts';
 import {
   concatBytes,
   EVENT_STREAM_CONTENT_TYPE,
@@ -13,14 +12,15 @@ import {
   eventHeaders,
 } from '../../../emulator/event-stream.ts';
 import { type Fixture, type Interaction, readFixture } from '../../../emulator/fixtures.ts';
-import { recordScenario, writeFixture } from '../../../emulator/recorder.ts';
 import { REPOSITORY_ROOT } from '../../../emulator/repository-paths.ts';
-import { DEFAULT_SCENARIO_CLOCK, type Scenario } from '../../../emulator/scenario.ts';
-import { OFFLINE_TARGET } from '../../../emulator/scenario-runner.ts';
 import { type EmulatorServer, startEmulatorServer } from '../../../emulator/server.ts';
-import { readResourceFixtures } from '../../../local/seed.ts';
-import { startFakeUpstream, type UpstreamAnswer } from './support/fake-upstream.ts';
-import { createTestEmulator } from './support/test-emulator.ts';
+import { RecordingError } from '../../../recorder/errors.ts';
+import { recordScenario, writeFixture } from '../../../recorder/recorder.ts';
+import { DEFAULT_SCENARIO_CLOCK, type Scenario } from '../../../recorder/scenario.ts';
+import { OFFLINE_TARGET } from '../../../recorder/scenario-runner.ts';
+import { readResourceFixtures } from '../../../seed/seed-resources.ts';
+import { startFakeUpstream, type UpstreamAnswer } from '../emulator/support/fake-upstream.ts';
+import { createTestEmulator } from '../emulator/support/test-emulator.ts';
 
 const resources = readResourceFixtures(REPOSITORY_ROOT);
 const scenario = (message: string): Scenario => ({

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { readJsonFile } from './json-file.ts';
+import { readJsonFile } from '../emulator/json-file.ts';
 
 /** The instant a scenario's `current_time` tool sees unless it says otherwise: recordings repeat exactly. */
 export const DEFAULT_SCENARIO_CLOCK = '2026-01-15T09:30:00.000Z';

@@ -13,10 +13,10 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const { relative } = await import('node:path');
 const { parseArgs } = await import('node:util');
-const { readResourceFixtures } = await import('../local/seed.ts');
-const { applyDummyAwsCredentials } = await import('./dummy-aws-credentials.ts');
+const { readResourceFixtures } = await import('../seed/seed-resources.ts');
+const { applyDummyAwsCredentials } = await import('../emulator/dummy-aws-credentials.ts');
 const { recordScenario, writeFixture } = await import('./recorder.ts');
-const { REPOSITORY_ROOT, fixturePaths } = await import('./repository-paths.ts');
+const { REPOSITORY_ROOT, fixturePaths } = await import('../emulator/repository-paths.ts');
 const { readScenario } = await import('./scenario.ts');
 const { OFFLINE_TARGET, unmetExpectations } = await import('./scenario-runner.ts');
 

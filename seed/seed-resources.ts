@@ -13,12 +13,17 @@ const resourcesSchema = z.array(
   }),
 );
 
+/*
+ * The demo resource catalogue, shared by the offline stack (local/stack.ts seeds DynamoDB Local), the deploy
+ * script (`npm run deploy -- --seed-resources`) and the fixture recorder (an in-memory catalogue).
+ */
+
 /** The resource catalogue the `lookup_resource` tool reads, from `fixtures/resources.json`. */
 export function readResourceFixtures(root: string) {
   return resourcesSchema.parse(JSON.parse(readFileSync(join(root, 'fixtures', 'resources.json'), 'utf8')));
 }
 
-/** Writes the resource catalogue into the chat table (offline: DynamoDB Local; on AWS: `npm run seed`). */
+/** Writes the resource catalogue into the chat table (offline: DynamoDB Local; on AWS: `--seed-resources`). */
 export async function seedResources(options: {
   root: string;
   tableName: string;
