@@ -5,7 +5,10 @@ import { createMemorySessionStore } from './memory-session-store.ts';
 import { createMemoryStopRequests } from './memory-stop-requests.ts';
 import { createMemoryUsageLedger } from './memory-usage-ledger.ts';
 
-/** All of a turn's storage in memory: for the fixture recorder, benchmarks and tests, never a Lambda. */
+/**
+ * All of a turn's storage in memory: for the fixture recorder, benchmarks and tests, never a Lambda. The same
+ * contract suite as the DynamoDB adapters (test/support/storage-contract.ts) holds it to their behaviour.
+ */
 export function createMemoryStorage(options: {
   resources: Resource[];
   rateLimitPerMinute: number;
