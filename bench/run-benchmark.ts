@@ -12,10 +12,11 @@ import { evaluateTargets } from './targets.ts';
 
 /**
  * Runs the selected sections against a running offline stack (its DynamoDB Local serves the in-process runs
- * too), one after another so they never compete for the two cores. Cold start goes first, on a quiet machine.
+ * too), one after another so they never compete for the two cores. Cold start goes first, on a quiet machine;
+ * it alone needs no stack.
  */
 export async function runBenchmark(
-  stack: StackInfo,
+  stack: StackInfo | undefined,
   options: BenchOptions,
   log: (line: string) => void = () => {},
 ): Promise<BenchResults> {
@@ -31,25 +32,29 @@ export async function runBenchmark(
   };
 
   const sections: Omit<BenchResults, 'format' | 'version' | 'meta' | 'targets'> = {};
+  const running = () => {
+    if (!stack) throw new Error('this section needs the offline stack');
+    return stack;
+  };
   if (run.includes('coldStart')) {
     sections.coldStart = await timed('cold start', () => measureColdStart(options.coldStart));
   }
   if (run.includes('overhead')) {
     sections.handlerOverhead = await timed('handler overhead', () =>
-      measureHandlerOverhead(stack, options.overhead),
+      measureHandlerOverhead(running(), options.overhead),
     );
   }
   if (run.includes('comparison')) {
     sections.comparison = await timed('reference design', () =>
-      compareWithReference(stack, options.comparison),
+      compareWithReference(running(), options.comparison),
     );
   }
   if (run.includes('offline')) {
-    sections.offline = await timed('offline stack', () => measureOfflineLatency(stack, options.offline));
+    sections.offline = await timed('offline stack', () => measureOfflineLatency(running(), options.offline));
   }
   if (run.includes('scale')) {
-    const scale = await timed('scale', () => measureScale(stack, options.scale));
-    const windowGrowth = await timed('window growth', () => measureWindowGrowth(stack, options.window));
+    const scale = await timed('scale', () => measureScale(running(), options.scale));
+    const windowGrowth = await timed('window growth', () => measureWindowGrowth(running(), options.window));
     sections.scale = { ...scale, windowGrowth: windowGrowth.rows };
   }
 

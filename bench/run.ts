@@ -35,13 +35,15 @@ try {
 }
 
 const log = (line: string) => console.error(`bench  ${line}`);
-log('starting DynamoDB Local, the Bedrock emulator and serverless-offline…');
-const stack = await startBenchStack();
+// Cold start builds and loads bundles on its own; every other section runs against the offline stack.
+const needsStack = command.options.sections.some((section) => section !== 'coldStart');
+if (needsStack) log('starting DynamoDB Local, the Bedrock emulator and serverless-offline…');
+const stack = needsStack ? await startBenchStack() : undefined;
 let stopping = false;
 const stop = async (code: number) => {
   if (stopping) return;
   stopping = true;
-  await stack.stop();
+  await stack?.stop();
   process.exit(code);
 };
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop(130));

@@ -50,6 +50,8 @@ export async function measureColdStart(options: { loads: number }): Promise<Cold
     // One esbuild call for every entry: without code splitting each bundle is what a build of its own makes.
     const { metafile } = await build({
       ...config.esbuild,
+      // serverless runs esbuild from the service folder: relative options (the alias) resolve from there.
+      absWorkingDir: ROOT,
       entryPoints: config.functions.map((fn) => fn.entry),
       outdir,
       logLevel: 'silent',

@@ -1,11 +1,11 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { createTokenVerifier } from '../adapters/auth/token-verifier.ts';
 import { loadAuthConfig } from '../config.ts';
-import { createObservability } from '../lambda/observability.ts';
+import { createLogger } from '../lambda/observability.ts';
 
 const config = loadAuthConfig();
 const verifier = config.mode === 'off' ? undefined : createTokenVerifier(config);
-const { logger } = createObservability();
+const logger = createLogger();
 
 /**
  * The `$connect` REQUEST authorizer. Browsers cannot set headers on a WebSocket, so the JWT comes in the

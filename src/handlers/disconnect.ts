@@ -1,5 +1,5 @@
 import { loadConfig } from '../config.ts';
-import { createLifecycleRoute } from '../lambda/unroutable-frame.ts';
+import { createLifecycleRoute } from '../lambda/lifecycle-route.ts';
 
 /**
  * `$disconnect`: nothing is stored per connection, so nothing to clean up. A turn still streaming to this

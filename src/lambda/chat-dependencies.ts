@@ -1,5 +1,4 @@
-import { createBedrockAgentRuntimeClient, createBedrockRuntimeClient } from '../adapters/bedrock/clients.ts';
-import { createBedrockKnowledgeBase } from '../adapters/bedrock/knowledge-base.ts';
+import { createBedrockRuntimeClient } from '../adapters/bedrock/clients.ts';
 import { createBedrockModelClient } from '../adapters/bedrock/model-client.ts';
 import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
 import { createDynamoDbRateLimiter } from '../adapters/dynamodb/rate-limiter.ts';
@@ -14,6 +13,7 @@ import { createLookupResourceTool } from '../chat/tools/lookup-resource.ts';
 import { createToolRegistry, type Tool } from '../chat/tools/registry.ts';
 import type { TurnDependencies } from '../chat/turn.ts';
 import type { ChatConfig } from '../config.ts';
+import { createLazyKnowledgeBase } from './lazy-knowledge-base.ts';
 
 /*
  * The composition root for the chat's adapters. Handlers call these at module scope, so SDK clients are built
@@ -41,14 +41,20 @@ export function createModelAndTools(
   resources: ResourceCatalog,
 ): Pick<TurnDependencies, 'model' | 'tools'> {
   const tools: Tool[] = [createCurrentTimeTool(clock), createLookupResourceTool(resources)];
-  if (config.knowledgeBaseId) {
-    const client = createBedrockAgentRuntimeClient({
-      region: config.region,
-      endpoint: config.endpoints.bedrockAgent,
+  const { knowledgeBaseId } = config;
+  if (knowledgeBaseId) {
+    const location = { region: config.region, endpoint: config.endpoints.bedrockAgent };
+    // Loaded on the first kb_lookup, not at cold start (lazy-knowledge-base.ts).
+    const knowledgeBase = createLazyKnowledgeBase(async () => {
+      const { createBedrockAgentRuntimeClient, createBedrockKnowledgeBase } = await import(
+        '../adapters/bedrock/knowledge-base.ts'
+      );
+      return createBedrockKnowledgeBase({
+        client: createBedrockAgentRuntimeClient(location),
+        knowledgeBaseId,
+      });
     });
-    tools.unshift(
-      createKbLookupTool(createBedrockKnowledgeBase({ client, knowledgeBaseId: config.knowledgeBaseId })),
-    );
+    tools.unshift(createKbLookupTool(knowledgeBase));
   }
   return {
     model: createBedrockModelClient({

@@ -16,9 +16,14 @@ export interface Observability {
 
 export function createObservability(): Observability {
   return {
-    logger: new Logger({ serviceName: 'chat' }),
+    logger: createLogger(),
     metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'chat' }),
   };
+}
+
+/** The logger alone, for the $connect authorizer, which records no metrics. */
+export function createLogger(): Logger {
+  return new Logger({ serviceName: 'chat' });
 }
 
 /** Errors by code, as their own metric so each code gets a dimension. */

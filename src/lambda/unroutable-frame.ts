@@ -13,18 +13,3 @@ export function createUnroutableFrameRoute(config: ChatConfig): RouteHandler {
     throw new FrameRefusedError(unknownActionProblem(frame.action));
   });
 }
-
-/**
- * `$connect` and `$disconnect`: there is nothing to do (the authorizer has decided; nothing is stored per
- * connection). But a frame whose action is "$connect" or "$disconnect" reaches them as a MESSAGE event
- * (serverless-offline routes it so, and API Gateway's route selection allows it), and must be refused there.
- */
-export function createLifecycleRoute(config: ChatConfig): RouteHandler {
-  const refuseFrame = createUnroutableFrameRoute(config);
-  return async (event, context) =>
-    isMessageEvent(event) ? refuseFrame(event, context) : { statusCode: 200 };
-}
-
-function isMessageEvent(event: { requestContext: { eventType?: string } }): boolean {
-  return event.requestContext.eventType === 'MESSAGE';
-}

@@ -232,6 +232,17 @@ describe('the packaged CloudFormation template', () => {
       }
     }
   });
+
+  it('takes credentials from the environment only: no profile, SSO or web-identity chain in any bundle', () => {
+    const zips = readdirSync(outDir).filter((file) => file.endsWith('.zip'));
+    for (const zip of zips) {
+      const code = unzipText(readFileSync(join(outDir, zip)));
+      // Messages of @aws-sdk/credential-provider-node's default chain, which serverless.yml aliases away.
+      for (const marker of ['Could not load credentials from any providers', 'Skipping SSO provider']) {
+        expect(code, `${zip} contains ${marker}`).not.toContain(marker);
+      }
+    }
+  });
 });
 
 /** Every file of a zip, inflated and concatenated as text (the bundles are one .mjs each). */

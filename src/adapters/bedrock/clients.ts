@@ -1,4 +1,3 @@
-import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { type ClientLocation, createHttpHandler } from '../http-handler.ts';
 
@@ -8,15 +7,6 @@ export function createBedrockRuntimeClient(location: ClientLocation): BedrockRun
     endpoint: location.endpoint,
     requestHandler: createHttpHandler(),
     // Throttling (HTTP 429) is retried by the SDK before any token is streamed.
-    maxAttempts: 3,
-  });
-}
-
-export function createBedrockAgentRuntimeClient(location: ClientLocation): BedrockAgentRuntimeClient {
-  return new BedrockAgentRuntimeClient({
-    region: location.region,
-    endpoint: location.endpoint,
-    requestHandler: createHttpHandler(),
     maxAttempts: 3,
   });
 }

@@ -1,8 +1,10 @@
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBedrockAgentRuntimeClient } from '../../../../src/adapters/bedrock/clients.ts';
-import { createBedrockKnowledgeBase } from '../../../../src/adapters/bedrock/knowledge-base.ts';
+import {
+  createBedrockAgentRuntimeClient,
+  createBedrockKnowledgeBase,
+} from '../../../../src/adapters/bedrock/knowledge-base.ts';
 
 process.env.AWS_ACCESS_KEY_ID ??= 'test';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'test';

@@ -8,10 +8,8 @@ import { createEmulator, type Emulator, type EmulatorOptions } from '../../../..
 import { loadKnowledgeBase } from '../../../../emulator/knowledge-base.ts';
 import { fixturePaths } from '../../../../emulator/repository-paths.ts';
 import { OFFLINE_TARGET } from '../../../../recorder/scenario-runner.ts';
-import {
-  createBedrockAgentRuntimeClient,
-  createBedrockRuntimeClient,
-} from '../../../../src/adapters/bedrock/clients.ts';
+import { createBedrockRuntimeClient } from '../../../../src/adapters/bedrock/clients.ts';
+import { createBedrockAgentRuntimeClient } from '../../../../src/adapters/bedrock/knowledge-base.ts';
 
 export const knowledgeBase = loadKnowledgeBase(fixturePaths().knowledgeBase);
 
