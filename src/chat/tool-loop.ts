@@ -119,12 +119,12 @@ async function streamResponse(
   const forwardAbort = () => call.abort(options.signal.reason);
   options.signal.addEventListener('abort', forwardAbort, { once: true });
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
+  // While our own push of the first token is under way the model is not silent, we are: wait again.
+  let pushing = false;
+  const onIdle = () => (pushing ? armIdleTimer() : call.abort(new ModelTimeoutError(options.idleTimeoutMs)));
   const armIdleTimer = () => {
     clearTimeout(idleTimer);
-    idleTimer = setTimeout(
-      () => call.abort(new ModelTimeoutError(options.idleTimeoutMs)),
-      options.idleTimeoutMs,
-    );
+    idleTimer = setTimeout(onIdle, options.idleTimeoutMs);
   };
 
   const content: ContentBlock[] = [];
@@ -145,7 +145,9 @@ async function streamResponse(
         case 'text':
           text += event.text;
           // The first token's push goes out before the rest of a burst of deltas is decoded, not after.
+          pushing = true;
           await emitText(event.text);
+          pushing = false;
           break;
         case 'toolStart':
           options.frames.status(event.name, options.tools.statusFor(event.name));

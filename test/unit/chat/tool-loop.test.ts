@@ -196,6 +196,23 @@ describe('runToolLoop', () => {
     await expect(run()).rejects.toBeInstanceOf(ModelTimeoutError);
   });
 
+  it('does not count the time its own first push takes as the model going silent', async () => {
+    // Under load the first token's push can take longer than the idle timeout; the model was not silent.
+    const reply = createRecordingReply({ delayMs: 120 });
+    const frames = createFrameStream({ reply, sessionId: 's', turnId: 't' });
+    const result = await runToolLoop([userText('question')], {
+      model: createFakeModel([answer('Hello there')]),
+      tools: createToolRegistry([]),
+      frames,
+      maxToolRounds: 1,
+      idleTimeoutMs: 40,
+      signal: new AbortController().signal,
+    });
+
+    expect(result.stopReason).toBe('end_turn');
+    expect(result.messages).toEqual([{ role: 'assistant', content: [{ text: 'Hello there' }] }]);
+  });
+
   it('passes a model error through unchanged', async () => {
     const { run } = setup([[{ type: 'text', text: 'Hi' }, { throw: new ModelStreamError() }]]);
     await expect(run()).rejects.toBeInstanceOf(ModelStreamError);
