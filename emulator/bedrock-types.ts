@@ -6,7 +6,11 @@
 export interface WireContentBlock {
   text?: string;
   toolUse?: { toolUseId: string; name: string; input: unknown };
-  toolResult?: { toolUseId: string; content?: Array<{ text?: string; json?: unknown }>; status?: string };
+  toolResult?: {
+    toolUseId: string;
+    content?: Array<{ text?: string; json?: unknown; [other: string]: unknown }>;
+    status?: string;
+  };
   [other: string]: unknown;
 }
 
@@ -21,7 +25,7 @@ export interface WireToolSpec {
 
 export interface ConverseBody {
   messages?: WireMessage[];
-  system?: Array<{ text?: string }>;
+  system?: Array<{ text?: string; [other: string]: unknown }>;
   toolConfig?: { tools?: WireToolSpec[]; toolChoice?: unknown };
   inferenceConfig?: Record<string, unknown>;
   [other: string]: unknown;

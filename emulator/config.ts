@@ -3,6 +3,7 @@ import type { EmulatorMode, EmulatorOptions } from './emulator.ts';
 import { InvalidEmulatorConfigError } from './errors.ts';
 import { parseFault } from './faults.ts';
 import { loadFixtures } from './fixtures.ts';
+import { loadGuardrails } from './guardrails.ts';
 import { loadKnowledgeBase } from './knowledge-base.ts';
 import { fixturePaths } from './repository-paths.ts';
 
@@ -18,6 +19,7 @@ const envSchema = z.object({
   EMULATOR_FAULT: z.string().optional(),
   EMULATOR_FIXTURES: z.string().optional(),
   EMULATOR_KNOWLEDGE_BASE: z.string().optional(),
+  EMULATOR_GUARDRAILS: z.string().optional(),
 });
 
 /** Human-feeling defaults for `npm run dev`; tests pass 0 for both. */
@@ -44,6 +46,7 @@ export function emulatorOptionsFromEnv(
     mode: overrides.mode ?? e.EMULATOR_MODE,
     fixtures: loadFixtures(e.EMULATOR_FIXTURES ?? paths.bedrock),
     knowledgeBase: loadKnowledgeBase(e.EMULATOR_KNOWLEDGE_BASE ?? paths.knowledgeBase),
+    guardrails: loadGuardrails(e.EMULATOR_GUARDRAILS ?? paths.guardrails),
     pace: {
       firstTokenMs: overrides.firstTokenMs ?? e.EMULATOR_FIRST_TOKEN_MS ?? DEV_PACE.firstTokenMs,
       tokenMs: overrides.tokenMs ?? e.EMULATOR_TOKEN_MS ?? DEV_PACE.tokenMs,

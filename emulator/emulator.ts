@@ -1,14 +1,28 @@
 import { type ConverseBody, type Operation, type RetrieveBody, turnTextOf } from './bedrock-types.ts';
+import { checkConverseRequest } from './converse-checks.ts';
 import { InvalidPacingError } from './errors.ts';
 import { applyFault, type Fault, parseFault, selectFault } from './faults.ts';
 import { createFixtureIndex, normaliseRequest } from './fixture-index.ts';
 import { planFromInteraction } from './fixture-replay.ts';
 import type { Fixture } from './fixtures.ts';
+import { createGuardrailSet, type GuardrailSet } from './guardrails.ts';
 import type { LocalKnowledgeBase } from './knowledge-base.ts';
-import { errorPlan, jsonPlan, type ResponseOutcome, type ResponsePlan, toResponse } from './response-plan.ts';
+import { createModelCatalogue, type ModelCatalogue } from './models/model-catalogue.ts';
+import { countCheckpoints, createPromptCache } from './prompt-cache.ts';
+import { DEFAULT_REGION, type SignatureCheck } from './request-signature.ts';
+import {
+  bedrockErrorPlan,
+  errorPlan,
+  type JsonPlan,
+  type ResponseOutcome,
+  type ResponsePlan,
+  toResponse,
+} from './response-plan.ts';
+import { answerRetrieve } from './retrieve-answer.ts';
+import { shapeAnswer } from './scripted-answer.ts';
 import { scriptReply } from './scripted-model.ts';
 import { type ScriptedPace, toConversePlan, toStreamPlan } from './scripted-response.ts';
-import { validateConverseBody } from './validation.ts';
+import { estimateTokens } from './tokens.ts';
 
 /**
  * auto: replay a matching fixture, else answer with the scripted model (dev default).
@@ -27,6 +41,12 @@ export interface EmulatorOptions {
   replayPacing: number;
   /** A fault applied to every request without one of its own (EMULATOR_FAULT). */
   defaultFault?: Fault;
+  /** The models and inference profiles it answers for (default: emulator/models/model-catalogue.json). */
+  catalogue?: ModelCatalogue;
+  /** Guardrails a request may name in `guardrailConfig` (default: none). */
+  guardrails?: GuardrailSet;
+  /** Milliseconds since the epoch; prompt-cache entries expire by it. */
+  clock?: () => number;
 }
 
 export interface EmulatorRequest {
@@ -35,6 +55,11 @@ export interface EmulatorRequest {
   target: string;
   body: unknown;
   headers: Headers;
+  /**
+   * The request's credentials as the HTTP edge found them (handlers.ts); a refused one is answered with AWS's
+   * 403. Absent for calls made in code, which are served in the default region.
+   */
+  signature?: SignatureCheck;
 }
 
 /** One request as the emulator saw and answered it; tests read these to count model calls. */
@@ -42,7 +67,7 @@ export interface EmulatorCall {
   id: number;
   operation: Operation;
   target: string;
-  /** `fixture:<name>#<n>`, `scripted`, `knowledge-base`, `validation`, `unmatched` or `bad-request`. */
+  /** `fixture:<name>#<n>`, `scripted`, `knowledge-base`, `validation`, `auth`, `unmatched` or `bad-request`. */
   source: string;
   status: number;
   fault?: string;
@@ -76,6 +101,9 @@ const MAX_LOGGED_CALLS = 10_000;
 
 export function createEmulator(options: EmulatorOptions): Emulator {
   const index = createFixtureIndex(options.fixtures);
+  const catalogue = options.catalogue ?? createModelCatalogue();
+  const guardrails = options.guardrails ?? createGuardrailSet([]);
+  const promptCache = createPromptCache(options.clock);
   let log: EmulatorCall[] = [];
   let nextId = 1;
 
@@ -88,6 +116,17 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       fault
         ? { plan: applyFault(plan, fault, request.operation), source, pacing, fault }
         : { plan, source, pacing };
+
+    const signature = request.signature;
+    if (signature && !signature.ok) {
+      const plan: JsonPlan = {
+        kind: 'json',
+        status: signature.status,
+        headers: { 'content-type': 'application/json', 'x-amzn-errortype': signature.errorType },
+        body: JSON.stringify(signature.body),
+      };
+      return { plan, source: 'auth', pacing: 1, detail: Object.values(signature.body).join(' ') };
+    }
 
     let mismatch = '';
     if (options.mode !== 'scripted') {
@@ -110,35 +149,69 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       mismatch = match.explanation;
     }
 
-    if (request.operation !== 'Retrieve') {
-      const invalid = validateConverseBody(body);
-      if (invalid)
-        return { plan: errorPlan(400, 'ValidationException', invalid), source: 'validation', pacing: 1 };
-    }
-    if (options.mode === 'strict') {
-      return {
-        plan: errorPlan(400, 'EmulatorFixtureMismatch', mismatch),
-        source: 'unmatched',
-        pacing: 1,
-        detail: mismatch,
+    const refused = (status: number, errorType: string, message: string, namespaced: boolean): Answer => ({
+      plan: namespaced ? bedrockErrorPlan(status, errorType, message) : errorPlan(status, errorType, message),
+      source: 'validation',
+      pacing: 1,
+    });
+    const unmatched = (): Answer => ({
+      plan: errorPlan(400, 'EmulatorFixtureMismatch', mismatch),
+      source: 'unmatched',
+      pacing: 1,
+      detail: mismatch,
+    });
+    const pacing = pacingOverride ?? 1;
+
+    if (request.operation === 'Retrieve') {
+      const retrieved = answerRetrieve(request.target, body, options.knowledgeBase);
+      if (!retrieved.ok) {
+        const { status, errorType, message } = retrieved.error;
+        return refused(status, errorType, message, false);
+      }
+      if (options.mode === 'strict') return unmatched();
+      const fault = selectFault({ header: faultHeader, serverDefault: options.defaultFault });
+      const plan: JsonPlan = {
+        kind: 'json',
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: retrieved.body,
       };
+      return faulty(plan, 'knowledge-base', pacing, fault);
     }
+
+    const checked = checkConverseRequest(request.operation, request.target, body, {
+      region: signature?.ok ? signature.region : DEFAULT_REGION,
+      catalogue,
+      guardrails,
+    });
+    if (!checked.ok) {
+      const { status, errorType, message } = checked.error;
+      return refused(status, errorType, message, true);
+    }
+    if (options.mode === 'strict') return unmatched();
 
     const fault = selectFault({
       header: faultHeader,
-      directiveText: request.operation === 'Retrieve' ? undefined : turnText,
+      directiveText: turnText,
       serverDefault: options.defaultFault,
     });
-    const pacing = pacingOverride ?? 1;
-    if (request.operation === 'Retrieve') {
-      return faulty(retrievePlan(body, options.knowledgeBase), 'knowledge-base', pacing, fault);
-    }
-    const reply = scriptReply(body, options.knowledgeBase);
+    const reportsCache = countCheckpoints(body) > 0;
+    const answerShaped = shapeAnswer(() => scriptReply(body, options.knowledgeBase), {
+      body,
+      anthropic: checked.model.provider === 'anthropic',
+      maxTokens: checked.maxTokens,
+      cache: reportsCache
+        ? promptCache.account(checked.model.modelId, body, checked.model)
+        : { inputTokens: estimateInput(body), cacheReadInputTokens: 0, cacheWriteInputTokens: 0 },
+      reportsCache,
+      thinking: checked.thinking,
+      ...(checked.guardrail ? { guardrail: checked.guardrail } : {}),
+    });
     const pace = paceFor(turnText, options.pace);
     const scripted =
       request.operation === 'ConverseStream'
-        ? toStreamPlan(reply, body, pace)
-        : toConversePlan(reply, body, pace);
+        ? toStreamPlan(answerShaped, pace)
+        : toConversePlan(answerShaped, pace);
     return faulty(scripted, 'scripted', pacing, fault);
   }
 
@@ -207,26 +280,7 @@ function paceFor(turnText: string, fallback: ScriptedPace): ScriptedPace {
   return { firstTokenMs: ms, tokenMs: ms };
 }
 
-/** Retrieve answered from the local knowledge base, in the shape Bedrock Knowledge Bases returns. */
-function retrievePlan(body: RetrieveBody, knowledgeBase: LocalKnowledgeBase): ResponsePlan {
-  const query = body.retrievalQuery?.text;
-  if (!query || query.trim() === '') {
-    return errorPlan(
-      400,
-      'ValidationException',
-      '1 validation error detected: retrievalQuery.text must not be empty',
-    );
-  }
-  const limit = body.retrievalConfiguration?.vectorSearchConfiguration?.numberOfResults ?? 5;
-  const retrievalResults = knowledgeBase.search(query, limit).map((chunk) => ({
-    content: { text: chunk.text, type: 'TEXT' },
-    location: { type: 'S3', s3Location: { uri: chunk.uri } },
-    score: Number(chunk.score.toFixed(6)),
-    metadata: {
-      'x-amz-bedrock-kb-source-uri': chunk.uri,
-      'x-amz-bedrock-kb-chunk-id': chunk.id,
-      'x-amz-bedrock-kb-data-source-id': 'LOCALDS001',
-    },
-  }));
-  return jsonPlan({ retrievalResults });
+/** Input tokens of a request without prompt caching, estimated as the scripted model counts. */
+function estimateInput(body: ConverseBody): number {
+  return estimateTokens([body.system ?? [], body.messages ?? [], body.toolConfig ?? {}]);
 }

@@ -1,7 +1,7 @@
 import type { Operation } from './bedrock-types.ts';
 import { UnknownFaultError } from './errors.ts';
 import { exceptionHeaders } from './event-stream.ts';
-import { errorPlan, type ResponsePlan, type StreamPlan } from './response-plan.ts';
+import { bedrockErrorPlan, type ResponsePlan, type StreamPlan } from './response-plan.ts';
 
 export const FAULT_NAMES = [
   'throttle',
@@ -62,11 +62,19 @@ export function selectFault(sources: {
 export function applyFault(plan: ResponsePlan, fault: Fault, operation: Operation): ResponsePlan {
   switch (fault.name) {
     case 'throttle':
-      return errorPlan(429, 'ThrottlingException', 'Too many requests, please wait before trying again.');
+      return bedrockErrorPlan(
+        429,
+        'ThrottlingException',
+        'Too many requests, please wait before trying again.',
+      );
     case 'unavailable':
-      return errorPlan(503, 'ServiceUnavailableException', 'Bedrock is unable to process your request.');
+      return bedrockErrorPlan(
+        503,
+        'ServiceUnavailableException',
+        'Bedrock is unable to process your request.',
+      );
     case 'validation':
-      return errorPlan(
+      return bedrockErrorPlan(
         400,
         'ValidationException',
         'The model rejected the request (emulated validation fault).',

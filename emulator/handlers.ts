@@ -1,6 +1,7 @@
 import { HttpResponse, http, type RequestHandler } from 'msw';
 import type { Operation } from './bedrock-types.ts';
 import type { Emulator } from './emulator.ts';
+import { checkSignature } from './request-signature.ts';
 
 /** One Bedrock operation the chat uses, on any host (AWS, a local emulator, a fake upstream). */
 export interface BedrockRoute {
@@ -32,20 +33,25 @@ export function routeTarget(
 export function createBedrockHandlers(emulator: Emulator): RequestHandler[] {
   return BEDROCK_ROUTES.map((route) =>
     http.post(route.path, async ({ request, params }) => {
+      // AWS checks credentials before it reads the body.
+      const signature = checkSignature(request.headers);
       let body: unknown;
       try {
         body = await request.json();
       } catch {
-        return HttpResponse.json(
-          { message: 'The request body is not valid JSON.' },
-          { status: 400, headers: { 'x-amzn-errortype': 'SerializationException' } },
-        );
+        if (!signature.ok) body = {};
+        else
+          return HttpResponse.json(
+            { message: 'The request body is not valid JSON.' },
+            { status: 400, headers: { 'x-amzn-errortype': 'SerializationException' } },
+          );
       }
       return emulator.handle({
         operation: route.operation,
         target: routeTarget(route, params),
         body,
         headers: request.headers,
+        signature,
       });
     }),
   );

@@ -12,5 +12,7 @@ export function fixturePaths(root: string = REPOSITORY_ROOT) {
     scenarios: join(root, 'fixtures', 'scenarios'),
     /** Markdown served by the Retrieve API. */
     knowledgeBase: join(root, 'fixtures', 'knowledge-base'),
+    /** Local stand-ins for Bedrock guardrails, named by `guardrailConfig`. */
+    guardrails: join(root, 'fixtures', 'guardrails'),
   };
 }

@@ -39,6 +39,14 @@ export function errorPlan(status: number, errorType: string, message: string): J
   };
 }
 
+/** Bedrock names its own errors with this namespace after the type; the SDKs strip it. */
+export const BEDROCK_ERROR_NAMESPACE = ':http://internal.amazon.com/coral/com.amazon.bedrock/';
+
+/** An error of Bedrock's own (ValidationException, ThrottlingException…), typed as real responses type it. */
+export function bedrockErrorPlan(status: number, errorType: string, message: string): JsonPlan {
+  return errorPlan(status, `${errorType}${BEDROCK_ERROR_NAMESPACE}`, message);
+}
+
 export function jsonPlan(body: unknown, delayMs = 0): JsonPlan {
   return {
     kind: 'json',

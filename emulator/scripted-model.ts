@@ -7,6 +7,7 @@ import {
   type WireContentBlock,
   type WireMessage,
 } from './bedrock-types.ts';
+import { genericToolCalls } from './generic-tool-call.ts';
 import type { LocalKnowledgeBase } from './knowledge-base.ts';
 
 export interface ScriptedToolUse {
@@ -85,6 +86,11 @@ export function scriptReply(body: ConverseBody, knowledgeBase: LocalKnowledgeBas
   if (tools.has('kb_lookup') && (knowledgeBase.search(question, 1)[0]?.bm25 ?? 0) >= KB_RELEVANCE_THRESHOLD) {
     calls.push({ name: 'kb_lookup', input: { query: question } });
   }
+  const projectTools = ['current_time', 'lookup_resource', 'kb_lookup'];
+  const otherTools = (body.toolConfig?.tools ?? []).filter(
+    (tool) => tool.toolSpec && !projectTools.includes(tool.toolSpec.name),
+  );
+  if (calls.length === 0) calls.push(...genericToolCalls(otherTools, question));
 
   if (calls.length > 0) {
     return {
@@ -114,17 +120,42 @@ function answerFromToolResults(messages: WireMessage[]): string {
       const reason = content.map((c) => c.text ?? JSON.stringify(c.json)).join(' ');
       return [`I tried \`${call?.name ?? 'a tool'}\` but it failed: ${reason}`];
     }
-    const json = (content.find((c) => c.json !== undefined)?.json ?? {}) as Record<string, unknown>;
-    return [describeToolResult(call?.name ?? '', json)];
+    return [describeToolResult(call?.name ?? '', toolResultJson(content))];
   });
   return parts.join('\n\n');
 }
 
+/**
+ * A tool result's data, whatever shape the client sent it in: a `json` block (this project, boto3), a `text`
+ * block holding JSON (the Vercel AI SDK, LangChain), several blocks mixing both, or plain text. JSON objects
+ * are merged in order; text that is not JSON is kept under `text`.
+ */
+export function toolResultJson(content: Array<{ text?: string; json?: unknown }>): Record<string, unknown> {
+  const merged: Record<string, unknown> = {};
+  const texts: string[] = [];
+  for (const block of content) {
+    const value = block.json !== undefined ? block.json : parseJsonText(block.text);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) Object.assign(merged, value);
+    else if (value !== undefined) texts.push(typeof value === 'string' ? value : JSON.stringify(value));
+  }
+  if (texts.length > 0 && merged.text === undefined) merged.text = texts.join('\n');
+  return merged;
+}
+
+function parseJsonText(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 function describeToolResult(tool: string, json: Record<string, unknown>): string {
-  if (tool === 'current_time') {
+  if (tool === 'current_time' && json.local !== undefined) {
     return `The current time in ${json.timeZone} is **${json.local}** (UTC${json.utcOffset}).`;
   }
-  if (tool === 'lookup_resource') {
+  if (tool === 'lookup_resource' && json.name !== undefined) {
     return `**${json.name}** is owned by ${json.owner}.\n\n${json.description}\n\nLink: ${json.url}`;
   }
   if (tool === 'kb_lookup') {
@@ -136,6 +167,8 @@ function describeToolResult(tool: string, json: Record<string, unknown>): string
       .map((p) => `- ${firstSentences(p.text, 2)} _(source: ${p.source.split('/').at(-1)})_`);
     return `According to the knowledge base:\n\n${cited.join('\n')}`;
   }
+  if (typeof json.text === 'string' && Object.keys(json).length === 1)
+    return `The ${tool} tool says: ${json.text}`;
   return `The ${tool} tool returned: ${JSON.stringify(json)}`;
 }
 

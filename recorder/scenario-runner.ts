@@ -23,7 +23,7 @@ export interface BedrockTarget {
 export const OFFLINE_TARGET: BedrockTarget = {
   region: 'us-east-1',
   modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
-  knowledgeBaseId: 'LOCALKB0001',
+  knowledgeBaseId: 'LOCALKB001',
 };
 
 export interface ScenarioTurnResult {

@@ -10,7 +10,7 @@ import { type CountingProxy, startCountingProxy } from './counting-proxy.ts';
 /** Any id works with the emulator; this one names what it is. */
 export const BENCH_MODEL_ID = 'bench.scripted-model-v1:0';
 /** The knowledge base id of the local stage, so the handler registers the same three tools as offline. */
-export const BENCH_KNOWLEDGE_BASE_ID = 'LOCALKB0001';
+export const BENCH_KNOWLEDGE_BASE_ID = 'LOCALKB001';
 
 /** High enough that the rate limiter never refuses a benchmark turn, while it still runs (and is counted). */
 export const UNLIMITED_TURNS_PER_MINUTE = '1000000000';

@@ -58,7 +58,9 @@ describe('createEmulator', () => {
     );
 
     expect(response.status).toBe(400);
-    expect(response.headers.get('x-amzn-errortype')).toBe('ValidationException');
+    expect(response.headers.get('x-amzn-errortype')).toBe(
+      'ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/',
+    );
     expect(emulator.calls()[0]?.source).toBe('validation');
   });
 

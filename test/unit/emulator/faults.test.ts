@@ -3,10 +3,10 @@ import { UnknownFaultError } from '../../../emulator/errors.ts';
 import { applyFault, parseFault, selectFault } from '../../../emulator/faults.ts';
 import { jsonPlan, type StreamPlan } from '../../../emulator/response-plan.ts';
 import { toStreamPlan } from '../../../emulator/scripted-response.ts';
+import { answerOf } from './support/fixture-builders.ts';
 
 const streamPlan: StreamPlan = toStreamPlan(
-  { text: 'one two three four five six', toolUses: [], stopReason: 'end_turn' },
-  { messages: [] },
+  answerOf({ text: 'one two three four five six', toolUses: [], stopReason: 'end_turn' }),
   { firstTokenMs: 10, tokenMs: 5 },
 );
 const eventsOf = (plan: StreamPlan) =>
@@ -54,10 +54,14 @@ describe('applyFault', () => {
     ['throttle', 429, 'ThrottlingException'],
     ['unavailable', 503, 'ServiceUnavailableException'],
     ['validation', 400, 'ValidationException'],
-  ])('%s answers HTTP %i with %s, as Bedrock does', (name, status, errorType) => {
+  ])('%s answers HTTP %i with %s, as Bedrock does (namespace suffix included)', (name, status, errorType) => {
     const plan = applyFault(streamPlan, parseFault(name), 'ConverseStream');
 
-    expect(plan).toMatchObject({ kind: 'json', status, headers: { 'x-amzn-errortype': errorType } });
+    expect(plan).toMatchObject({
+      kind: 'json',
+      status,
+      headers: { 'x-amzn-errortype': `${errorType}:http://internal.amazon.com/coral/com.amazon.bedrock/` },
+    });
   });
 
   it('stream-throttle keeps three deltas, then ends with a throttlingException event', () => {

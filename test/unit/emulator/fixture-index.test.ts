@@ -44,7 +44,7 @@ describe('the fixture matcher', () => {
   it('matches Retrieve on its query and result count, whatever the knowledge base id', () => {
     const body = retrieve.request.body;
 
-    expect(sourceOf(index().match(normaliseRequest('Retrieve', 'LOCALKB0001', body)))).toBe('greeting#2');
+    expect(sourceOf(index().match(normaliseRequest('Retrieve', 'LOCALKB001', body)))).toBe('greeting#2');
   });
 
   it('answers a request recorded several times with each recording in turn, then starts again', () => {

@@ -20,6 +20,7 @@ import {
   createTestEmulator,
   FAKE_BEDROCK_ENDPOINT,
   question,
+  SIGNED_HEADERS,
   streamedText,
 } from './support/test-emulator.ts';
 
@@ -114,6 +115,7 @@ describe('the Bedrock handlers, through the real SDK clients', () => {
   it('answer a body that is not JSON with SerializationException', async () => {
     const response = await fetch(`${FAKE_BEDROCK_ENDPOINT}/model/m/converse-stream`, {
       method: 'POST',
+      headers: SIGNED_HEADERS,
       body: '{not json',
     });
 

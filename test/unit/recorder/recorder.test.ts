@@ -20,7 +20,7 @@ import { DEFAULT_SCENARIO_CLOCK, type Scenario } from '../../../recorder/scenari
 import { OFFLINE_TARGET } from '../../../recorder/scenario-runner.ts';
 import { readResourceFixtures } from '../../../seed/seed-resources.ts';
 import { startFakeUpstream, type UpstreamAnswer } from '../emulator/support/fake-upstream.ts';
-import { createTestEmulator } from '../emulator/support/test-emulator.ts';
+import { createTestEmulator, SIGNED_HEADERS } from '../emulator/support/test-emulator.ts';
 
 const resources = readResourceFixtures(REPOSITORY_ROOT);
 const scenario = (message: string): Scenario => ({
@@ -55,6 +55,7 @@ async function replayedStreamBodies(fixture: Fixture): Promise<Uint8Array[]> {
       `${replay.url}/model/${encodeURIComponent(request.modelId ?? '')}/converse-stream`,
       {
         method: 'POST',
+        headers: SIGNED_HEADERS,
         body: JSON.stringify(request.body),
       },
     );

@@ -6,6 +6,8 @@ import {
   type Interaction,
 } from '../../../../emulator/fixtures.ts';
 import { OFFLINE_TARGET } from '../../../../recorder/scenario-runner.ts';
+import type { ScriptedAnswer } from '../../../../emulator/scripted-answer.ts';
+import { toTokens } from '../../../../emulator/tokens.ts';
 import { DEFAULT_SYSTEM_PROMPT } from '../../../../src/config.ts';
 
 /** The request body of a one-question conversation, as the SDK serialises it. */
@@ -52,6 +54,41 @@ export function fixtureOf(name: string, interactions: Interaction[], extra: Part
     source: 'synthetic',
     file: `fixtures/bedrock/${name}.json`,
     interactions,
+    ...extra,
+  };
+}
+
+/** A scripted answer as the emulator renders it, from a plain reply: no cache, no reasoning, usage estimated. */
+export function answerOf(
+  reply: {
+    text: string;
+    toolUses: Array<{ toolUseId: string; name: string; input: Record<string, unknown> }>;
+    stopReason: ScriptedAnswer['stopReason'];
+  },
+  extra: Partial<ScriptedAnswer> = {},
+): ScriptedAnswer {
+  const toolUses = reply.toolUses.map((tool) => ({
+    ...tool,
+    inputJson: JSON.stringify(tool.input),
+    complete: true,
+  }));
+  const outputTokens =
+    toTokens(reply.text).length +
+    toolUses.reduce((sum, tool) => sum + Math.ceil(tool.inputJson.length / 4), 0);
+  return {
+    text: reply.text,
+    toolUses,
+    stopReason: reply.stopReason,
+    stopSequence: null,
+    usage: {
+      inputTokens: 20,
+      outputTokens,
+      totalTokens: 20 + outputTokens,
+      cacheReadInputTokens: 0,
+      cacheWriteInputTokens: 0,
+    },
+    reportsCache: false,
+    anthropic: false,
     ...extra,
   };
 }

@@ -25,6 +25,16 @@ export function createTestEmulator(options: Partial<EmulatorOptions> = {}): Emul
   });
 }
 
+/**
+ * Headers of a request signed the way the SDK signs (any key works offline), for tests that call the emulator
+ * with plain `fetch`: like AWS, it refuses requests that carry no credentials.
+ */
+export const SIGNED_HEADERS = {
+  authorization:
+    'AWS4-HMAC-SHA256 Credential=local/20260115/us-east-1/bedrock/aws4_request, SignedHeaders=host;x-amz-date, Signature=0000000000000000000000000000000000000000000000000000000000000000',
+  'x-amz-date': '20260115T093000Z',
+};
+
 /** Any host: msw answers in-process, whatever the SDK's endpoint. */
 export const FAKE_BEDROCK_ENDPOINT = 'http://bedrock.emulator.test';
 
