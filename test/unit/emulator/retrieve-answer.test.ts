@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { OFFLINE_TARGET } from '../../../emulator/scenario-runner.ts';
+import { createTestEmulator } from './support/test-emulator.ts';
+
+interface Retrieved {
+  status: number;
+  message?: string;
+  retrievalResults: Array<{
+    score: number;
+    metadata: Record<string, unknown>;
+    location: { s3Location: { uri: string } };
+  }>;
+}
+
+async function retrieve(
+  text: string,
+  vectorSearchConfiguration: Record<string, unknown> = {},
+): Promise<Retrieved> {
+  const response = await createTestEmulator().handle({
+    operation: 'Retrieve',
+    target: OFFLINE_TARGET.knowledgeBaseId,
+    body: { retrievalQuery: { text }, retrievalConfiguration: { vectorSearchConfiguration } },
+    headers: new Headers(),
+  });
+  return { status: response.status, ...((await response.json()) as Omit<Retrieved, 'status'>) };
+}
+
+describe('Retrieve, answered like a vector knowledge base', () => {
+  it('returns the k nearest chunks even for an off-topic query, scored low', async () => {
+    const { retrievalResults } = await retrieve('What is the capital of France?', { numberOfResults: 4 });
+
+    expect(retrievalResults).toHaveLength(4);
+    for (const { score } of retrievalResults) {
+      expect(score).toBeGreaterThan(0.25);
+      expect(score).toBeLessThan(0.45);
+    }
+  });
+
+  it('scores a good match on a cosine-similarity scale, best first, with real chunk ids and metadata', async () => {
+    const { retrievalResults } = await retrieve('How do I reset my password?');
+    const [best] = retrievalResults;
+
+    expect(retrievalResults).toHaveLength(5);
+    expect(best?.score).toBeGreaterThan(0.55);
+    expect(best?.location.s3Location.uri).toBe('s3://local-knowledge-base/account-security.md');
+    expect(best?.metadata).toMatchObject({
+      'x-amz-bedrock-kb-source-uri': 's3://local-knowledge-base/account-security.md',
+      'x-amz-bedrock-kb-data-source-id': 'LOCALDS001',
+      category: 'security',
+    });
+    expect(best?.metadata['x-amz-bedrock-kb-chunk-id']).toMatch(/^1%3A0%3A[A-Za-z0-9_-]{20}$/);
+    const scores = retrievalResults.map((result) => result.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  });
+
+  it('filters before the search, so fewer than k chunks can come back', async () => {
+    const { retrievalResults } = await retrieve('password', {
+      numberOfResults: 10,
+      filter: { equals: { key: 'category', value: 'billing' } },
+    });
+
+    expect(retrievalResults.length).toBeGreaterThan(0);
+    expect(retrievalResults.length).toBeLessThan(10);
+    for (const { metadata } of retrievalResults) expect(metadata.category).toBe('billing');
+  });
+
+  it('mixes keyword matching in for HYBRID search', async () => {
+    const semantic = await retrieve('refund', { overrideSearchType: 'SEMANTIC' });
+    const hybrid = await retrieve('refund', { overrideSearchType: 'HYBRID' });
+
+    expect(hybrid.retrievalResults.map((r) => r.score)).not.toEqual(
+      semantic.retrievalResults.map((r) => r.score),
+    );
+  });
+
+  it('refuses numberOfResults outside 1-100 and a one-filter andAll with the service model’s wording', async () => {
+    expect(await retrieve('password', { numberOfResults: 0 })).toMatchObject({
+      status: 400,
+      message:
+        "1 validation error detected: Value '0' at 'retrievalConfiguration.vectorSearchConfiguration.numberOfResults' failed to satisfy constraint: Member must have value greater than or equal to 1",
+    });
+    expect(
+      await retrieve('password', { filter: { andAll: [{ equals: { key: 'a', value: 1 } }] } }),
+    ).toMatchObject({
+      status: 400,
+      message:
+        "1 validation error detected: Value at 'retrievalConfiguration.vectorSearchConfiguration.filter.andAll' failed to satisfy constraint: Member must have length greater than or equal to 2",
+    });
+  });
+});
