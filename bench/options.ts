@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { ComparisonOptions } from './scenarios/reference-comparison.ts';
 
-export const SECTIONS = ['coldStart', 'overhead', 'comparison', 'offline', 'scale'] as const;
+export const SECTIONS = ['coldStart', 'overhead', 'comparison', 'offline', 'scale', 'emulator'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** Counts, durations and paces of one run. */
@@ -14,6 +14,7 @@ export interface BenchOptions {
   coldStart: { loads: number };
   scale: { sockets: number[]; durationMs: number; warmupTurns: number };
   window: { sizes: number[]; turnsPerSize: number };
+  emulator: { requests: number; warmup: number };
 }
 
 /** `npm run bench`: about four minutes on two cores. */
@@ -34,6 +35,7 @@ export const FULL_OPTIONS: BenchOptions = {
   coldStart: { loads: 10 },
   scale: { sockets: [1, 8, 32, 64], durationMs: 10_000, warmupTurns: 1 },
   window: { sizes: [0, 10, 20], turnsPerSize: 30 },
+  emulator: { requests: 1000, warmup: 100 },
 };
 
 /** `npm run bench -- --smoke` and the smoke test: every section runs, with counts too small to mean anything. */
@@ -54,6 +56,7 @@ export const SMOKE_OPTIONS: BenchOptions = {
   coldStart: { loads: 1 },
   scale: { sockets: [1, 2], durationMs: 300, warmupTurns: 1 },
   window: { sizes: [0, 10, 20], turnsPerSize: 1 },
+  emulator: { requests: 5, warmup: 1 },
 };
 
 export interface BenchCommand {

@@ -41,8 +41,28 @@ export function renderReport(results: BenchResults): string {
   if (results.comparison) parts.push(...comparisonSection(results.comparison));
   if (results.coldStart) parts.push(...coldStartSection(results.coldStart, machine.node));
   if (results.scale) parts.push(...scaleSection(results.scale));
+  if (results.emulator) parts.push(...emulatorSection(results.emulator));
   parts.push(...METHOD_NOTES);
   return `${parts.join('\n\n')}\n`;
+}
+
+function emulatorSection(emulator: NonNullable<BenchResults['emulator']>): string[] {
+  const row = (path: string, summary: Summary) => [path, String(summary.n), pcts(summary)];
+  return [
+    '## 6. The emulator’s first event',
+    'The emulator alone, its scripted model answering at once: from `emulator.handle()` to the first event-stream ' +
+      'frame in process, then from the SDK’s ConverseStream call to its first decoded event over a loopback ' +
+      'socket, with this project’s clients (HTTP/1.1 keep-alive) and with the SDK’s default client (HTTP/2), ' +
+      'both served on the same port.',
+    formatTable(
+      ['path', 'requests', 'first event p50 / p95 / p99'],
+      [
+        row('in process (`emulator.handle`)', emulator.inProcess),
+        row('SDK, project client (HTTP/1.1)', emulator.sdkHttp1),
+        row('SDK, default client (HTTP/2)', emulator.sdkDefault),
+      ],
+    ),
+  ];
 }
 
 function overheadSection(overhead: NonNullable<BenchResults['handlerOverhead']>): string[] {

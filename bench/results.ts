@@ -1,5 +1,6 @@
 import type { BenchOptions } from './options.ts';
 import type { ColdStartResult } from './scenarios/cold-start.ts';
+import type { EmulatorFirstEventResult } from './scenarios/emulator-first-event.ts';
 import type { HandlerOverheadResult } from './scenarios/handler-overhead.ts';
 import type { OfflineLatencyRow } from './scenarios/offline-latency.ts';
 import type { ReferenceComparisonResult } from './scenarios/reference-comparison.ts';
@@ -35,4 +36,5 @@ export interface BenchResults {
   offline?: { rows: OfflineLatencyRow[] };
   coldStart?: ColdStartResult;
   scale?: { durationMs: number; levels: ScaleLevel[]; windowGrowth: WindowGrowthRow[] };
+  emulator?: EmulatorFirstEventResult;
 }

@@ -2,6 +2,7 @@ import type { StackInfo } from '../test/support/stack-info.ts';
 import type { BenchOptions } from './options.ts';
 import type { BenchResults } from './results.ts';
 import { measureColdStart } from './scenarios/cold-start.ts';
+import { measureEmulatorFirstEvent } from './scenarios/emulator-first-event.ts';
 import { measureHandlerOverhead } from './scenarios/handler-overhead.ts';
 import { measureOfflineLatency } from './scenarios/offline-latency.ts';
 import { compareWithReference } from './scenarios/reference-comparison.ts';
@@ -56,6 +57,11 @@ export async function runBenchmark(
     const scale = await timed('scale', () => measureScale(running(), options.scale));
     const windowGrowth = await timed('window growth', () => measureWindowGrowth(running(), options.window));
     sections.scale = { ...scale, windowGrowth: windowGrowth.rows };
+  }
+  if (run.includes('emulator')) {
+    sections.emulator = await timed('emulator first event', () =>
+      measureEmulatorFirstEvent(options.emulator),
+    );
   }
 
   const finishedAt = new Date();

@@ -15,7 +15,7 @@ const CORAL_SERVICE_SUFFIX = ':http://internal.amazon.com/coral/com.amazon.coral
 export const DEFAULT_REGION = 'us-east-1';
 
 const SIGV4 =
-  /^AWS4-HMAC-SHA256 Credential=([^/\s,]+)\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;.-]+),\s*Signature=([0-9a-f]{64})$/;
+  /^AWS4-HMAC-SHA256 Credential=([^/\s,]+)\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;.:_-]+),\s*Signature=([0-9a-f]{64})$/;
 
 export function checkSignature(headers: Headers, service = 'bedrock'): SignatureCheck {
   const authorization = headers.get('authorization');

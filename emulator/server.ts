@@ -1,5 +1,11 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createHttp1Server, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttp2Server,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+  type Http2Session,
+} from 'node:http2';
+import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 import { getResponse } from 'msw';
 import type { Emulator } from './emulator.ts';
 import { createBedrockHandlers } from './handlers.ts';
@@ -10,10 +16,18 @@ export interface EmulatorServer {
   close(): Promise<void>;
 }
 
+type Request = IncomingMessage | Http2ServerRequest;
+type Response = ServerResponse | Http2ServerResponse;
+
+/** The first bytes of every HTTP/2 connection without TLS ("prior knowledge"): `PRI * HTTP/2.0`. */
+const HTTP2_PREFACE = Buffer.from('PRI');
+
 /**
- * The emulator as a local HTTP/1.1 server (for serverless-offline, whose handlers run in other threads, and
- * for `npm run dev`). The same msw handlers answer; each response body is streamed chunk by chunk, and a
- * client that hangs up cancels it, which the call log records.
+ * The emulator as a local server (for serverless-offline, whose handlers run in other threads, and for
+ * `npm run dev`), speaking cleartext HTTP/2 and HTTP/1.1 on the same port: the AWS SDK's default Bedrock clients
+ * use HTTP/2, this project's clients (and curl) HTTP/1.1, and both must work unchanged. Each connection is
+ * handed to the right protocol by its first bytes. The same msw handlers answer; each response body is streamed
+ * chunk by chunk, and a client that hangs up cancels it, which the call log records.
  *
  * Admin API: GET /_emulator/health, GET /_emulator/calls, DELETE /_emulator/calls.
  */
@@ -25,15 +39,41 @@ export async function startEmulatorServer(options: {
   const host = options.host ?? '127.0.0.1';
   const handlers = createBedrockHandlers(options.emulator);
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: Request, res: Response) => {
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ message: `Emulator error: ${(error as Error).message}` }));
     });
+  };
+  const http1 = createHttp1Server(onRequest);
+  http1.keepAliveTimeout = 60_000;
+  const http2 = createHttp2Server(onRequest);
+  const sockets = new Set<Socket>();
+  const sessions = new Set<Http2Session>();
+  http2.on('session', (session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+  });
+  const server = createTcpServer((socket) => {
+    // Events go out as they are written (http.createServer does this itself; a plain TCP server must ask).
+    socket.setNoDelay(true);
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    socket.once('readable', function route() {
+      const head: Buffer | null = socket.read();
+      if (head === null) {
+        socket.once('readable', route);
+        return;
+      }
+      socket.unshift(head);
+      const protocol = head.subarray(0, HTTP2_PREFACE.length).equals(HTTP2_PREFACE) ? http2 : http1;
+      protocol.emit('connection', socket);
+    });
   });
 
-  async function handle(req: IncomingMessage, res: ServerResponse) {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? host}`);
+  async function handle(req: Request, res: Response) {
+    const authority = req.headers.host ?? (req.headers[':authority'] as string | undefined) ?? host;
+    const url = new URL(req.url ?? '/', `http://${authority}`);
     if (url.pathname.startsWith('/_emulator/')) return admin(url, req, res);
 
     const body = await readBody(req);
@@ -55,7 +95,7 @@ export async function startEmulatorServer(options: {
     await pipeBody(response, res);
   }
 
-  function admin(url: URL, req: IncomingMessage, res: ServerResponse) {
+  function admin(url: URL, req: Request, res: Response) {
     const json = (status: number, value: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(value));
@@ -77,7 +117,6 @@ export async function startEmulatorServer(options: {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, resolve);
   });
-  server.keepAliveTimeout = 60_000;
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${host}:${port}`,
@@ -85,20 +124,23 @@ export async function startEmulatorServer(options: {
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        for (const session of sessions) session.destroy();
+        for (const socket of sockets) socket.destroy();
       }),
   };
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
+async function readBody(req: Request): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
 
-function toHeaders(req: IncomingMessage): Headers {
+/** The request's headers as Fetch headers; HTTP/2 pseudo-headers (`:path`, `:method`…) are not headers. */
+function toHeaders(req: Request): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
+    if (name.startsWith(':')) continue;
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     else if (value !== undefined) headers.set(name, value);
   }
@@ -106,19 +148,24 @@ function toHeaders(req: IncomingMessage): Headers {
 }
 
 /** Writes each chunk as it comes; if the client goes away first, the body is cancelled. */
-async function pipeBody(response: Response, res: ServerResponse) {
+async function pipeBody(response: globalThis.Response, res: Response) {
   if (!response.body) return void res.end();
   const reader = response.body.getReader();
+  // Our own flag: an HTTP/2 response reports `writableFinished` once its stream is reset, ended or not.
+  let ended = false;
   const onClose = () => {
-    if (!res.writableFinished) void reader.cancel().catch(() => undefined);
+    if (!ended) void reader.cancel().catch(() => undefined);
   };
   res.on('close', onClose);
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (!res.write(value)) await new Promise((resolve) => res.once('drain', resolve));
+      // Both protocols' responses are writable streams; their `write` overloads just do not unify in TypeScript.
+      if (!(res as NodeJS.WritableStream).write(value))
+        await new Promise((resolve) => res.once('drain', resolve));
     }
+    ended = true;
     res.end();
   } catch {
     res.destroy();

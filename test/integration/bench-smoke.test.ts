@@ -32,7 +32,7 @@ describe('the benchmark, smoke-sized', () => {
 
     expect(results).toMatchObject({ format: 'bench-results', version: 1, meta: { mode: 'smoke' } });
     expect(results.meta.machine.nproc).toBeGreaterThan(0);
-    expect(results.targets).toHaveLength(9);
+    expect(results.targets).toHaveLength(10);
     for (const target of results.targets) expect(typeof target.met).toBe('boolean');
 
     expect(results.handlerOverhead?.rows).toHaveLength(4);
@@ -95,6 +95,13 @@ describe('the benchmark, smoke-sized', () => {
       [20, 0],
     ]);
 
+    // The emulator's own first event: in process, and through the SDK over both transports it serves.
+    expect(results.emulator).toMatchObject({
+      inProcess: summaryOf(SMOKE_OPTIONS.emulator.requests),
+      sdkHttp1: summaryOf(SMOKE_OPTIONS.emulator.requests),
+      sdkDefault: summaryOf(SMOKE_OPTIONS.emulator.requests),
+    });
+
     const report = renderReport(results);
     for (const heading of [
       'Figures to reach',
@@ -103,6 +110,7 @@ describe('the benchmark, smoke-sized', () => {
       '3. Against',
       '4. Cold',
       '5. Scale',
+      '6. The emulator',
     ])
       expect(report).toContain(heading);
   }, 180_000);

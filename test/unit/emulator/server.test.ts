@@ -1,5 +1,8 @@
+import { BedrockAgentRuntimeClient, RetrieveCommand } from '@aws-sdk/client-bedrock-agent-runtime';
+import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../../emulator/emulator.ts';
+import { OFFLINE_TARGET } from '../../../emulator/scenario-runner.ts';
 import { type EmulatorServer, startEmulatorServer } from '../../../emulator/server.ts';
 import {
   converseStream,
@@ -60,5 +63,65 @@ describe('the standalone emulator server', () => {
 
     expect(response.status).toBe(404);
     expect(response.headers.get('x-amzn-errortype')).toBe('UnknownOperationException');
+  });
+
+  it('serves the SDK’s default clients (HTTP/2) and HTTP/1.1 clients on the same port', async () => {
+    const credentials = { accessKeyId: 'any', secretAccessKey: 'any' };
+    const runtime = new BedrockRuntimeClient({ region: 'us-east-1', endpoint: server.url, credentials });
+    const agent = new BedrockAgentRuntimeClient({ region: 'us-east-1', endpoint: server.url, credentials });
+    try {
+      const streamed = await converseStream(runtime, question('Hello there'));
+      const answered = await runtime.send(new ConverseCommand(question('Hello there')));
+      const retrieved = await agent.send(
+        new RetrieveCommand({
+          knowledgeBaseId: OFFLINE_TARGET.knowledgeBaseId,
+          retrievalQuery: { text: 'How do I reset my password?' },
+        }),
+      );
+      const overHttp1 = await converseStream(
+        createLambdaBedrockClients(server.url).runtime,
+        question('Hello there'),
+      );
+
+      expect(streamed.error).toBeUndefined();
+      expect(streamedText(streamed.events)).toMatch(/^You said: “Hello there”/);
+      expect(answered.output?.message?.content?.[0]?.text).toMatch(/^You said/);
+      expect(retrieved.retrievalResults?.[0]?.location?.s3Location?.uri).toContain('account-security.md');
+      expect(streamedText(overHttp1.events)).toBe(streamedText(streamed.events));
+    } finally {
+      runtime.destroy();
+      agent.destroy();
+    }
+  });
+
+  it('cancels an HTTP/2 stream whose client gives up, as it does for HTTP/1.1', async () => {
+    const credentials = { accessKeyId: 'any', secretAccessKey: 'any' };
+    const runtime = new BedrockRuntimeClient({ region: 'us-east-1', endpoint: server.url, credentials });
+    const abort = new AbortController();
+    const marker = '#id:h2stall';
+    const reading = converseStream(runtime, question(`Hello there #fault:stall ${marker}`), {
+      abortSignal: abort.signal,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    abort.abort();
+    await reading;
+    runtime.destroy();
+
+    await expect
+      .poll(() => emulator.calls().find((call) => call.turnText.includes(marker))?.outcome)
+      .toBe('cancelled');
+  });
+
+  it('refuses an unsigned request with AWS’s 403, before reading its body', async () => {
+    const response = await fetch(
+      `${server.url}/model/${encodeURIComponent(OFFLINE_TARGET.modelId)}/converse`,
+      {
+        method: 'POST',
+        body: '{not json',
+      },
+    );
+
+    expect(response.status).toBe(403);
+    expect(await response.json()).toEqual({ Message: 'Authorization header is missing' });
   });
 });
