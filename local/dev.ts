@@ -10,8 +10,9 @@ export {};
 // Before any SDK module loads: Node 20 is supported here, the SDK's end-of-support notice is noise.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+const { checkConfiguredModel, configuredModelId } = await import('../emulator/models/configured-model.ts');
 const { canConnect } = await import('./processes.ts');
-const { DEV_PORTS, ROOT, startStack } = await import('./stack.ts');
+const { DEV_PORTS, LOCAL_REGION, ROOT, startStack } = await import('./stack.ts');
 const { createServer } = await import('vite');
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
@@ -42,6 +43,13 @@ for (const [name, port] of [
   }
 }
 
+// A model Bedrock would refuse fails every answer: say so now, in one line, instead.
+const model = checkConfiguredModel(configuredModelId(ROOT), LOCAL_REGION);
+if (!model.ok) {
+  console.error(`serverless.yml: ${model.line}`);
+  process.exit(1);
+}
+
 const started = performance.now();
 log('dev', 'starting DynamoDB Local, the Bedrock emulator and serverless-offline…');
 const stack = await startStack({ ports, log, reloadHandler: true, auth: true });
@@ -64,7 +72,7 @@ console.log(`
 
   Chat            ${paint(32, webUrl)}
   WebSocket API   ${stack.websocketUrl}
-  Bedrock         ${stack.emulatorUrl}  (emulator: ${stack.emulator.options.mode} mode, calls at /_emulator/calls)
+  Bedrock         ${stack.emulatorUrl}  (emulator: ${stack.emulator.options.mode} mode, model ${model.line}, calls at /_emulator/calls)
   DynamoDB Local  ${stack.dynamodbEndpoint}  (table ${stack.tableName})
   Sign-in         ${stack.issuer.url}/token?user=<name>  (dev issuer standing in for Cognito; ?user=<name> on the chat URL)
 
