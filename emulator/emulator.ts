@@ -8,7 +8,7 @@ import type { Fixture } from './fixtures.ts';
 import { createGuardrailSet, type GuardrailSet } from './guardrails.ts';
 import type { LocalKnowledgeBase } from './knowledge-base.ts';
 import { createModelCatalogue, type ModelCatalogue } from './models/model-catalogue.ts';
-import { countCheckpoints, createPromptCache } from './prompt-cache.ts';
+import { createPromptCache } from './prompt-cache.ts';
 import { DEFAULT_REGION, type SignatureCheck } from './request-signature.ts';
 import {
   bedrockErrorPlan,
@@ -19,10 +19,8 @@ import {
   toResponse,
 } from './response-plan.ts';
 import { answerRetrieve } from './retrieve-answer.ts';
-import { shapeAnswer } from './scripted-answer.ts';
-import { scriptReply } from './scripted-model.ts';
-import { type ScriptedPace, toConversePlan, toStreamPlan } from './scripted-response.ts';
-import { estimateTokens } from './tokens.ts';
+import { scriptedPlan } from './scripted-plan.ts';
+import type { ScriptedPace } from './scripted-response.ts';
 
 /**
  * auto: replay a matching fixture, else answer with the scripted model (dev default).
@@ -195,23 +193,11 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       directiveText: turnText,
       serverDefault: options.defaultFault,
     });
-    const reportsCache = countCheckpoints(body) > 0;
-    const answerShaped = shapeAnswer(() => scriptReply(body, options.knowledgeBase), {
-      body,
-      anthropic: checked.model.provider === 'anthropic',
-      maxTokens: checked.maxTokens,
-      cache: reportsCache
-        ? promptCache.account(checked.model.modelId, body, checked.model)
-        : { inputTokens: estimateInput(body), cacheReadInputTokens: 0, cacheWriteInputTokens: 0 },
-      reportsCache,
-      thinking: checked.thinking,
-      ...(checked.guardrail ? { guardrail: checked.guardrail } : {}),
+    const scripted = scriptedPlan(request.operation, body, checked, {
+      knowledgeBase: options.knowledgeBase,
+      promptCache,
+      pace: paceFor(turnText, options.pace),
     });
-    const pace = paceFor(turnText, options.pace);
-    const scripted =
-      request.operation === 'ConverseStream'
-        ? toStreamPlan(answerShaped, pace)
-        : toConversePlan(answerShaped, pace);
     return faulty(scripted, 'scripted', pacing, fault);
   }
 
@@ -278,9 +264,4 @@ function paceFor(turnText: string, fallback: ScriptedPace): ScriptedPace {
   if (!directive) return fallback;
   const ms = Number(directive[1]);
   return { firstTokenMs: ms, tokenMs: ms };
-}
-
-/** Input tokens of a request without prompt caching, estimated as the scripted model counts. */
-function estimateInput(body: ConverseBody): number {
-  return estimateTokens([body.system ?? [], body.messages ?? [], body.toolConfig ?? {}]);
 }
