@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type ConverseBody, turnTextOf } from './bedrock-types.ts';
-import { assessText, type Guardrail, type GuardrailAssessment } from './guardrails.ts';
+import { assessText, type Guardrail } from './guardrails.ts';
 import type { CacheAccount } from './prompt-cache.ts';
 import type { ScriptedReply } from './scripted-model.ts';
 import { toTokens } from './tokens.ts';
@@ -85,34 +85,31 @@ export function shapeAnswer(reply: () => ScriptedReply, context: AnswerContext):
     };
   };
 
+  /** The guardrail's message in place of the answer, with what it found when the trace was asked for. */
+  const blocked = (text: string, trace: Record<string, unknown>) =>
+    finish({
+      text,
+      toolUses: [],
+      stopReason: 'guardrail_intervened',
+      stopSequence: null,
+      ...(guardrail?.trace ? { guardrailTrace: { ...trace, actionReason: 'Guardrail blocked.' } } : {}),
+    });
+
   if (guardrail) {
+    const { guardrailId, blockedInputMessaging } = guardrail.guardrail;
     const inputAssessment = assessText(guardrail.guardrail, guardedInput(body));
-    if (inputAssessment) {
-      return finish({
-        text: guardrail.guardrail.blockedInputMessaging,
-        toolUses: [],
-        stopReason: 'guardrail_intervened',
-        stopSequence: null,
-        ...traceOf(guardrail, { inputAssessment: { [guardrail.guardrail.guardrailId]: inputAssessment } }),
-      });
-    }
+    if (inputAssessment)
+      return blocked(blockedInputMessaging, { inputAssessment: { [guardrailId]: inputAssessment } });
   }
 
   const scripted = reply();
   const reasoning = context.thinking ? reasoningFor(body, scripted) : undefined;
   if (guardrail) {
     const said = [scripted.text, ...scripted.toolUses.map((tool) => JSON.stringify(tool.input))].join('\n');
+    const { guardrailId, blockedOutputsMessaging } = guardrail.guardrail;
     const outputAssessment = assessText(guardrail.guardrail, said);
     if (outputAssessment) {
-      return finish({
-        text: guardrail.guardrail.blockedOutputsMessaging,
-        toolUses: [],
-        stopReason: 'guardrail_intervened',
-        stopSequence: null,
-        ...traceOf(guardrail, {
-          outputAssessments: { [guardrail.guardrail.guardrailId]: [outputAssessment] },
-        }),
-      });
+      return blocked(blockedOutputsMessaging, { outputAssessments: { [guardrailId]: [outputAssessment] } });
     }
   }
 
@@ -193,16 +190,6 @@ function guardedInput(body: ConverseBody): string {
     }),
   );
   return guarded.length > 0 ? guarded.join('\n') : turnTextOf(body);
-}
-
-function traceOf(
-  guardrail: NonNullable<AnswerContext['guardrail']>,
-  assessment: {
-    inputAssessment?: Record<string, GuardrailAssessment>;
-    outputAssessments?: Record<string, GuardrailAssessment[]>;
-  },
-): { guardrailTrace?: Record<string, unknown> } {
-  return guardrail.trace ? { guardrailTrace: { ...assessment, actionReason: 'Guardrail blocked.' } } : {};
 }
 
 function stopSequencesOf(body: ConverseBody): string[] {
