@@ -7,8 +7,8 @@ import type { StackInfo } from '../../test/support/stack-info.ts';
 import { type ConnectionsServer, startConnectionsServer } from './connections-server.ts';
 import { type CountingProxy, startCountingProxy } from './counting-proxy.ts';
 
-/** Any id works with the emulator; this one names what it is. */
-export const BENCH_MODEL_ID = 'bench.scripted-model-v1:0';
+/** The local stack's model: the emulator refuses ids Bedrock would refuse, as Bedrock does. */
+export const BENCH_MODEL_ID = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
 /** The knowledge base id of the local stage, so the handler registers the same three tools as offline. */
 export const BENCH_KNOWLEDGE_BASE_ID = 'LOCALKB001';
 
