@@ -6,7 +6,7 @@ import {
   type Http2Session,
 } from 'node:http2';
 import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
-import { getResponse } from 'msw';
+import { getResponse, type RequestHandler } from 'msw';
 import type { Emulator } from './emulator.ts';
 import { createBedrockHandlers } from './handlers.ts';
 
@@ -35,9 +35,11 @@ export async function startEmulatorServer(options: {
   emulator: Emulator;
   port?: number;
   host?: string;
+  /** Serve these instead of the emulator's answers (npm run dev -- --bedrock aws: forwarding to AWS). */
+  handlers?: RequestHandler[];
 }): Promise<EmulatorServer> {
   const host = options.host ?? '127.0.0.1';
-  const handlers = createBedrockHandlers(options.emulator);
+  const handlers = options.handlers ?? createBedrockHandlers(options.emulator);
 
   const onRequest = (req: Request, res: Response) => {
     handle(req, res).catch((error: unknown) => {

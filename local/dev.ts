@@ -22,6 +22,23 @@ const log = (service: string, line: string) =>
   console.log(`${paint(SERVICE_COLORS[service] ?? 37, service.padEnd(8))} ${line}`);
 
 const portFrom = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+// `--bedrock aws` (or CHAT_BEDROCK=aws): model and Retrieve calls go to real Bedrock as you, the rest stays local.
+const flag = (name: string) => {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+};
+const awsRegion = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? LOCAL_REGION;
+const recordTo = flag('--record') ?? process.env.CHAT_BEDROCK_RECORD;
+const bedrock =
+  (flag('--bedrock') ?? process.env.CHAT_BEDROCK) === 'aws'
+    ? {
+        region: awsRegion,
+        ...(process.env.CHAT_KNOWLEDGE_BASE_ID
+          ? { knowledgeBaseId: process.env.CHAT_KNOWLEDGE_BASE_ID }
+          : {}),
+        ...(recordTo ? { recordTo, onWritten: (path: string) => log('bedrock', `saved ${path}`) } : {}),
+      }
+    : undefined;
 const ports = {
   ...DEV_PORTS,
   dynamodb: portFrom('DYNAMODB_LOCAL_PORT', DEV_PORTS.dynamodb),
@@ -44,7 +61,7 @@ for (const [name, port] of [
 }
 
 // A model Bedrock would refuse fails every answer: say so now, in one line, instead.
-const model = checkConfiguredModel(configuredModelId(ROOT), LOCAL_REGION);
+const model = checkConfiguredModel(configuredModelId(ROOT), bedrock?.region ?? LOCAL_REGION);
 if (!model.ok) {
   console.error(`serverless.yml: ${model.line}`);
   process.exit(1);
@@ -52,7 +69,13 @@ if (!model.ok) {
 
 const started = performance.now();
 log('dev', 'starting DynamoDB Local, the Bedrock emulator and serverless-offline…');
-const stack = await startStack({ ports, log, reloadHandler: true, auth: true });
+const stack = await startStack({
+  ports,
+  log,
+  reloadHandler: true,
+  auth: true,
+  ...(bedrock ? { bedrock } : {}),
+});
 
 const web = await createServer({
   configFile: `${ROOT}/web/vite.config.ts`,
@@ -72,7 +95,7 @@ console.log(`
 
   Chat            ${paint(32, webUrl)}
   WebSocket API   ${stack.websocketUrl}
-  Bedrock         ${stack.emulatorUrl}  (emulator: ${stack.emulator.options.mode} mode, model ${model.line}, calls at /_emulator/calls)
+  Bedrock         ${stack.emulatorUrl}  (${bedrock ? `AWS ${bedrock.region} as you${bedrock.recordTo ? `, recording to ${bedrock.recordTo}` : ''}` : `emulator: ${stack.emulator.options.mode} mode`}, model ${model.line}, calls at /_emulator/calls)
   DynamoDB Local  ${stack.dynamodbEndpoint}  (table ${stack.tableName})
   Sign-in         ${stack.issuer.url}/token?user=<name>  (dev issuer standing in for Cognito; ?user=<name> on the chat URL)
 

@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type AwsBedrockOptions, createAwsBedrockHandlers } from '../emulator/aws-bedrock.ts';
 import { emulatorOptionsFromEnv } from '../emulator/config.ts';
 import { createEmulator, type Emulator, type EmulatorMode } from '../emulator/emulator.ts';
 import { type EmulatorServer, startEmulatorServer } from '../emulator/server.ts';
@@ -51,6 +52,8 @@ export interface StackOptions {
   reloadHandler?: boolean;
   /** Require a token from the dev issuer on $connect (as Cognito does on AWS). */
   auth?: boolean;
+  /** Send model and Retrieve calls to real Bedrock (npm run dev -- --bedrock aws), optionally recording them. */
+  bedrock?: Omit<AwsBedrockOptions, 'local'>;
   /** Extra environment for the Lambda handlers (e.g. lower limits in tests). */
   handlerEnv?: Record<string, string>;
   timeoutMs?: number;
@@ -92,7 +95,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (dynamodb.reused) log?.('dynamodb', `reusing DynamoDB Local already running at ${dynamodb.endpoint}`);
 
     const emulator = createEmulator(emulatorOptionsFromEnv(ROOT, process.env, options.emulator));
-    const emulatorServer: EmulatorServer = await startEmulatorServer({ emulator, port: ports.emulator });
+    // With --bedrock aws the handlers still call this local endpoint, which forwards to AWS as the developer.
+    const aws = options.bedrock
+      ? createAwsBedrockHandlers({ ...options.bedrock, local: emulator })
+      : undefined;
+    const emulatorServer: EmulatorServer = await startEmulatorServer({
+      emulator,
+      port: ports.emulator,
+      ...(aws ? { handlers: aws.handlers } : {}),
+    });
     stoppers.push(() => emulatorServer.close());
 
     const issuer = await startDevIssuer({ port: ports.auth });

@@ -29,11 +29,14 @@ const HOP_BY_HOP_HEADERS = ['connection', 'transfer-encoding', 'date', 'content-
 
 /**
  * msw handlers that forward every Bedrock call to where it was going (`bypass` keeps the SigV4 signature
- * intact), pass the answer back to the caller as it streams, and report each exchange. `onExchange` is called
- * as each request arrives, so exchanges keep the order of the requests; each promise settles when its answer
- * has been fully read.
+ * intact), or through `forward` (re-signed for AWS by `npm run dev -- --bedrock aws`), pass the answer back to
+ * the caller as it streams, and report each exchange. `onExchange` is called as each request arrives, so
+ * exchanges keep the order of the requests; each promise settles when its answer has been fully read.
  */
-export function createRecordingHandlers(onExchange: (exchange: Promise<Exchange>) => void): RequestHandler[] {
+export function createRecordingHandlers(
+  onExchange: (exchange: Promise<Exchange>) => void,
+  forward: (request: Request) => Promise<Response> = (request) => fetch(bypass(request)),
+): RequestHandler[] {
   return BEDROCK_ROUTES.map((route) =>
     http.post(route.path, async ({ request, params }) => {
       const startedAt = performance.now();
@@ -48,7 +51,7 @@ export function createRecordingHandlers(onExchange: (exchange: Promise<Exchange>
       );
       try {
         const requestBody = (await request.clone().json()) as Record<string, unknown>;
-        const upstream = await fetch(bypass(request));
+        const upstream = await forward(request);
         const base = {
           operation: route.operation,
           target: routeTarget(route, params),
