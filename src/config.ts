@@ -39,6 +39,8 @@ const envSchema = z.object({
   // On-demand prices of the default model (Claude Haiku 4.5), USD per million tokens; set them for yours.
   CHAT_PRICE_INPUT_PER_MTOK: z._default(z.coerce.number().check(z.nonnegative()), 1),
   CHAT_PRICE_OUTPUT_PER_MTOK: z._default(z.coerce.number().check(z.nonnegative()), 5),
+  CHAT_PRICE_CACHE_READ_PER_MTOK: z._default(z.coerce.number().check(z.nonnegative()), 0.1),
+  CHAT_PRICE_CACHE_WRITE_PER_MTOK: z._default(z.coerce.number().check(z.nonnegative()), 1.25),
 });
 
 const authEnvSchema = z
@@ -103,6 +105,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       prices: {
         inputUsdPerMillion: e.CHAT_PRICE_INPUT_PER_MTOK,
         outputUsdPerMillion: e.CHAT_PRICE_OUTPUT_PER_MTOK,
+        cacheReadUsdPerMillion: e.CHAT_PRICE_CACHE_READ_PER_MTOK,
+        cacheWriteUsdPerMillion: e.CHAT_PRICE_CACHE_WRITE_PER_MTOK,
       },
       sessionTtlSeconds: e.CHAT_SESSION_TTL_HOURS * 3600,
       maxToolRounds: e.CHAT_MAX_TOOL_ROUNDS,

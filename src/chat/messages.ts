@@ -30,8 +30,13 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObj
 export type JsonObject = { [key: string]: JsonValue };
 
 export interface TokenUsage {
+  /** Input tokens read and written neither from nor to the prompt cache. */
   inputTokens: number;
   outputTokens: number;
+  /** Input tokens read from the prompt cache (cheaper than input); absent when none. */
+  cacheReadTokens?: number;
+  /** Input tokens written to the prompt cache (dearer than input); absent when none. */
+  cacheWriteTokens?: number;
 }
 
 export const isTextBlock = (block: ContentBlock): block is TextBlock => 'text' in block;
@@ -69,7 +74,21 @@ export function userText(text: string): Message {
 }
 
 export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
-  return { inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens };
+  const cacheReadTokens = (a.cacheReadTokens ?? 0) + (b.cacheReadTokens ?? 0);
+  const cacheWriteTokens = (a.cacheWriteTokens ?? 0) + (b.cacheWriteTokens ?? 0);
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    ...(cacheReadTokens > 0 ? { cacheReadTokens } : {}),
+    ...(cacheWriteTokens > 0 ? { cacheWriteTokens } : {}),
+  };
+}
+
+/** Every token of a usage, cache reads and writes included (as Bedrock's `totalTokens` counts them). */
+export function totalTokens(usage: TokenUsage): number {
+  return (
+    usage.inputTokens + usage.outputTokens + (usage.cacheReadTokens ?? 0) + (usage.cacheWriteTokens ?? 0)
+  );
 }
 
 export const ZERO_USAGE: TokenUsage = Object.freeze({ inputTokens: 0, outputTokens: 0 });

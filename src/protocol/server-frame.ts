@@ -30,15 +30,31 @@ export type ErrorCode =
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
+  /** Input tokens read from / written to the model's prompt cache; present when there were any. */
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
+  /** All of the above. */
   totalTokens: number;
 }
 
-/** Token counts as frames carry them, with their total (the one place it is added up). */
-export function toUsage(tokens: { inputTokens: number; outputTokens: number }): Usage {
+/**
+ * Token counts as frames carry them, with their total (the one place it is added up). Prompt-cache reads and
+ * writes are billed apart from input, so they are counted apart, only when there were any, and in the total.
+ */
+export function toUsage(tokens: {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
+}): Usage {
+  const cacheReadTokens = tokens.cacheReadTokens ?? 0;
+  const cacheWriteTokens = tokens.cacheWriteTokens ?? 0;
   return {
     inputTokens: tokens.inputTokens,
     outputTokens: tokens.outputTokens,
-    totalTokens: tokens.inputTokens + tokens.outputTokens,
+    ...(cacheReadTokens > 0 ? { cacheReadTokens } : {}),
+    ...(cacheWriteTokens > 0 ? { cacheWriteTokens } : {}),
+    totalTokens: tokens.inputTokens + tokens.outputTokens + cacheReadTokens + cacheWriteTokens,
   };
 }
 

@@ -215,6 +215,35 @@ export function describeStorageContract(name: string, create: CreateContractStor
       });
       expect(await usage.totals(bob)).toEqual(delta);
     });
+
+    it('keeps prompt-cache reads and writes apart from input tokens', async () => {
+      const { usage } = setup();
+      const user = crypto.randomUUID();
+
+      await usage.record(user, {
+        turns: 1,
+        inputTokens: 4,
+        outputTokens: 10,
+        cacheWriteTokens: 2701,
+        costMicroUsd: 3430,
+      });
+      await usage.record(user, {
+        turns: 1,
+        inputTokens: 4,
+        outputTokens: 10,
+        cacheReadTokens: 2701,
+        costMicroUsd: 324,
+      });
+
+      expect(await usage.totals(user)).toEqual({
+        turns: 2,
+        inputTokens: 8,
+        outputTokens: 20,
+        cacheReadTokens: 2701,
+        cacheWriteTokens: 2701,
+        costMicroUsd: 3754,
+      });
+    });
   });
 
   describe(`${name}: rate-limit windows`, () => {

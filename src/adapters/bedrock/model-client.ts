@@ -56,8 +56,22 @@ export function createBedrockModelClient(options: BedrockModelOptions): ModelCli
           } else if (event.messageStop) {
             yield { type: 'stop', stopReason: toModelStopReason(event.messageStop.stopReason) };
           } else if (event.metadata?.usage) {
-            const { inputTokens = 0, outputTokens = 0 } = event.metadata.usage;
-            yield { type: 'usage', usage: { inputTokens, outputTokens } };
+            const {
+              inputTokens = 0,
+              outputTokens = 0,
+              cacheReadInputTokens,
+              cacheWriteInputTokens,
+            } = event.metadata.usage;
+            yield {
+              type: 'usage',
+              usage: {
+                inputTokens,
+                outputTokens,
+                // Prompt-cache tokens are billed apart from inputTokens, which does not include them.
+                ...(cacheReadInputTokens ? { cacheReadTokens: cacheReadInputTokens } : {}),
+                ...(cacheWriteInputTokens ? { cacheWriteTokens: cacheWriteInputTokens } : {}),
+              },
+            };
           }
         }
       } catch (error) {

@@ -17,11 +17,13 @@ export function createDynamoDbUsageLedger(options: {
             TableName: tableName,
             Key: usageKey(userId),
             UpdateExpression:
-              'ADD turns :turns, inputTokens :input, outputTokens :output, costMicroUsd :cost',
+              'ADD turns :turns, inputTokens :input, outputTokens :output, cacheReadTokens :cacheRead, cacheWriteTokens :cacheWrite, costMicroUsd :cost',
             ExpressionAttributeValues: {
               ':turns': delta.turns,
               ':input': delta.inputTokens,
               ':output': delta.outputTokens,
+              ':cacheRead': delta.cacheReadTokens ?? 0,
+              ':cacheWrite': delta.cacheWriteTokens ?? 0,
               ':cost': delta.costMicroUsd,
             },
           }),
@@ -38,6 +40,13 @@ export function createDynamoDbUsageLedger(options: {
           turns: Number(Item?.turns ?? 0),
           inputTokens: Number(Item?.inputTokens ?? 0),
           outputTokens: Number(Item?.outputTokens ?? 0),
+          // Only when there were any, as usage is summed everywhere else.
+          ...(Number(Item?.cacheReadTokens ?? 0) > 0
+            ? { cacheReadTokens: Number(Item?.cacheReadTokens) }
+            : {}),
+          ...(Number(Item?.cacheWriteTokens ?? 0) > 0
+            ? { cacheWriteTokens: Number(Item?.cacheWriteTokens) }
+            : {}),
           costMicroUsd: Number(Item?.costMicroUsd ?? 0),
         };
       } catch (error) {

@@ -1,3 +1,4 @@
+import { addUsage } from '../../chat/messages.ts';
 import type { UsageLedger, UsageTotals } from '../../chat/ports.ts';
 
 /** Per-user totals in a Map; for unit tests, the recorder and benchmarks. */
@@ -8,9 +9,8 @@ export function createMemoryUsageLedger(): UsageLedger {
     async record(userId, delta) {
       const current = totals.get(userId) ?? empty();
       totals.set(userId, {
+        ...addUsage(current, delta),
         turns: current.turns + delta.turns,
-        inputTokens: current.inputTokens + delta.inputTokens,
-        outputTokens: current.outputTokens + delta.outputTokens,
         costMicroUsd: current.costMicroUsd + delta.costMicroUsd,
       });
     },

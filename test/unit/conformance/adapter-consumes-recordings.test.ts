@@ -86,7 +86,12 @@ function expectedFrom(stream: Uint8Array) {
       input: JSON.parse(json),
     })),
     stop,
-    usage: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens },
+    usage: {
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      ...(usage.cacheReadInputTokens ? { cacheReadTokens: usage.cacheReadInputTokens } : {}),
+      ...(usage.cacheWriteInputTokens ? { cacheWriteTokens: usage.cacheWriteInputTokens } : {}),
+    },
   };
 }
 
@@ -94,12 +99,15 @@ const streams = RECORDINGS.filter((recording) => recording.stream && recording.s
 const errors = RECORDINGS.filter((recording) => recording.status >= 400);
 
 describe('the production model adapter, fed real Bedrock recordings', () => {
-  it('has recordings to be fed: every real event stream in fixtures/conformance', () => {
+  it('has recordings to be fed: every real event stream in fixtures/conformance, prompt-cache reads and writes among them', () => {
     expect(streams.length).toBeGreaterThanOrEqual(15);
+    const usages = streams.map((recording) => expectedFrom(recording.stream as Uint8Array).usage);
+    expect(usages.some((usage) => usage.cacheWriteTokens)).toBe(true);
+    expect(usages.some((usage) => usage.cacheReadTokens)).toBe(true);
   });
 
   it.each(streams.map((recording) => [recording.name, recording] as const))(
-    'decodes %s: text, tool calls (fragmented input joined), stop reason and usage',
+    'decodes %s: text, tool calls (fragmented input joined), stop reason and usage with cache tokens',
     async (_name, recording) => {
       const expected = expectedFrom(recording.stream as Uint8Array);
 
@@ -121,7 +129,10 @@ describe('the production model adapter, fed real Bedrock recordings', () => {
         type: 'stop',
         stopReason: expected.stop,
       });
-      expect(events.find((event) => event.type === 'usage')).toMatchObject({ usage: expected.usage });
+      expect(events.find((event) => event.type === 'usage')).toEqual({
+        type: 'usage',
+        usage: expected.usage,
+      });
     },
   );
 

@@ -5,9 +5,9 @@ import {
   type FixtureEvent,
   type Interaction,
 } from '../../../../emulator/fixtures.ts';
-import { OFFLINE_TARGET } from '../../../../recorder/scenario-runner.ts';
 import type { ScriptedAnswer } from '../../../../emulator/scripted-answer.ts';
 import { toTokens } from '../../../../emulator/tokens.ts';
+import { OFFLINE_TARGET } from '../../../../recorder/scenario-runner.ts';
 import { DEFAULT_SYSTEM_PROMPT } from '../../../../src/config.ts';
 
 /** The request body of a one-question conversation, as the SDK serialises it. */
