@@ -4,8 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFrames } from '../../../emulator/event-stream.ts';
 import { createBedrockRuntimeClient } from '../../../src/adapters/bedrock/clients.ts';
 import { createBedrockModelClient } from '../../../src/adapters/bedrock/model-client.ts';
+import { ModelRejectedError } from '../../../src/chat/errors.ts';
 import type { ModelEvent } from '../../../src/chat/ports.ts';
-import { ModelRejectedError } from '../../../src/errors.ts';
 import { RECORDINGS, type Recording } from './recordings.ts';
 
 /** Decoded Bedrock JSON: its shape is what the assertions check. */
@@ -95,6 +95,9 @@ function expectedFrom(stream: Uint8Array) {
   };
 }
 
+/** The adapter speaks the core's words for why a call ended: Bedrock's `tool_use` is the core's `tools_requested`. */
+const coreStopReason = (bedrock: string) => (bedrock === 'tool_use' ? 'tools_requested' : bedrock);
+
 const streams = RECORDINGS.filter((recording) => recording.stream && recording.status === 200);
 const errors = RECORDINGS.filter((recording) => recording.status >= 400);
 
@@ -127,7 +130,7 @@ describe('the production model adapter, fed real Bedrock recordings', () => {
       );
       expect(events.find((event) => event.type === 'stop')).toEqual({
         type: 'stop',
-        stopReason: expected.stop,
+        stopReason: coreStopReason(expected.stop),
       });
       expect(events.find((event) => event.type === 'usage')).toEqual({
         type: 'usage',

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBedrockForwarder } from '../../../emulator/bedrock-upstream.ts';
 import { decodeFrames } from '../../../emulator/event-stream.ts';
-import { OFFLINE_TARGET } from '../../../emulator/scenario-runner.ts';
 import { type EmulatorServer, startEmulatorServer } from '../../../emulator/server.ts';
+import { OFFLINE_TARGET } from '../../../recorder/scenario-runner.ts';
 import { type FakeUpstream, startFakeUpstream } from './support/fake-upstream.ts';
 import { createTestEmulator, SIGNED_HEADERS } from './support/test-emulator.ts';
 

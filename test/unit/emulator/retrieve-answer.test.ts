@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OFFLINE_TARGET } from '../../../emulator/scenario-runner.ts';
+import { OFFLINE_TARGET } from '../../../recorder/scenario-runner.ts';
 import { createTestEmulator } from './support/test-emulator.ts';
 
 interface Retrieved {

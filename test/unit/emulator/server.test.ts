@@ -2,8 +2,8 @@ import { BedrockAgentRuntimeClient, RetrieveCommand } from '@aws-sdk/client-bedr
 import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../../emulator/emulator.ts';
-import { OFFLINE_TARGET } from '../../../emulator/scenario-runner.ts';
 import { type EmulatorServer, startEmulatorServer } from '../../../emulator/server.ts';
+import { OFFLINE_TARGET } from '../../../recorder/scenario-runner.ts';
 import {
   converseStream,
   createLambdaBedrockClients,

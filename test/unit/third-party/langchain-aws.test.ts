@@ -4,8 +4,8 @@ import { type AIMessage, HumanMessage, ToolMessage } from '@langchain/core/messa
 import { tool } from '@langchain/core/tools';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { OFFLINE_TARGET } from '../../../emulator/scenario-runner.ts';
 import { type EmulatorServer, startEmulatorServer } from '../../../emulator/server.ts';
+import { OFFLINE_TARGET } from '../../../recorder/scenario-runner.ts';
 import { createTestEmulator } from '../emulator/support/test-emulator.ts';
 
 /**

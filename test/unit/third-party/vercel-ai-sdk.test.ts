@@ -2,8 +2,8 @@ import { createAmazonBedrock } from '@ai-sdk/amazon-bedrock';
 import { generateText, stepCountIs, streamText, tool } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { OFFLINE_TARGET } from '../../../emulator/scenario-runner.ts';
 import { type EmulatorServer, startEmulatorServer } from '../../../emulator/server.ts';
+import { OFFLINE_TARGET } from '../../../recorder/scenario-runner.ts';
 import { createTestEmulator } from '../emulator/support/test-emulator.ts';
 
 /**

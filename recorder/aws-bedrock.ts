@@ -1,10 +1,10 @@
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { getResponse, type RequestHandler } from 'msw';
-import { createBedrockForwarder } from './bedrock-upstream.ts';
+import { createBedrockForwarder } from '../emulator/bedrock-upstream.ts';
+import type { Emulator } from '../emulator/emulator.ts';
+import { createBedrockHandlers } from '../emulator/handlers.ts';
 import { createConversationRecorder } from './conversation-recorder.ts';
-import type { Emulator } from './emulator.ts';
-import { createBedrockHandlers } from './handlers.ts';
 import { createRecordingHandlers } from './recording-handlers.ts';
 
 export interface AwsBedrockOptions {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { type ConverseBody, turnTextOf, type WireMessage } from './bedrock-types.ts';
-import { FIXTURE_FORMAT, FIXTURE_VERSION, type Fixture } from './fixtures.ts';
+import { type ConverseBody, turnTextOf, type WireMessage } from '../emulator/bedrock-types.ts';
+import { FIXTURE_FORMAT, FIXTURE_VERSION, type Fixture } from '../emulator/fixtures.ts';
 import { interactionFromExchange } from './interaction-from-exchange.ts';
 import { writeFixture } from './recorder.ts';
 import type { Exchange } from './recording-handlers.ts';

@@ -2,14 +2,14 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createAwsBedrockHandlers } from '../../../emulator/aws-bedrock.ts';
 import { applyDummyAwsCredentials } from '../../../emulator/dummy-aws-credentials.ts';
 import { loadFixtures } from '../../../emulator/fixtures.ts';
 import { fixturePaths } from '../../../emulator/repository-paths.ts';
-import { readScenario } from '../../../emulator/scenario.ts';
-import { OFFLINE_TARGET, runScenario } from '../../../emulator/scenario-runner.ts';
 import { type EmulatorServer, startEmulatorServer } from '../../../emulator/server.ts';
-import { createTestEmulator } from './support/test-emulator.ts';
+import { createAwsBedrockHandlers } from '../../../recorder/aws-bedrock.ts';
+import { readScenario } from '../../../recorder/scenario.ts';
+import { OFFLINE_TARGET, runScenario } from '../../../recorder/scenario-runner.ts';
+import { createTestEmulator } from '../emulator/support/test-emulator.ts';
 
 // The local stack's handlers sign with dummy keys; the developer's own go only to the forwarder.
 applyDummyAwsCredentials();
