@@ -33,7 +33,12 @@ export const DEV_PACE = { firstTokenMs: 350, tokenMs: 25 };
 export function emulatorOptionsFromEnv(
   root: string,
   env: Record<string, string | undefined> = process.env,
-  overrides: { mode?: EmulatorMode; firstTokenMs?: number; tokenMs?: number } = {},
+  overrides: {
+    mode?: EmulatorMode;
+    firstTokenMs?: number;
+    tokenMs?: number;
+    fixturesDirectory?: string;
+  } = {},
 ): EmulatorOptions {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -44,7 +49,7 @@ export function emulatorOptionsFromEnv(
   const paths = fixturePaths(root);
   return {
     mode: overrides.mode ?? e.EMULATOR_MODE,
-    fixtures: loadFixtures(e.EMULATOR_FIXTURES ?? paths.bedrock),
+    fixtures: loadFixtures(overrides.fixturesDirectory ?? e.EMULATOR_FIXTURES ?? paths.bedrock),
     knowledgeBase: loadKnowledgeBase(e.EMULATOR_KNOWLEDGE_BASE ?? paths.knowledgeBase),
     guardrails: loadGuardrails(e.EMULATOR_GUARDRAILS ?? paths.guardrails),
     pace: {

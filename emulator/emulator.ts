@@ -45,6 +45,8 @@ export interface EmulatorOptions {
   guardrails?: GuardrailSet;
   /** Milliseconds since the epoch; prompt-cache entries expire by it. */
   clock?: () => number;
+  /** Told of every request as it is answered (`npm run dev` prints the ones the emulator refused). */
+  onCall?: (call: EmulatorCall) => void;
 }
 
 export interface EmulatorRequest {
@@ -83,6 +85,8 @@ export interface Emulator {
   handle(request: EmulatorRequest): Promise<Response>;
   calls(): EmulatorCall[];
   resetCalls(): void;
+  /** Answers from these fixtures from now on (the fixture folder changed). */
+  replaceFixtures(fixtures: Fixture[]): void;
   readonly options: EmulatorOptions;
 }
 
@@ -98,7 +102,7 @@ interface Answer {
 const MAX_LOGGED_CALLS = 10_000;
 
 export function createEmulator(options: EmulatorOptions): Emulator {
-  const index = createFixtureIndex(options.fixtures);
+  let index = createFixtureIndex(options.fixtures);
   const catalogue = options.catalogue ?? createModelCatalogue();
   const guardrails = options.guardrails ?? createGuardrailSet([]);
   const promptCache = createPromptCache(options.clock);
@@ -233,6 +237,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
       };
       log.push(call);
       if (log.length > MAX_LOGGED_CALLS) log = log.slice(-MAX_LOGGED_CALLS);
+      options.onCall?.(call);
       return toResponse(chosen.plan, {
         pacing: chosen.pacing,
         onFinish: (outcome) => {
@@ -244,6 +249,10 @@ export function createEmulator(options: EmulatorOptions): Emulator {
     calls: () => [...log],
     resetCalls: () => {
       log = [];
+    },
+    replaceFixtures(fixtures) {
+      index = createFixtureIndex(fixtures);
+      options.fixtures = fixtures;
     },
   };
 }

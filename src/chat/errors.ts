@@ -110,6 +110,18 @@ export class ModelUnavailableError extends ChatError {
   }
 }
 
+/** Offline only: the Bedrock emulator in strict mode has no recorded answer for this request. */
+export class ModelFixtureMismatchError extends ChatError {
+  override readonly name = 'ModelFixtureMismatchError';
+  readonly code = 'MODEL_FIXTURE_MISMATCH';
+  constructor(cause?: unknown) {
+    super(
+      'No recorded model answer matches this question (the Bedrock emulator is in strict mode). The dev terminal shows how it differs from the closest fixture.',
+      { cause },
+    );
+  }
+}
+
 export class StorageUnavailableError extends ChatError {
   override readonly name = 'StorageUnavailableError';
   readonly code = 'STORAGE_UNAVAILABLE';

@@ -1,5 +1,6 @@
 import {
   type ChatError,
+  ModelFixtureMismatchError,
   ModelRejectedError,
   ModelStreamError,
   ModelThrottledError,
@@ -21,5 +22,7 @@ export function toModelError(error: unknown): ChatError {
     return new ModelThrottledError(error);
   if (name === 'ModelStreamErrorException') return new ModelStreamError(error);
   if (REJECTED.has(name)) return new ModelRejectedError(error);
+  // Never sent by AWS: the offline emulator's strict mode found no fixture for the request (docs/emulator.md).
+  if (name === 'EmulatorFixtureMismatch') return new ModelFixtureMismatchError(error);
   return new ModelUnavailableError(error);
 }

@@ -39,6 +39,7 @@ const server = setupServer(
     handle: (request) => emulator.handle(request),
     calls: () => emulator.calls(),
     resetCalls: () => emulator.resetCalls(),
+    replaceFixtures: (fixtures) => emulator.replaceFixtures(fixtures),
     get options() {
       return emulator.options;
     },

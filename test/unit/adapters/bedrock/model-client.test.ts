@@ -4,7 +4,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeFrame, eventHeaders, exceptionHeaders } from '../../../../emulator/event-stream.ts';
 import { createBedrockRuntimeClient } from '../../../../src/adapters/bedrock/clients.ts';
 import { createBedrockModelClient } from '../../../../src/adapters/bedrock/model-client.ts';
-import { ModelRejectedError, ModelStreamError, ModelThrottledError } from '../../../../src/chat/errors.ts';
+import {
+  ModelFixtureMismatchError,
+  ModelRejectedError,
+  ModelStreamError,
+  ModelThrottledError,
+} from '../../../../src/chat/errors.ts';
 import type { ModelEvent } from '../../../../src/chat/ports.ts';
 
 const server = setupServer();
@@ -217,6 +222,20 @@ describe('createBedrockModelClient', () => {
     );
     await expect(collect()).rejects.toBeInstanceOf(ModelRejectedError);
     expect(attempts).toBe(1);
+  });
+
+  it("reports the offline emulator's strict-mode fixture mismatch as such, not as an unreachable model", async () => {
+    server.use(
+      http.post('*/model/:modelId/converse-stream', () =>
+        HttpResponse.json(
+          { message: 'No fixture matches this ConverseStream request.' },
+          { status: 400, headers: { 'x-amzn-errortype': 'EmulatorFixtureMismatch' } },
+        ),
+      ),
+    );
+    const error = await collect().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ModelFixtureMismatchError);
+    expect(error).toMatchObject({ code: 'MODEL_FIXTURE_MISMATCH', retryable: false });
   });
 
   it('stops reading and throws the abort reason when the signal aborts', async () => {
