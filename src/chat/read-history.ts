@@ -5,14 +5,15 @@ import { assertUsable, createSession, interruptedTurnOf } from './session.ts';
 
 /**
  * The stored window as a reconnecting client redraws it: one entry per question and one per answer, the
- * answer's text as it was streamed and the tools it used. An unknown session has an empty history.
+ * answer's text as it was streamed and the tools it used. An unknown session has an empty history, marked
+ * `stored: false` so a client that showed a conversation can say it is gone.
  */
 export async function readHistory(
   deps: { sessions: SessionStore; clock: Clock },
   request: { sessionId: string; userId?: string },
 ): Promise<HistoryFrame> {
   const session = await deps.sessions.load(request.sessionId);
-  if (!session) return historyFrameOf(createSession(request.sessionId, request.userId, deps.clock.now()));
+  if (!session) return unstoredHistoryFrame(request.sessionId, request.userId, deps.clock);
   assertUsable(session, request.userId, deps.clock.now());
   return historyFrameOf(session);
 }
@@ -27,6 +28,15 @@ export function historyFrameOf(session: StoredSession): HistoryFrame {
     usage: toUsage(session.usage),
     ...(interrupted ? { interruptedTurn: interrupted } : {}),
   };
+}
+
+/** The history of a session id with nothing stored. */
+export function unstoredHistoryFrame(
+  sessionId: string,
+  userId: string | undefined,
+  clock: Clock,
+): HistoryFrame {
+  return { ...historyFrameOf(createSession(sessionId, userId, clock.now())), stored: false };
 }
 
 export function toHistoryEntries(messages: readonly Message[]): HistoryEntry[] {

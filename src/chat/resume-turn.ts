@@ -1,8 +1,8 @@
 import { RESUMABLE_STOP_REASONS } from '../protocol/stop-reasons.ts';
 import { type Message, userText } from './messages.ts';
 import type { Reply, StoredSession } from './ports.ts';
-import { historyFrameOf } from './read-history.ts';
-import { assertUsable, createSession } from './session.ts';
+import { historyFrameOf, unstoredHistoryFrame } from './read-history.ts';
+import { assertUsable } from './session.ts';
 import { streamTurn } from './stream-turn.ts';
 import type { TurnDependencies, TurnSummary } from './turn.ts';
 import { recordContinuation } from './turn-record.ts';
@@ -53,7 +53,7 @@ export async function resumeTurn(
     !RESUMABLE_STOP_REASONS.has(interrupted.stopReason)
   ) {
     await request.reply.send(
-      historyFrameOf(session ?? createSession(request.sessionId, request.userId, deps.clock.now())),
+      session ? historyFrameOf(session) : unstoredHistoryFrame(request.sessionId, request.userId, deps.clock),
     );
     return undefined;
   }

@@ -112,6 +112,11 @@ export interface HistoryFrame {
   usage: Usage;
   /** Set when the last answer was cut short (client gone, deadline, cancel); `resume` continues after `lastSeq`. */
   interruptedTurn?: { turnId: string; stopReason: StopReason; lastSeq: number };
+  /**
+   * `false` when nothing is stored for this session id: a chat not started yet, or one that is gone (deleted
+   * after expiry, a reset dev database). Absent when the session is stored.
+   */
+  stored?: false;
 }
 
 /** Token totals and the estimated model cost (on-demand prices from config). */

@@ -33,7 +33,7 @@ describe('toHistoryEntries', () => {
 });
 
 describe('readHistory', () => {
-  it('answers an unknown session with an empty history rather than an error', async () => {
+  it('answers an unknown session with an empty history marked as not stored, rather than an error', async () => {
     const history = await readHistory(
       { sessions: createMemorySessionStore(), clock: createFakeClock() },
       { sessionId: 'new' },
@@ -44,6 +44,7 @@ describe('readHistory', () => {
       turns: 0,
       messages: [],
       usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+      stored: false,
     });
   });
 

@@ -128,6 +128,16 @@ describe('resumeTurn', () => {
     expect(model.requests).toHaveLength(0);
   });
 
+  it('says a session that is not stored (a reset database) is not, after waiting for its turn in vain', async () => {
+    const { reply, model, resume, deps } = setup([], []);
+    const clock = deps.clock as ReturnType<typeof createFakeClock>;
+    const ticking = setInterval(() => clock.advance(50), 5);
+
+    expect(await resume().finally(() => clearInterval(ticking))).toBeUndefined();
+    expect(reply.frames).toEqual([expect.objectContaining({ type: 'history', messages: [], stored: false })]);
+    expect(model.requests).toHaveLength(0);
+  });
+
   it('does not continue an answer the user cancelled', async () => {
     const { model, resume } = setup(
       [interrupted({ lastTurn: { turnId: 't', stopReason: 'cancelled', lastSeq: 2 } })],

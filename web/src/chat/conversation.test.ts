@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ServerFrame } from '../../../src/protocol/server-frame.ts';
-import { cutOffHistory, framesFor, historyFrame } from '../testing/fake-socket.ts';
+import { cutOffHistory, framesFor, historyFrame, unstoredHistory } from '../testing/fake-socket.ts';
 import {
+  CONVERSATION_GONE_NOTICE,
   type ConversationEvent,
   type ConversationState,
   createConversation,
@@ -126,6 +127,34 @@ describe('history', () => {
     );
 
     expect(answerOf(state)).toMatchObject({ id: TURN, stopReason: 'timeout' });
+  });
+
+  it('says so when the server no longer has the conversation shown (a reset dev database)', () => {
+    const shown = play(
+      createConversation(SESSION),
+      historyFrame(SESSION, [
+        { role: 'user', text: 'Hi' },
+        { role: 'assistant', text: 'Hello!' },
+      ]),
+      { type: 'connectionLost' },
+    );
+
+    const state = play(shown, unstoredHistory(SESSION));
+
+    expect(state.messages).toEqual([]);
+    expect(state.notice).toBe(CONVERSATION_GONE_NOTICE);
+  });
+
+  it('says an answer picked up after a reload cannot be continued when its conversation is gone', () => {
+    const state = play(createConversation(SESSION, TURN), unstoredHistory(SESSION));
+
+    expect(state.turn).toBeUndefined();
+    expect(state.loaded).toBe(true);
+    expect(state.notice).toBe(CONVERSATION_GONE_NOTICE);
+  });
+
+  it('opens a new chat, which nothing is stored for yet, without a notice', () => {
+    expect(play(createConversation(SESSION), unstoredHistory(SESSION)).notice).toBeUndefined();
   });
 
   it('keeps a turn sent before the history arrived below the history', () => {

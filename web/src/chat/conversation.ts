@@ -219,10 +219,21 @@ function applyTurnFrame(state: ConversationState, frame: TurnFrame): Conversatio
   }
 }
 
+/** Said when the server has nothing stored for a conversation this page showed or was resuming. */
+export const CONVERSATION_GONE_NOTICE =
+  'This conversation is no longer stored on the server (it expired, or the local database was reset), so it cannot be shown or continued.';
+
 function receiveHistory(state: ConversationState, history: HistoryFrame): ConversationState {
   const messages = messagesFromHistory(history);
   const { turn } = state;
-  const loaded = { ...state, loaded: true, loading: false, messages };
+  const gone = history.stored === false && (state.messages.length > 0 || turn?.detached === true);
+  const loaded = {
+    ...state,
+    loaded: true,
+    loading: false,
+    messages,
+    ...(gone ? { notice: CONVERSATION_GONE_NOTICE } : {}),
+  };
   // History asked for before this turn started: it goes above the turn.
   if (!turn) return loaded;
   if (!turn.detached) return { ...loaded, messages: [...messages, ...turnMessages(state, turn.turnId)] };

@@ -110,6 +110,11 @@ export function historyFrame(
   };
 }
 
+/** What the server answers for a session id it has nothing stored for. */
+export function unstoredHistory(sessionId: string): ServerFrame {
+  return { ...historyFrame(sessionId, []), stored: false } as ServerFrame;
+}
+
 /** The history of a question whose answer was cut off: what `resume`, or a reload, gets first. */
 export function cutOffHistory(
   sessionId: string,
