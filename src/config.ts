@@ -53,6 +53,8 @@ const authEnvSchema = z
     CHAT_AUTH_JWKS_URI: optional(z.url({ protocol: /^https$/ })),
     CHAT_COGNITO_USER_POOL_ID: optional(z.string()),
     CHAT_COGNITO_CLIENT_ID: optional(z.string()),
+    /** Comma-separated web origins allowed to open the WebSocket (offline: the dev web app). */
+    CHAT_ALLOWED_ORIGINS: optional(z.string()),
   })
   .check(
     z.refine(
@@ -140,6 +142,14 @@ export function loadAuthConfig(env: Record<string, string | undefined> = process
         jwksUri: e.CHAT_AUTH_JWKS_URI,
       };
   }
+}
+
+/** Web origins allowed to open the WebSocket (CHAT_ALLOWED_ORIGINS); none means no Origin check. */
+export function loadAllowedOrigins(env: Record<string, string | undefined> = process.env): string[] {
+  return (parseEnv(authEnvSchema, env).CHAT_ALLOWED_ORIGINS ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 function parseEnv<T extends z.ZodMiniType>(schema: T, env: Record<string, string | undefined>): z.infer<T> {

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, preview } from 'vite';
 import type { TestProject } from 'vitest/node';
-import { findFreePort } from '../../local/processes.ts';
 import { ROOT } from '../../local/stack.ts';
 
 const WEB_CONFIG = join(ROOT, 'web', 'vite.config.ts');
@@ -13,10 +12,11 @@ const WEB_CONFIG = join(ROOT, 'web', 'vite.config.ts');
  * serves the production bundle on a free 127.0.0.1 port: the end-to-end tests load what users would get.
  */
 export default async function setup(project: TestProject) {
-  const { websocketUrl, authUrl } = project.getProvidedContext().stack;
+  const { websocketUrl, authUrl, webOrigin } = project.getProvidedContext().stack;
   const outDir = mkdtempSync(join(tmpdir(), 'chat-web-'));
   await buildForProduction(outDir, websocketUrl, authUrl);
-  const port = await findFreePort();
+  // The stack allows sign-in and WebSocket upgrades from this origin only.
+  const port = Number(new URL(webOrigin).port);
   const server = await preview({
     configFile: WEB_CONFIG,
     build: { outDir },

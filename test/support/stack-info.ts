@@ -12,6 +12,8 @@ export interface StackInfo {
   region: string;
   /** The dev token issuer (GET /token?user=<name>); $connect requires its tokens. */
   authUrl: string;
+  /** The web app's origin: the only one (with its localhost twin) that may sign in and connect from a page. */
+  webOrigin: string;
 }
 
 /** What tests and benchmarks need to know of a running stack. */
@@ -24,6 +26,7 @@ export function stackInfoOf(stack: Stack): StackInfo {
     tableName: stack.tableName,
     region: stack.region,
     authUrl: stack.issuer.url,
+    webOrigin: stack.webOrigins[0] as string,
   };
 }
 
