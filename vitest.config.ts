@@ -36,7 +36,11 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          globalSetup: ['test/support/global-stack.ts', 'test/support/global-web.ts'],
+          globalSetup: [
+            'test/support/global-browser.ts',
+            'test/support/global-stack.ts',
+            'test/support/global-web.ts',
+          ],
           fileParallelism: false,
           testTimeout: 90_000,
           hookTimeout: 120_000,

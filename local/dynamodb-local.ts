@@ -26,9 +26,11 @@ export function dynamoDbLocalDirectory(): string {
   return join(packageDir, 'lib', 'dynamodb_local_2026-01-16');
 }
 
-export const JAVA_MISSING =
-  'DynamoDB Local needs Java 17 or newer: install it (Debian/Ubuntu: `sudo apt-get install openjdk-17-jdk-headless`, ' +
-  'macOS: `brew install openjdk@17`), or run `docker compose up -d dynamodb` first.';
+const INSTALL_JAVA =
+  'install it (Debian/Ubuntu: `sudo apt-get install openjdk-17-jdk-headless`, macOS: `brew install openjdk@17`), ' +
+  'or run `docker compose up -d dynamodb` first.';
+export const JAVA_MISSING = `DynamoDB Local needs Java 17 or newer and \`java\` was not found: ${INSTALL_JAVA}`;
+const JAVA_TOO_OLD = `DynamoDB Local needs Java 17 or newer and \`java\` here is older: ${INSTALL_JAVA}`;
 
 /**
  * Starts the real DynamoDB Local (shared DB, loopback only) on `port`: in memory, or keeping its data in
@@ -99,8 +101,10 @@ function startJava(name: string, args: string[], options: { onLine?: (line: stri
 /** A missing or too old Java, told in one line. */
 function javaProblem(output: string): SetupError | undefined {
   if (/spawn java ENOENT/.test(output)) return new SetupError(JAVA_MISSING);
-  if (/UnsupportedClassVersionError|release version \d+ not supported|class file version/.test(output))
-    return new SetupError(`${JAVA_MISSING} (\`java -version\` shows an older one)`);
+  // Java 11-16 cannot read the jar's classes; Java 8 cannot run a source file at all.
+  const tooOld =
+    /UnsupportedClassVersionError|class file has wrong version|Could not find or load main class .*\.java/;
+  if (tooOld.test(output)) return new SetupError(JAVA_TOO_OLD);
   return undefined;
 }
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,8 +19,13 @@ const ofType = (type: string) => Object.values(resources).filter((r) => r.Type =
 /** `serverless package` without AWS credentials: the CloudFormation template and the zips, as deploy makes them. */
 beforeAll(async () => {
   const require = createRequire(import.meta.url);
+  // serverless-esbuild zips each function through a folder in the temp dir and leaves it there: one per
+  // route per run. Its temp dir is a folder of this test's own, removed with the package.
+  const temp = join(outDir, 'tmp');
+  mkdirSync(temp);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    TMPDIR: temp,
     SLS_TELEMETRY_DISABLED: '1',
     SLS_NOTIFICATIONS_MODE: 'off',
   };

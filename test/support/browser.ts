@@ -3,9 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { ROOT } from '../../local/stack.ts';
-
-/** Debian's Chromium (`apt-get install chromium`); a test tool never downloads a browser here. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { findBrowser } from './find-browser.ts';
 
 /** Without the background-networking flags Chromium keeps calling Google services the closed network refuses. */
 const CHROMIUM_ARGS = [
@@ -34,7 +32,8 @@ export async function openBrowser(
 ): Promise<BrowserSession> {
   const profile = mkdtempSync(join(tmpdir(), 'chat-e2e-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    // An installed Chromium, Chrome or Edge: a test tool never downloads a browser here.
+    executablePath: findBrowser(),
     headless: true,
     args: CHROMIUM_ARGS,
     timeout: 30_000,

@@ -1,10 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEV_PACE, emulatorOptionsFromEnv } from '../../../emulator/config.ts';
 import { InvalidEmulatorConfigError, UnknownFaultError } from '../../../emulator/errors.ts';
 import { REPOSITORY_ROOT } from '../../../emulator/repository-paths.ts';
+import { temporaryDirectory } from '../../support/temporary-directory.ts';
 
 describe('emulatorOptionsFromEnv', () => {
   it('defaults to auto mode, the committed fixtures and knowledge base, a human pace and recorded pacing', () => {
@@ -17,7 +15,7 @@ describe('emulatorOptionsFromEnv', () => {
   });
 
   it('reads every EMULATOR_* variable', () => {
-    const empty = mkdtempSync(join(tmpdir(), 'no-fixtures-'));
+    const empty = temporaryDirectory('no-fixtures-');
 
     const options = emulatorOptionsFromEnv(REPOSITORY_ROOT, {
       EMULATOR_MODE: 'strict',

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidFixtureFileError } from '../../../emulator/errors.ts';
 import { fixtureSchema, loadFixtures, readFixture, serializeFixture } from '../../../emulator/fixtures.ts';
+import { temporaryDirectory } from '../../support/temporary-directory.ts';
 import { answerEvents, fixtureOf, questionBody, streamInteraction } from './support/fixture-builders.ts';
 
 const fixture = fixtureOf('hello', [
@@ -11,7 +11,7 @@ const fixture = fixtureOf('hello', [
 ]);
 
 function directoryWith(files: Record<string, string>): string {
-  const directory = mkdtempSync(join(tmpdir(), 'fixtures-'));
+  const directory = temporaryDirectory('fixtures-');
   for (const [name, text] of Object.entries(files)) writeFileSync(join(directory, name), text);
   return directory;
 }

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyDummyAwsCredentials } from '../../../emulator/dummy-aws-credentials.ts';
@@ -8,6 +7,7 @@ import { REPOSITORY_ROOT } from '../../../emulator/repository-paths.ts';
 import { refreshSyntheticFixtures } from '../../../recorder/fixture-refresh.ts';
 import { DEFAULT_SCENARIO_CLOCK, type Scenario } from '../../../recorder/scenario.ts';
 import { readResourceFixtures } from '../../../seed/seed-resources.ts';
+import { temporaryDirectory } from '../../support/temporary-directory.ts';
 import { fixtureOf } from '../emulator/support/fixture-builders.ts';
 import { knowledgeBase } from '../emulator/support/test-emulator.ts';
 
@@ -28,7 +28,7 @@ beforeAll(() => applyDummyAwsCredentials());
 
 describe('refreshSyntheticFixtures', () => {
   it('writes missing fixtures, then leaves them untouched when only timings would change', async () => {
-    const directory = mkdtempSync(join(tmpdir(), 'refresh-'));
+    const directory = temporaryDirectory('refresh-');
     const scenarios = [
       scenario('hello', 'Hello there'),
       scenario('time', 'What time is it in Tokyo?', ['current_time']),
@@ -52,7 +52,7 @@ describe('refreshSyntheticFixtures', () => {
   });
 
   it('rewrites a fixture whose requests changed', async () => {
-    const directory = mkdtempSync(join(tmpdir(), 'refresh-'));
+    const directory = temporaryDirectory('refresh-');
     await refreshSyntheticFixtures({
       scenarios: [scenario('hello', 'Hello there')],
       fixturesDirectory: directory,
@@ -75,7 +75,7 @@ describe('refreshSyntheticFixtures', () => {
   });
 
   it('never overwrites a fixture recorded against AWS', async () => {
-    const directory = mkdtempSync(join(tmpdir(), 'refresh-'));
+    const directory = temporaryDirectory('refresh-');
     const recorded = serializeFixture(
       fixtureOf(
         'hello',
@@ -96,7 +96,7 @@ describe('refreshSyntheticFixtures', () => {
   });
 
   it('writes nothing for a scenario whose run no longer does what it expects, and says why', async () => {
-    const directory = mkdtempSync(join(tmpdir(), 'refresh-'));
+    const directory = temporaryDirectory('refresh-');
 
     const report = await refreshSyntheticFixtures({
       scenarios: [scenario('hello', 'Hello there', ['kb_lookup'])],

@@ -1,6 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyDummyAwsCredentials } from '../../../emulator/dummy-aws-credentials.ts';
@@ -19,6 +17,7 @@ import { recordScenario, writeFixture } from '../../../recorder/recorder.ts';
 import { DEFAULT_SCENARIO_CLOCK, type Scenario } from '../../../recorder/scenario.ts';
 import { OFFLINE_TARGET } from '../../../recorder/scenario-runner.ts';
 import { readResourceFixtures } from '../../../seed/seed-resources.ts';
+import { temporaryDirectory } from '../../support/temporary-directory.ts';
 import { startFakeUpstream, type UpstreamAnswer } from '../emulator/support/fake-upstream.ts';
 import { createTestEmulator, SIGNED_HEADERS } from '../emulator/support/test-emulator.ts';
 
@@ -39,7 +38,7 @@ afterEach(async () => {
 
 /** Writes the fixture to disk and reads it back: what replays is the committed file, not the object in memory. */
 function throughDisk(fixture: Fixture): Fixture {
-  return readFixture(writeFixture(fixture, mkdtempSync(join(tmpdir(), 'fixtures-'))));
+  return readFixture(writeFixture(fixture, temporaryDirectory('fixtures-')));
 }
 
 /** The bytes a replay of `fixture` sends for each of its ConverseStream requests, over HTTP like the stack. */
@@ -270,7 +269,7 @@ describe('what the recorder keeps out of fixtures', () => {
       target: { ...OFFLINE_TARGET, modelId: modelArn, endpoint: upstream.url },
       resources,
     });
-    const written = readFileSync(writeFixture(fixture, mkdtempSync(join(tmpdir(), 'fixtures-'))), 'utf8');
+    const written = readFileSync(writeFixture(fixture, temporaryDirectory('fixtures-')), 'utf8');
 
     const signed = upstream.requests[0]?.headers ?? {};
     expect(signed.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=local\//);

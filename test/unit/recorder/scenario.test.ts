@@ -1,13 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidFixtureFileError } from '../../../emulator/errors.ts';
 import { fixturePaths } from '../../../emulator/repository-paths.ts';
 import { DEFAULT_SCENARIO_CLOCK, loadScenarios, readScenario } from '../../../recorder/scenario.ts';
+import { temporaryDirectory } from '../../support/temporary-directory.ts';
 
 function scenarioFile(json: unknown): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'scenarios-')), 'scenario.json');
+  const path = join(temporaryDirectory('scenarios-'), 'scenario.json');
   writeFileSync(path, JSON.stringify(json));
   return path;
 }
