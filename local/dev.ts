@@ -28,6 +28,13 @@ if (problem) {
 }
 
 const started = performance.now();
+// Ctrl-C at any moment, even while starting, stops everything started so far (the children run detached).
+const starting = new AbortController();
+let stopRunning: ((signal: string) => Promise<void>) | undefined;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => (stopRunning ? void stopRunning(signal) : starting.abort()));
+}
+
 const [
   { rm },
   { join, relative },
@@ -134,12 +141,18 @@ try {
     log: output.line,
     watch: 'src/**/*.ts',
     dataDirectory,
+    quickStart: true,
     emulator: { watchFixtures: true },
     auth: true,
+    signal: starting.signal,
     ...(bedrock ? { bedrock } : {}),
   });
 } catch (error) {
   await webStarting.then(({ server }) => server.close()).catch(() => undefined);
+  if (starting.signal.aborted) {
+    print('dev', 'stopped while starting; nothing is left listening.');
+    process.exit(130);
+  }
   if (error instanceof SetupError) fail(error.message);
   throw error;
 }
@@ -179,7 +192,9 @@ async function stop(signal: string) {
   print('dev', 'stopped; nothing is left listening.');
   process.exit(0);
 }
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));
+stopRunning = stop;
+// Ctrl-C pressed after the stack was up but before this point.
+if (starting.signal.aborted) void stop('SIGINT');
 void stack.offline.exited.then((code) => {
   if (!stopping) {
     print('dev', `serverless-offline exited (${code}); stopping.`);

@@ -4,7 +4,6 @@ import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { canConnect, type ManagedProcess, startProcess } from './processes.ts';
 import { SetupError } from './setup-error.ts';
 
@@ -41,8 +40,12 @@ export async function startDynamoDbLocal(options: {
   port: number;
   /** Keep the tables in this folder (created if needed) instead of in memory. */
   dataDirectory?: string;
+  /** Half the start-up CPU (about 2 s less on a busy laptop) for somewhat slower requests: C1 JIT only. */
+  quickStart?: boolean;
   onLine?: (line: string) => void;
   timeoutMs?: number;
+  /** Gives up (stopping the JVM) when aborted. */
+  signal?: AbortSignal;
 }): Promise<DynamoDbLocal> {
   const endpoint = `http://127.0.0.1:${options.port}`;
   if (await canConnect('127.0.0.1', options.port)) {
@@ -59,6 +62,7 @@ export async function startDynamoDbLocal(options: {
   const process = startJava(
     'dynamodb',
     [
+      ...(options.quickStart ? ['-XX:TieredStopAtLevel=1'] : []),
       `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
       ...launcher,
       ...(options.dataDirectory ? ['-dbPath', options.dataDirectory] : ['-inMemory']),
@@ -76,6 +80,10 @@ export async function startDynamoDbLocal(options: {
     exited = true;
   });
   while (!(await isDynamoDb(endpoint, 2_000))) {
+    if (options.signal?.aborted) {
+      await process.stop();
+      options.signal.throwIfAborted();
+    }
     if (exited || Date.now() > deadline) {
       await process.stop();
       throw (
@@ -145,6 +153,8 @@ async function compiledLauncher(dir: string): Promise<string[]> {
 }
 
 async function isDynamoDb(endpoint: string, timeoutMs: number): Promise<boolean> {
+  // Loaded on first use: the JVM is already starting by then (`npm run dev` starts faster).
+  const { DynamoDBClient, ListTablesCommand } = await import('@aws-sdk/client-dynamodb');
   const client = new DynamoDBClient({
     endpoint,
     region: 'us-east-1',

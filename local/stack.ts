@@ -2,23 +2,17 @@ import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { emulatorOptionsFromEnv } from '../emulator/config.ts';
-import { createEmulator, type Emulator, type EmulatorMode } from '../emulator/emulator.ts';
-import { fixturePaths } from '../emulator/repository-paths.ts';
-import { type EmulatorServer, startEmulatorServer } from '../emulator/server.ts';
+import type { Emulator, EmulatorMode } from '../emulator/emulator.ts';
 import type { AwsBedrockOptions } from '../recorder/aws-bedrock.ts';
-import { seedResources } from '../seed/seed-resources.ts';
 import { type DevIssuer, startDevIssuer } from './dev-issuer.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
-import { watchFixtures } from './fixture-watcher.ts';
+import { LOCAL_REGION } from './local-document-client.ts';
 import { findFreePort, type ManagedProcess, startProcess, waitForPort } from './processes.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const LOCAL_STAGE = 'local';
 export const LOCAL_TABLE = `bedrock-ws-chat-${LOCAL_STAGE}`;
-export const LOCAL_REGION = 'us-east-1';
+export { createLocalDocumentClient, LOCAL_REGION } from './local-document-client.ts';
 
 export interface StackPorts {
   dynamodb: number;
@@ -67,6 +61,11 @@ export interface StackOptions {
   /** Keep DynamoDB Local's data in this folder (`npm run dev`); in memory when omitted (tests). */
   dataDirectory?: string;
   /**
+   * Start quickly rather than run fastest (`npm run dev`): handler bundles load their packages from
+   * node_modules instead of bundling them, and DynamoDB Local's JVM skips its optimising compiler.
+   */
+  quickStart?: boolean;
+  /**
    * Files whose change rebuilds the handlers and reloads them, running invocations finishing first
    * (`npm run dev`: `src/**\/*.ts`). Test stacks watch an empty folder of their own unless told otherwise.
    */
@@ -80,6 +79,8 @@ export interface StackOptions {
   /** Extra environment for the Lambda handlers (e.g. lower limits in tests). */
   handlerEnv?: Record<string, string>;
   timeoutMs?: number;
+  /** Stops whatever has started and rejects (Ctrl-C while `npm run dev` is starting). */
+  signal?: AbortSignal;
 }
 
 export interface Stack {
@@ -114,53 +115,41 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const since = () => Math.round(performance.now() - started);
   const timings: Partial<Stack['timings']> = {};
   const stoppers: Array<() => Promise<void>> = [];
-  const stop = async () => {
-    for (const stopOne of stoppers.splice(0).reverse()) await stopOne().catch(() => undefined);
+  // Each call waits for the ones before it (an abort and a failure may both ask).
+  let stopped = Promise.resolve();
+  const stop = () => {
+    stopped = stopped.then(async () => {
+      for (const stopOne of stoppers.splice(0).reverse()) await stopOne().catch(() => undefined);
+    });
+    return stopped;
   };
+  // Ends a start that failed or was called off. The children run in process groups of their own, so nothing
+  // else would stop them if this process ended.
+  const halt = new AbortController();
+  const abort = () => {
+    halt.abort();
+    void stop();
+  };
+  options.signal?.addEventListener('abort', abort, { once: true });
+  const checkAborted = () => options.signal?.throwIfAborted();
+
+  const databaseStarting = startDynamoDbLocal({
+    port: ports.dynamodb,
+    dataDirectory: options.dataDirectory,
+    quickStart: options.quickStart,
+    onLine: log && ((line) => log('dynamodb', line)),
+    signal: halt.signal,
+  }).then((database) => {
+    stoppers.push(() => database.stop());
+    timings.dynamodb = since();
+    return database;
+  });
+  // Awaited below, once serverless-offline is on its way; until then a failure must not go unhandled.
+  databaseStarting.catch(() => undefined);
 
   try {
-    const databaseStarting = startDynamoDbLocal({
-      port: ports.dynamodb,
-      dataDirectory: options.dataDirectory,
-      onLine: log && ((line) => log('dynamodb', line)),
-    }).then((database) => {
-      stoppers.push(() => database.stop());
-      timings.dynamodb = since();
-      return database;
-    });
-    // Awaited below, once serverless-offline is on its way; until then a failure must not go unhandled.
-    databaseStarting.catch(() => undefined);
-
-    const fixturesDirectory =
-      options.emulator?.fixturesDirectory ?? process.env.EMULATOR_FIXTURES ?? fixturePaths(ROOT).bedrock;
-    const emulator = createEmulator({
-      ...emulatorOptionsFromEnv(ROOT, process.env, { ...options.emulator, fixturesDirectory }),
-      // Refusals (a strict-mode fixture mismatch, an unknown fault) would otherwise only show at /_emulator/calls.
-      onCall: (call) => {
-        if (call.detail) log?.('emulator', `${call.operation} refused (${call.source}): ${call.detail}`);
-      },
-    });
-    // With --bedrock aws the handlers still call this local endpoint, which forwards to AWS as the developer.
-    // Loaded only then: it brings the Bedrock SDK client, which the emulator's stack does not need.
-    const aws = options.bedrock
-      ? (await import('../recorder/aws-bedrock.ts')).createAwsBedrockHandlers({ ...options.bedrock, local: emulator })
-      : undefined;
-    const emulatorServer: EmulatorServer = await startEmulatorServer({
-      emulator,
-      port: ports.emulator,
-      ...(aws ? { handlers: aws.handlers } : {}),
-    });
-    stoppers.push(() => emulatorServer.close());
-    if (options.emulator?.watchFixtures) {
-      const watcher = watchFixtures({
-        emulator,
-        directory: fixturesDirectory,
-        log: log && ((line) => log('emulator', line)),
-      });
-      stoppers.push(async () => watcher.close());
-    }
-    timings.emulator = since();
-
+    // serverless-offline (several seconds of start-up) is spawned first; the heavier modules of the emulator
+    // and the seeding load while it boots. It needs only the issuer's keys and the other services' ports.
     const webOrigins = webOriginsOf(ports.web);
     const issuer = await startDevIssuer({ port: ports.auth, allowedOrigins: webOrigins });
     stoppers.push(() => issuer.close());
@@ -171,6 +160,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const workFolder = dev ? '.esbuild' : `.esbuild-stacks/${ports.websocket}`;
     stoppers.push(async () => rm(resolve(ROOT, workFolder), { recursive: true, force: true }));
 
+    checkAborted();
     const require = createRequire(import.meta.url);
     const offline = startProcess(
       'offline',
@@ -194,12 +184,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         cwd: ROOT,
         env: offlineEnvironment(process.env, {
           CHAT_DYNAMODB_ENDPOINT: `http://127.0.0.1:${ports.dynamodb}`,
-          CHAT_BEDROCK_ENDPOINT: emulatorServer.url,
+          CHAT_BEDROCK_ENDPOINT: `http://127.0.0.1:${ports.emulator}`,
           CHAT_MANAGEMENT_ENDPOINT: `http://127.0.0.1:${ports.websocket}`,
           CHAT_ALLOWED_ORIGINS: webOrigins.join(','),
           DYNAMODB_LOCAL_PORT: String(ports.dynamodb),
           ESBUILD_WORK_FOLDER: workFolder,
           ESBUILD_WATCH_PATTERN: options.watch ?? `${workFolder}/watched/**/*.ts`,
+          ESBUILD_PACKAGES: options.quickStart ? 'external' : 'bundle',
           ...(options.auth
             ? {
                 CHAT_AUTH_MODE: 'jwt',
@@ -214,14 +205,64 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       },
     );
     stoppers.push(() => offline.stop());
+
+    const [
+      { emulatorOptionsFromEnv },
+      { createEmulator },
+      { fixturePaths },
+      { startEmulatorServer },
+      { watchFixtures },
+    ] = await Promise.all([
+      import('../emulator/config.ts'),
+      import('../emulator/emulator.ts'),
+      import('../emulator/repository-paths.ts'),
+      import('../emulator/server.ts'),
+      import('./fixture-watcher.ts'),
+    ]);
+    const fixturesDirectory =
+      options.emulator?.fixturesDirectory ?? process.env.EMULATOR_FIXTURES ?? fixturePaths(ROOT).bedrock;
+    const emulator = createEmulator({
+      ...emulatorOptionsFromEnv(ROOT, process.env, { ...options.emulator, fixturesDirectory }),
+      // Refusals (a strict-mode fixture mismatch, an unknown fault) would otherwise only show at /_emulator/calls.
+      onCall: (call) => {
+        if (call.detail) log?.('emulator', `${call.operation} refused (${call.source}): ${call.detail}`);
+      },
+    });
+    // With --bedrock aws the handlers still call this local endpoint, which forwards to AWS as the developer.
+    // Loaded only then: it brings the Bedrock SDK client, which the emulator's stack does not need.
+    const aws = options.bedrock
+      ? (await import('../recorder/aws-bedrock.ts')).createAwsBedrockHandlers({ ...options.bedrock, local: emulator })
+      : undefined;
+    const emulatorServer = await startEmulatorServer({
+      emulator,
+      port: ports.emulator,
+      ...(aws ? { handlers: aws.handlers } : {}),
+    });
+    stoppers.push(() => emulatorServer.close());
+    if (options.emulator?.watchFixtures) {
+      const watcher = watchFixtures({
+        emulator,
+        directory: fixturesDirectory,
+        log: log && ((line) => log('emulator', line)),
+      });
+      stoppers.push(async () => watcher.close());
+    }
+    timings.emulator = since();
+
     const database = await databaseStarting;
+    checkAborted();
     await waitForPort(ports.websocket, { timeoutMs: options.timeoutMs ?? 90_000, process: offline });
     timings.offline = since();
 
+    const [{ createLocalDocumentClient }, { seedResources }] = await Promise.all([
+      import('./local-document-client.ts'),
+      import('../seed/seed-resources.ts'),
+    ]);
     const documentClient = createLocalDocumentClient(database.endpoint);
     await seedResources({ root: ROOT, tableName: LOCAL_TABLE, client: documentClient });
     documentClient.destroy();
     timings.seeded = since();
+    checkAborted();
 
     return {
       websocketUrl: `ws://127.0.0.1:${ports.websocket}`,
@@ -239,21 +280,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       stop,
     };
   } catch (error) {
+    halt.abort();
+    await databaseStarting.catch(() => undefined);
     await stop();
     throw error;
+  } finally {
+    options.signal?.removeEventListener('abort', abort);
   }
-}
-
-/** A DocumentClient for DynamoDB Local, with the dummy credentials it accepts. */
-export function createLocalDocumentClient(endpoint: string): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint,
-      region: LOCAL_REGION,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
 }
 
 /**
