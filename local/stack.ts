@@ -231,7 +231,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // With --bedrock aws the handlers still call this local endpoint, which forwards to AWS as the developer.
     // Loaded only then: it brings the Bedrock SDK client, which the emulator's stack does not need.
     const aws = options.bedrock
-      ? (await import('../recorder/aws-bedrock.ts')).createAwsBedrockHandlers({ ...options.bedrock, local: emulator })
+      ? (await import('../recorder/aws-bedrock.ts')).createAwsBedrockHandlers({
+          ...options.bedrock,
+          local: emulator,
+        })
       : undefined;
     const emulatorServer = await startEmulatorServer({
       emulator,
