@@ -57,7 +57,14 @@ const viteLoading = import('vite');
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: number, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
-const SERVICE_COLORS: Record<string, number> = { dynamodb: 34, offline: 35, emulator: 36, web: 32, turn: 33 };
+const SERVICE_COLORS: Record<string, number> = {
+  dynamodb: 34,
+  offline: 35,
+  emulator: 36,
+  bedrock: 96,
+  web: 32,
+  turn: 33,
+};
 const print = (service: string, line: string) =>
   console.log(`${paint(SERVICE_COLORS[service] ?? 37, service.padEnd(8))} ${line}`);
 const output = createDevOutput({ verbose: flags.has('--verbose'), print });

@@ -8,6 +8,7 @@ import { type DevIssuer, startDevIssuer } from './dev-issuer.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { LOCAL_REGION } from './local-document-client.ts';
 import { findFreePort, type ManagedProcess, startProcess, waitForPort } from './processes.ts';
+import { SetupError } from './setup-error.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const LOCAL_STAGE = 'local';
@@ -234,8 +235,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ? (await import('../recorder/aws-bedrock.ts')).createAwsBedrockHandlers({
           ...options.bedrock,
           local: emulator,
+          onFailed: (line) => log?.('bedrock', line),
         })
       : undefined;
+    // Resolved while serverless-offline boots; a missing profile is a setup error, not a failed first answer.
+    const credentialsChecked = aws?.checkCredentials().catch((error: Error) => {
+      throw new SetupError(
+        `--bedrock aws found no AWS credentials (${error.message}). Set AWS_PROFILE (run \`aws sso login\` first if it uses SSO), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.`,
+      );
+    });
+    credentialsChecked?.catch(() => undefined);
     const emulatorServer = await startEmulatorServer({
       emulator,
       port: ports.emulator,
@@ -252,6 +261,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
     timings.emulator = since();
 
+    await credentialsChecked;
     const database = await databaseStarting;
     checkAborted();
     await waitForPort(ports.websocket, { timeoutMs: options.timeoutMs ?? 90_000, process: offline });

@@ -5,6 +5,7 @@ import { createBedrockForwarder } from '../emulator/bedrock-upstream.ts';
 import type { Emulator } from '../emulator/emulator.ts';
 import { createBedrockHandlers } from '../emulator/handlers.ts';
 import { createConversationRecorder } from './conversation-recorder.ts';
+import { withFailureReport } from './failure-report.ts';
 import { createRecordingHandlers } from './recording-handlers.ts';
 
 export interface AwsBedrockOptions {
@@ -20,6 +21,8 @@ export interface AwsBedrockOptions {
   /** Save every conversation as fixtures in this folder. */
   recordTo?: string;
   onWritten?: (path: string) => void;
+  /** Told in one line of each call AWS refused or that could not reach it (`npm run dev` prints it). */
+  onFailed?: (line: string) => void;
 }
 
 /**
@@ -30,6 +33,8 @@ export interface AwsBedrockOptions {
 export function createAwsBedrockHandlers(options: AwsBedrockOptions): {
   handlers: RequestHandler[];
   flush(): Promise<void>;
+  /** Resolves the developer's credentials once, so a missing profile shows at start, not at the first answer. */
+  checkCredentials(): Promise<void>;
 } {
   // The SDK's own credential chain, resolved here, in the developer's process, never in a handler's.
   const { credentials } = new BedrockRuntimeClient({
@@ -43,10 +48,11 @@ export function createAwsBedrockHandlers(options: AwsBedrockOptions): {
     ...(options.knowledgeBaseId ? { knowledgeBaseId: options.knowledgeBaseId } : {}),
   });
   const localHandlers = options.local ? createBedrockHandlers(options.local) : [];
+  const toAwsReported = options.onFailed ? withFailureReport(toAws, options.onFailed) : toAws;
   const forward = async (request: Request) => {
     const retrieve = new URL(request.url).pathname.endsWith('/retrieve');
-    if (!retrieve || options.knowledgeBaseId || !options.local) return toAws(request);
-    return (await getResponse(localHandlers, request)) ?? toAws(request);
+    if (!retrieve || options.knowledgeBaseId || !options.local) return toAwsReported(request);
+    return (await getResponse(localHandlers, request)) ?? toAwsReported(request);
   };
   const recorder = options.recordTo
     ? createConversationRecorder(options.recordTo, {
@@ -59,5 +65,11 @@ export function createAwsBedrockHandlers(options: AwsBedrockOptions): {
     if (recorder) recorder.add(exchange);
     else exchange.catch(() => undefined);
   }, forward);
-  return { handlers, flush: () => recorder?.flush() ?? Promise.resolve() };
+  return {
+    handlers,
+    flush: () => recorder?.flush() ?? Promise.resolve(),
+    checkCredentials: async () => {
+      await credentials();
+    },
+  };
 }
