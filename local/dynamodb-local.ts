@@ -74,12 +74,14 @@ export async function startDynamoDbLocal(options: {
     { onLine: options.onLine },
   );
 
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  // Generous: on a machine whose cores are busy with other test runs the JVM's first answer can take many seconds.
+  const deadline = Date.now() + (options.timeoutMs ?? 90_000);
   let exited = false;
   void process.exited.then(() => {
     exited = true;
   });
-  while (!(await isDynamoDb(endpoint, 2_000))) {
+  // Each probe may wait for its answer (one cut short and sent again would start the slow first request over).
+  while (!(await isDynamoDb(endpoint, 15_000))) {
     if (options.signal?.aborted) {
       await process.stop();
       options.signal.throwIfAborted();
