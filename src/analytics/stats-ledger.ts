@@ -31,7 +31,7 @@ export interface StatsQuery {
 }
 
 /**
- * Usage figures kept as hourly counters, grown by one atomic write per turn (docs/decisions/0018). Writing
+ * Usage figures kept as hourly counters, grown by one atomic write per turn (docs/decisions/0020). Writing
  * never blocks a client: it happens after `done`, and a failure only loses that turn from the figures.
  */
 export interface StatsLedger {
