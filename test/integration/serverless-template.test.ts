@@ -352,9 +352,10 @@ describe('the CloudWatch dashboard and alarms', () => {
       }
     }
     expect(searches).toBeGreaterThanOrEqual(2);
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the body's Fn::Sub placeholder.
-    for (const widget of dashboard().widgets)
+    for (const widget of dashboard().widgets) {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the body's Fn::Sub placeholder.
       if (widget.type === 'metric') expect(widget.properties.region).toBe('${AWS::Region}');
+    }
   });
 
   it('shows every figure CloudWatch can show, and the state of every alarm', () => {
