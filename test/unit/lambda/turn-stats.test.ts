@@ -83,6 +83,34 @@ describe('the turn stats a route records', () => {
     });
   });
 
+  it('counts prompt-cache reads and writes, and prices them at the cache prices', async () => {
+    const { ask, rows, observability } = setup(
+      createFakeModel([
+        answer('Cached.', { inputTokens: 10, outputTokens: 5, cacheReadTokens: 2000, cacheWriteTokens: 400 }),
+      ]),
+    );
+    const lines = await captureJsonLines(async () => {
+      await ask('Hi');
+      observability.metrics.publishStoredMetrics();
+    });
+    const [row] = await rows();
+    // Default prices per million tokens: input 1, output 5, cache read 0.1, cache write 1.25 (in micro-USD
+    // per token): 10 + 25 + 200 + 500.
+    expect(row?.counters).toMatchObject({
+      inputTokens: 10,
+      outputTokens: 5,
+      cacheReadTokens: 2000,
+      cacheWriteTokens: 400,
+      costMicroUsd: 735,
+    });
+    const [emitted] = metricsIn(lines).filter((m) => 'TurnDuration' in m.values);
+    expect(emitted?.values).toMatchObject({
+      CacheReadTokens: 2000,
+      CacheWriteTokens: 400,
+      EstimatedCostMicroUsd: 735,
+    });
+  });
+
   it('records a failed turn with its error code, and emits Turns and SessionsStarted only when they happened', async () => {
     const { ask, rows, observability } = setup(
       createFakeModel([[{ throw: new ModelThrottledError() }], answer('Hello.')]),
