@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ROOT } from '../../local/stack.ts';
-import type { FigureReport, ServerFrame, StatsFrame } from '../../src/protocol/server-frame.ts';
+import type { FigureReport, ServerFrame, StatsFrame, UsageFrame } from '../../src/protocol/server-frame.ts';
 import { type ChatSocket, openChat } from '../support/chat-socket.ts';
 
 /**
@@ -105,6 +105,18 @@ describe('usage statistics over the real offline stack', () => {
     const turnsSeries = figure(frame, 'turns').series?.[0]?.values as number[];
     expect(turnsSeries).toHaveLength(frame.hours.length);
     expect(turnsSeries.reduce((a, b) => a + b, 0)).toBe(4);
+  });
+
+  it('has the tokens (cache reads and writes included) and the cost of the getUsage totals of the user', async () => {
+    const frame = await userStats();
+    const fromIndex = chat.frames.length;
+    chat.send({ action: 'getUsage' });
+    const usage = (await chat.waitFor((f) => f.type === 'usage', { fromIndex })) as UsageFrame;
+    expect(value(frame, 'tokens', 'input')).toBe(usage.user.inputTokens);
+    expect(value(frame, 'tokens', 'output')).toBe(usage.user.outputTokens);
+    expect(value(frame, 'tokens', 'cache read')).toBe(usage.user.cacheReadTokens ?? 0);
+    expect(value(frame, 'tokens', 'cache write')).toBe(usage.user.cacheWriteTokens ?? 0);
+    expect(value(frame, 'cost', 'total')).toBeCloseTo(usage.user.estimatedCostUsd, 9);
   });
 
   it('counts the same traffic in the figures of everyone', async () => {
