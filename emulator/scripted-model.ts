@@ -9,6 +9,7 @@ import {
 } from './bedrock-types.ts';
 import { genericToolCalls } from './generic-tool-call.ts';
 import type { LocalKnowledgeBase } from './knowledge-base.ts';
+import { describeMemoryResult, memoryToolCall, recallFact } from './scripted-memory.ts';
 
 export interface ScriptedToolUse {
   toolUseId: string;
@@ -51,6 +52,8 @@ const CITY_TIME_ZONES: Record<string, string> = {
  * - asked the time or date, it calls `current_time`;
  * - asked where a service, dashboard or runbook is, it calls `lookup_resource`;
  * - asked something the local knowledge base covers, it calls `kb_lookup`;
+ * - "Remember that …" calls `remember`, "Forget …" calls `forget`, and a question about something the user
+ *   said is answered from the system prompt or the conversation (scripted-memory.ts);
  * - `#tokens:N` in the question gets an N-token answer (for long-stream tests);
  * - anything else gets a short answer that says what it can do.
  * When the conversation ends with an assistant message (prefill), or with a request to continue an answer
@@ -77,6 +80,16 @@ export function scriptReply(body: ConverseBody, knowledgeBase: LocalKnowledgeBas
 
   // Directives (#fault:, #pace:, a test's #id: marker) never steer what the model does.
   const question = stripDirectives(asked);
+  const memoryCall = memoryToolCall(question, tools);
+  if (memoryCall) {
+    return {
+      text: '',
+      toolUses: [{ ...memoryCall, toolUseId: toolUseIdFor(messages, memoryCall.name, 0) }],
+      stopReason: 'tool_use',
+    };
+  }
+  const fact = recallFact(body, question);
+  if (fact) return { text: `You told me: ${fact}`, toolUses: [], stopReason: 'end_turn' };
   const calls: Array<{ name: string; input: Record<string, unknown> }> = [];
   if (tools.has('current_time') && /\b(time|date|day is it|today|clock)\b/i.test(question)) {
     calls.push({ name: 'current_time', input: { timeZone: timeZoneIn(question) } });
@@ -152,6 +165,8 @@ function parseJsonText(text: string | undefined): unknown {
 }
 
 function describeToolResult(tool: string, json: Record<string, unknown>): string {
+  const memory = describeMemoryResult(tool, json);
+  if (memory) return memory;
   if (tool === 'current_time' && json.local !== undefined) {
     return `The current time in ${json.timeZone} is **${json.local}** (UTC${json.utcOffset}).`;
   }

@@ -37,6 +37,7 @@ const envSchema = z.object({
   CHAT_FLUSH_MAX_MS: positiveInt(400),
   CHAT_RATE_LIMIT_PER_MINUTE: positiveInt(20),
   CHAT_STATS_RETENTION_DAYS: positiveInt(90),
+  CHAT_MEMORY_MAX: positiveInt(30, 200),
   // On-demand prices of the default model (Claude Haiku 4.5), USD per million tokens; set them for yours.
   CHAT_PRICE_INPUT_PER_MTOK: z._default(z.coerce.number().check(z.nonnegative()), 1),
   CHAT_PRICE_OUTPUT_PER_MTOK: z._default(z.coerce.number().check(z.nonnegative()), 5),
@@ -71,12 +72,16 @@ const authEnvSchema = z
     ),
   );
 
+/** A memory is one short statement (docs/decisions/0025). */
+const MEMORY_MAX_CHARS = 200;
+
 export const DEFAULT_SYSTEM_PROMPT = [
   'You are a helpful assistant in a real-time chat.',
   'Answer concisely in Markdown.',
   'Use kb_lookup for questions about the product and cite the sources it returns;',
   'use current_time whenever the answer depends on the current date or time;',
-  'use lookup_resource to find internal services, dashboards, runbooks and repositories.',
+  'use lookup_resource to find internal services, dashboards, runbooks and repositories;',
+  'use remember when the user asks you to remember something about them, and forget when they ask you to forget it.',
   'If the tools do not give you the answer, say so instead of guessing.',
 ].join(' ');
 
@@ -106,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     statsRetentionDays: e.CHAT_STATS_RETENTION_DAYS,
     turn: {
       windowMessages: e.CHAT_WINDOW_MESSAGES,
+      memory: { maxMemories: e.CHAT_MEMORY_MAX, maxChars: MEMORY_MAX_CHARS },
       prices: {
         inputUsdPerMillion: e.CHAT_PRICE_INPUT_PER_MTOK,
         outputUsdPerMillion: e.CHAT_PRICE_OUTPUT_PER_MTOK,

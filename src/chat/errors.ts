@@ -166,6 +166,14 @@ export class ClientGoneError extends Error {
   }
 }
 
+/** Thrown by MemoryStore.add when the user already has as many memories as allowed. */
+export class MemoryFullError extends Error {
+  override readonly name = 'MemoryFullError';
+  constructor(readonly cap: number) {
+    super(`The user already has ${cap} memories, the most allowed.`);
+  }
+}
+
 /** A failure the model should read (bad argument, nothing found). Other tool errors are reported generically. */
 export class ToolError extends Error {
   override readonly name = 'ToolError';

@@ -76,6 +76,26 @@ export interface UsageLedger {
 /** Whose usage turns of sessions without an owner (auth off) count towards. */
 export const ANONYMOUS_USER = 'anonymous';
 
+/** A short statement about a user that the model saved to remember in every session (docs/decisions/0025). */
+export interface Memory {
+  memoryId: string;
+  text: string;
+  /** ISO time it was saved. */
+  createdAt: string;
+}
+
+/** Per-user memories, kept under the user: never read or written for anyone but the user named. */
+export interface MemoryStore {
+  /** The user's memories, oldest first (none: an empty list). */
+  list(userId: string): Promise<Memory[]>;
+  /** Saves one memory unless the user already has `cap`; throws MemoryFullError then. */
+  add(userId: string, memory: Memory, cap: number): Promise<void>;
+  /** Deletes one memory at once; a memory that is not there is already deleted. */
+  remove(userId: string, memoryId: string): Promise<void>;
+  /** Deletes every memory of the user at once. */
+  clear(userId: string): Promise<void>;
+}
+
 /** Counts turns per user (per connection when auth is off). */
 export interface TurnRateLimiter {
   /** Takes one turn from `key`'s allowance; throws RateLimitedError when it is used up. */
@@ -91,6 +111,8 @@ export interface ToolSpec {
 export interface ModelRequest {
   messages: Message[];
   tools: ToolSpec[];
+  /** System blocks after the configured system prompt: the user's memories, the conversation's summary. */
+  system?: string[];
 }
 
 /**
@@ -158,4 +180,5 @@ export interface ChatStorage {
   usage: UsageLedger;
   rateLimiter: TurnRateLimiter;
   resources: ResourceCatalog;
+  memories: MemoryStore;
 }

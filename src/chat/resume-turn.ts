@@ -1,6 +1,7 @@
 import { RESUMABLE_STOP_REASONS } from '../protocol/stop-reasons.ts';
+import { systemBlocksOf } from './memory/system-blocks.ts';
 import { type Message, userText } from './messages.ts';
-import type { Reply, StoredSession } from './ports.ts';
+import { ANONYMOUS_USER, type Reply, type StoredSession } from './ports.ts';
 import { historyFrameOf, unstoredHistoryFrame } from './read-history.ts';
 import { assertUsable } from './session.ts';
 import { streamTurn } from './stream-turn.ts';
@@ -58,11 +59,15 @@ export async function resumeTurn(
     return undefined;
   }
 
-  await request.reply.send(historyFrameOf(session));
+  const [memories] = await Promise.all([
+    deps.memories.list(session.ownerId ?? ANONYMOUS_USER),
+    request.reply.send(historyFrameOf(session)),
+  ]);
   return streamTurn(deps, {
     reply: request.reply,
     turnId: request.turnId,
     session,
+    system: systemBlocksOf(memories),
     conversation: continuationRequest(session.messages),
     firstSeq: interrupted.lastSeq + 1,
     requestedAt,

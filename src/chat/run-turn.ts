@@ -1,5 +1,6 @@
+import { systemBlocksOf } from './memory/system-blocks.ts';
 import { userText } from './messages.ts';
-import type { Reply } from './ports.ts';
+import { ANONYMOUS_USER, type Reply } from './ports.ts';
 import { assertUsable, createSession } from './session.ts';
 import { streamTurn } from './stream-turn.ts';
 import type { TurnDependencies, TurnSummary } from './turn.ts';
@@ -31,9 +32,10 @@ export interface TurnRequest {
 export async function runTurn(deps: TurnDependencies, request: TurnRequest): Promise<TurnSummary> {
   const requestedAt = performance.now();
   const turnId = request.turnId ?? (deps.newId ?? crypto.randomUUID.bind(crypto))();
-  const [stored] = await Promise.all([
+  const [stored, , memories] = await Promise.all([
     deps.sessions.load(request.sessionId),
     deps.rateLimiter.acquire(request.userId ?? `connection:${request.connectionId}`),
+    deps.memories.list(request.userId ?? ANONYMOUS_USER),
   ]);
   if (stored) assertUsable(stored, request.userId, deps.clock.now());
   const session = stored ?? createSession(request.sessionId, request.userId, deps.clock.now());
@@ -43,6 +45,7 @@ export async function runTurn(deps: TurnDependencies, request: TurnRequest): Pro
     reply: request.reply,
     turnId,
     session,
+    system: systemBlocksOf(memories),
     conversation: repairWindow([...session.messages, question]),
     firstSeq: 0,
     requestedAt,

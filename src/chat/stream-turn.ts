@@ -64,6 +64,8 @@ async function streamAndRecord(deps: TurnDependencies, run: TurnRun): Promise<Tu
       maxToolRounds: settings.maxToolRounds,
       idleTimeoutMs: settings.modelIdleTimeoutMs,
       signal: interrupts.signal,
+      toolContext: { userId: run.session.ownerId ?? ANONYMOUS_USER },
+      system: run.system,
       onToolCall: (call) => observer?.toolCalled?.(call),
     });
     interrupts.end();

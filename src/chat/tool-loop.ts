@@ -12,7 +12,7 @@ import {
   ZERO_USAGE,
 } from './messages.ts';
 import type { ModelClient, ModelStopReason } from './ports.ts';
-import type { ToolRegistry } from './tools/registry.ts';
+import type { ToolContext, ToolRegistry } from './tools/registry.ts';
 import { type InterruptReason, interruptionOf, TurnInterrupted } from './turn-interrupts.ts';
 
 export interface ToolLoopOptions {
@@ -25,6 +25,10 @@ export interface ToolLoopOptions {
   idleTimeoutMs: number;
   /** Aborted with a TurnInterrupted reason when the client leaves, cancels or the deadline nears. */
   signal: AbortSignal;
+  /** Who the tools act for. */
+  toolContext: ToolContext;
+  /** System blocks of this conversation after the configured prompt (memories, summary). */
+  system?: string[];
   onToolCall?: (call: {
     name: string;
     input: unknown;
@@ -138,7 +142,10 @@ async function streamResponse(
 
   try {
     armIdleTimer();
-    for await (const event of options.model.stream({ messages, tools: options.tools.specs }, call.signal)) {
+    for await (const event of options.model.stream(
+      { messages, tools: options.tools.specs, ...(options.system?.length ? { system: options.system } : {}) },
+      call.signal,
+    )) {
       armIdleTimer();
       if (call.signal.aborted) break;
       switch (event.type) {
@@ -183,7 +190,7 @@ async function streamResponse(
 
 async function runTool(block: ToolUseBlock, options: ToolLoopOptions): Promise<ContentBlock> {
   const started = performance.now();
-  const result = await options.tools.run(block.toolUse, options.signal);
+  const result = await options.tools.run(block.toolUse, options.signal, options.toolContext);
   options.onToolCall?.({
     name: block.toolUse.name,
     input: block.toolUse.input,

@@ -4,9 +4,11 @@
  */
 import type { ErrorCode, StopReason } from '../protocol/server-frame.ts';
 import type { FlushPolicy } from './frame-stream.ts';
+import type { MemorySettings } from './memory/memory-settings.ts';
 import type { Message, TokenUsage } from './messages.ts';
 import type {
   Clock,
+  MemoryStore,
   ModelClient,
   Reply,
   SessionStore,
@@ -21,6 +23,7 @@ import type { ToolRegistry } from './tools/registry.ts';
 import type { TurnRecorder } from './turn-record.ts';
 
 export interface TurnSettings extends WindowSettings {
+  memory: MemorySettings;
   prices: PriceTable;
   maxToolRounds: number;
   modelIdleTimeoutMs: number;
@@ -39,6 +42,7 @@ export interface TurnDependencies {
   stopRequests: StopRequests;
   rateLimiter: TurnRateLimiter;
   usage: UsageLedger;
+  memories: MemoryStore;
   model: ModelClient;
   tools: ToolRegistry;
   clock: Clock;
@@ -93,7 +97,8 @@ export interface TurnRun {
   reply: Reply;
   turnId: string;
   session: StoredSession;
-  /** Exactly what the model sees. */
+  /** Exactly what the model sees: system blocks after the configured prompt, then the messages. */
+  system: string[];
   conversation: Message[];
   firstSeq: number;
   /** performance.now() when the turn was asked for, before the session was loaded; timings count from here. */

@@ -1,15 +1,24 @@
 import { createBedrockRuntimeClient } from '../adapters/bedrock/clients.ts';
 import { createBedrockModelClient } from '../adapters/bedrock/model-client.ts';
+import { createDynamoDbMemoryStore } from '../adapters/dynamodb/memory-store.ts';
 import { createDynamoDbRateLimiter } from '../adapters/dynamodb/rate-limiter.ts';
 import { createDynamoDbResourceCatalog } from '../adapters/dynamodb/resource-catalog.ts';
 import { createDynamoDbSessionStore } from '../adapters/dynamodb/session-store.ts';
 import { createDynamoDbStopRequests } from '../adapters/dynamodb/stop-requests.ts';
 import { createDynamoDbUsageLedger } from '../adapters/dynamodb/usage-ledger.ts';
-import { type ChatStorage, type Clock, type ResourceCatalog, systemClock } from '../chat/ports.ts';
+import {
+  type ChatStorage,
+  type Clock,
+  type MemoryStore,
+  type ResourceCatalog,
+  systemClock,
+} from '../chat/ports.ts';
 import { createCurrentTimeTool } from '../chat/tools/current-time.ts';
+import { createForgetTool } from '../chat/tools/forget.ts';
 import { createKbLookupTool } from '../chat/tools/kb-lookup.ts';
 import { createLookupResourceTool } from '../chat/tools/lookup-resource.ts';
 import { createToolRegistry, type Tool } from '../chat/tools/registry.ts';
+import { createRememberTool } from '../chat/tools/remember.ts';
 import type { TurnDependencies } from '../chat/turn.ts';
 import type { ChatConfig } from '../config.ts';
 import { type ChatTable, createChatTable } from './chat-table.ts';
@@ -33,16 +42,27 @@ export function createChatStorage(
     usage: createDynamoDbUsageLedger(table),
     rateLimiter: createDynamoDbRateLimiter({ ...table, limitPerMinute: config.rateLimitPerMinute, clock }),
     resources: createDynamoDbResourceCatalog(table),
+    memories: createDynamoDbMemoryStore(table),
   };
+}
+
+/** The memory store alone, for the `listMemories` and `deleteMemory` routes. */
+export function createMemoryStoreFor(config: ChatConfig): MemoryStore {
+  return createDynamoDbMemoryStore(createChatTable(config));
 }
 
 /** The model and the tools it may call: Bedrock ConverseStream, Knowledge Base Retrieve, clock, catalogue. */
 export function createModelAndTools(
   config: ChatConfig,
   clock: Clock,
-  resources: ResourceCatalog,
+  stores: { resources: ResourceCatalog; memories: MemoryStore },
 ): Pick<TurnDependencies, 'model' | 'tools'> {
-  const tools: Tool[] = [createCurrentTimeTool(clock), createLookupResourceTool(resources)];
+  const tools: Tool[] = [
+    createCurrentTimeTool(clock),
+    createLookupResourceTool(stores.resources),
+    createRememberTool({ memories: stores.memories, clock, settings: config.turn.memory }),
+    createForgetTool(stores.memories),
+  ];
   const { knowledgeBaseId } = config;
   if (knowledgeBaseId) {
     const location = { region: config.region, endpoint: config.endpoints.bedrockAgent };
@@ -76,5 +96,10 @@ export function createTurnDependencies(
   table: ChatTable = createChatTable(config),
 ): TurnDependencies {
   const { resources, ...storage } = createChatStorage(config, clock, table);
-  return { ...storage, ...createModelAndTools(config, clock, resources), clock, settings: config.turn };
+  return {
+    ...storage,
+    ...createModelAndTools(config, clock, { resources, memories: storage.memories }),
+    clock,
+    settings: config.turn,
+  };
 }

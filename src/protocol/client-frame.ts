@@ -24,6 +24,12 @@ const getHistoryFrame = z.object({ action: z.literal('getHistory'), sessionId })
 const cancelFrame = z.object({ action: z.literal('cancel'), sessionId, turnId });
 const resumeFrame = z.object({ action: z.literal('resume'), sessionId, turnId });
 const getUsageFrame = z.object({ action: z.literal('getUsage'), sessionId: z.optional(sessionId) });
+const listMemoriesFrame = z.object({ action: z.literal('listMemories') });
+/** Without `memoryId`: forget everything. */
+const deleteMemoryFrame = z.object({
+  action: z.literal('deleteMemory'),
+  memoryId: z.optional(z.uuidv4({ error: 'memoryId must be the id of a memory (a UUID)' })),
+});
 
 /** The longest range `getStats` reads at once: an hourly series of a month fits one frame. */
 export const MAX_STATS_RANGE_MS = 31 * 24 * 3_600_000;
@@ -54,6 +60,8 @@ const schemasByAction = {
   resume: resumeFrame,
   getUsage: getUsageFrame,
   getStats: getStatsFrame,
+  listMemories: listMemoriesFrame,
+  deleteMemory: deleteMemoryFrame,
 } as const;
 
 export type ClientAction = keyof typeof schemasByAction;

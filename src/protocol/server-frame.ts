@@ -166,8 +166,26 @@ export interface StatsFrame {
   figures: FigureReport[];
 }
 
+/** One fact the model keeps about the signed-in user across sessions. */
+export interface MemoryEntry {
+  memoryId: string;
+  text: string;
+  /** ISO time it was saved. */
+  createdAt: string;
+}
+
+/** Answers `listMemories` and `deleteMemory`: every memory the user has now, oldest first. */
+export interface MemoriesFrame {
+  type: 'memories';
+  /** Always null: memories belong to the user, not to a session (every frame names one or null). */
+  sessionId: null;
+  memories: MemoryEntry[];
+  /** How many memories a user may keep. */
+  max: number;
+}
+
 export type TurnFrame = StatusFrame | TokenFrame | DoneFrame;
-export type ServerFrame = TurnFrame | ErrorFrame | HistoryFrame | UsageFrame | StatsFrame;
+export type ServerFrame = TurnFrame | ErrorFrame | HistoryFrame | UsageFrame | StatsFrame | MemoriesFrame;
 
 /** An `error` frame for a failure that knows its code, message and whether a retry may help. */
 export function errorFrame(

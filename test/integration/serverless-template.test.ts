@@ -64,9 +64,11 @@ describe('the packaged CloudFormation template', () => {
       '$default',
       '$disconnect',
       'cancel',
+      'deleteMemory',
       'getHistory',
       'getStats',
       'getUsage',
+      'listMemories',
       'resume',
       'sendMessage',
     ]);
@@ -91,7 +93,7 @@ describe('the packaged CloudFormation template', () => {
 
   it('runs every function on the newest Node.js runtime with a timeout below API Gateway’s 29 s', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions).toHaveLength(10);
+    expect(functions).toHaveLength(12);
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs24.x');
       expect(fn.Properties.Timeout).toBeLessThan(29);

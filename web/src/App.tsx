@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { Wait } from './chat/conversation.ts';
 import type { SessionStore } from './chat/session-store.ts';
 import { useChat } from './chat/use-chat.ts';
@@ -5,6 +6,7 @@ import type { CreateSocket } from './chat/use-chat-socket.ts';
 import { Banner } from './components/Banner.tsx';
 import { ChatHeader } from './components/ChatHeader.tsx';
 import { Composer } from './components/Composer.tsx';
+import { MemoryPanel } from './components/MemoryPanel.tsx';
 import { MessageList } from './components/MessageList.tsx';
 
 export interface AppProps {
@@ -24,6 +26,7 @@ export function App({ getSocketUrl, store, createSocket, waitTimeoutsMs, user, o
   const chat = useChat({ getSocketUrl, store, createSocket, waitTimeoutsMs });
   const { conversation } = chat;
   const { problem, notice, turn } = conversation;
+  const [memoryOpen, setMemoryOpen] = useState(false);
 
   return (
     <div className="app">
@@ -32,9 +35,19 @@ export function App({ getSocketUrl, store, createSocket, waitTimeoutsMs, user, o
         loading={conversation.loading}
         onReconnect={chat.reconnectNow}
         onNewChat={chat.newChat}
+        memoryOpen={memoryOpen}
+        onToggleMemory={() => setMemoryOpen((open) => !open)}
         user={user}
         onSignOut={onSignOut}
       />
+      {memoryOpen && chat.connection.status === 'open' && (
+        <MemoryPanel
+          memories={chat.memories}
+          onLoad={chat.requestMemories}
+          onDelete={chat.deleteMemory}
+          onClose={() => setMemoryOpen(false)}
+        />
+      )}
       <main className="chat">
         <MessageList
           conversation={conversation}

@@ -21,7 +21,7 @@ export function createBedrockModelClient(options: BedrockModelOptions): ModelCli
     async *stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent> {
       const command = new ConverseStreamCommand({
         modelId: options.modelId,
-        system: [{ text: options.systemPrompt }],
+        system: [{ text: options.systemPrompt }, ...(request.system ?? []).map((text) => ({ text }))],
         messages: request.messages as BedrockMessage[],
         inferenceConfig: { maxTokens: options.maxTokens },
         ...(request.tools.length > 0 ? { toolConfig: { tools: request.tools.map(toBedrockTool) } } : {}),

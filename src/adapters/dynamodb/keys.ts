@@ -14,3 +14,4 @@ export const statsKey = (hour: number, kind: 'SESSION' | 'REFUSALS', id: string)
   PK: statsPartition(hour),
   SK: `${statsHourPrefix(hour)}#${kind}#${id}`,
 });
+export const memoriesKey = (userId: string) => ({ PK: `USER#${userId}`, SK: 'MEMORIES' });

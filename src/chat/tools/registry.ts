@@ -11,7 +11,13 @@ export interface Tool<Input = unknown> {
   input: z.ZodMiniType<Input>;
   /** What the client's status line says while the tool runs, e.g. "Searching knowledge base…". */
   status: string;
-  run(input: Input, signal: AbortSignal): Promise<JsonObject>;
+  run(input: Input, signal: AbortSignal, context: ToolContext): Promise<JsonObject>;
+}
+
+/** Who a tool call acts for: tools that keep per-user data (memories) read and write only theirs. */
+export interface ToolContext {
+  /** The signed-in user, or ANONYMOUS_USER when auth is off. */
+  userId: string;
 }
 
 export interface ToolCall {
@@ -24,7 +30,7 @@ export interface ToolRegistry {
   readonly specs: ToolSpec[];
   statusFor(name: string): string;
   /** Runs one call. Never throws: unknown tools, bad input and failures become an error toolResult. */
-  run(call: ToolCall, signal: AbortSignal): Promise<ToolResultBlock>;
+  run(call: ToolCall, signal: AbortSignal, context: ToolContext): Promise<ToolResultBlock>;
 }
 
 const TOOL_TIMEOUT_MS = 10_000;
@@ -41,7 +47,7 @@ export function createToolRegistry(tools: Tool<any>[], options: { timeoutMs?: nu
   return {
     specs,
     statusFor: (name) => byName.get(name)?.status ?? `Running ${name}…`,
-    async run(call, signal) {
+    async run(call, signal, context) {
       const tool = byName.get(call.name);
       if (!tool)
         return failure(
@@ -57,7 +63,10 @@ export function createToolRegistry(tools: Tool<any>[], options: { timeoutMs?: nu
         );
       }
       try {
-        const output = await withTimeout(tool.run(parsed.data, signal), options.timeoutMs ?? TOOL_TIMEOUT_MS);
+        const output = await withTimeout(
+          tool.run(parsed.data, signal, context),
+          options.timeoutMs ?? TOOL_TIMEOUT_MS,
+        );
         return { toolResult: { toolUseId: call.toolUseId, content: [{ json: output }], status: 'success' } };
       } catch (error) {
         const reason =

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '../../../src/adapters/dynamodb/document-client.ts';
+import { createDynamoDbMemoryStore } from '../../../src/adapters/dynamodb/memory-store.ts';
 import { createDynamoDbRateLimiter } from '../../../src/adapters/dynamodb/rate-limiter.ts';
 import { createDynamoDbResourceCatalog } from '../../../src/adapters/dynamodb/resource-catalog.ts';
 import { createDynamoDbSessionStore } from '../../../src/adapters/dynamodb/session-store.ts';
@@ -20,6 +21,7 @@ describeStorageContract('DynamoDB storage (DynamoDB Local)', ({ clock, rateLimit
   stopRequests: createDynamoDbStopRequests(table),
   usage: createDynamoDbUsageLedger(table),
   rateLimiter: createDynamoDbRateLimiter({ ...table, limitPerMinute: rateLimitPerMinute, clock }),
+  memories: createDynamoDbMemoryStore(table),
 }));
 
 describe('DynamoDB storage failures', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createInMemoryMemoryStore } from '../../../src/adapters/memory/memory-memory-store.ts';
 import { createMemoryRateLimiter } from '../../../src/adapters/memory/memory-rate-limiter.ts';
 import { createMemorySessionStore } from '../../../src/adapters/memory/memory-session-store.ts';
 import { createMemoryStopRequests } from '../../../src/adapters/memory/memory-stop-requests.ts';
@@ -40,11 +41,13 @@ function setup(sessions: StoredSession[], calls: ScriptedCall[]) {
     stopRequests,
     rateLimiter: createMemoryRateLimiter(100, clock),
     usage: createMemoryUsageLedger(),
+    memories: createInMemoryMemoryStore(),
     model,
     tools: createToolRegistry([]),
     clock,
     settings: {
       windowMessages: 20,
+      memory: { maxMemories: 5, maxChars: 200 },
       sessionTtlSeconds: 86_400,
       prices: { inputUsdPerMillion: 1, outputUsdPerMillion: 5 },
       maxToolRounds: 2,

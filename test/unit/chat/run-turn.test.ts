@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { createInMemoryMemoryStore } from '../../../src/adapters/memory/memory-memory-store.ts';
 import { createMemoryRateLimiter } from '../../../src/adapters/memory/memory-rate-limiter.ts';
 import { createMemorySessionStore } from '../../../src/adapters/memory/memory-session-store.ts';
 import { createMemoryStopRequests } from '../../../src/adapters/memory/memory-stop-requests.ts';
@@ -26,6 +27,7 @@ import {
 
 const settings: TurnSettings = {
   windowMessages: 20,
+  memory: { maxMemories: 5, maxChars: 200 },
   sessionTtlSeconds: 24 * 3600,
   prices: { inputUsdPerMillion: 1, outputUsdPerMillion: 5 },
   maxToolRounds: 4,
@@ -51,6 +53,7 @@ function setup(
     stopRequests,
     rateLimiter: createMemoryRateLimiter(3, clock),
     usage,
+    memories: createInMemoryMemoryStore(),
     model,
     tools: createToolRegistry([]),
     clock,

@@ -39,6 +39,7 @@ function setup(calls: ScriptedCall[], overrides: Partial<ToolLoopOptions> = {}) 
     maxToolRounds: 3,
     idleTimeoutMs: 1_000,
     signal: new AbortController().signal,
+    toolContext: { userId: 'user-1' },
     ...overrides,
   };
   const run = async () => {
@@ -207,6 +208,7 @@ describe('runToolLoop', () => {
       maxToolRounds: 1,
       idleTimeoutMs: 40,
       signal: new AbortController().signal,
+      toolContext: { userId: 'user-1' },
     });
 
     expect(result.stopReason).toBe('end_turn');

@@ -1,5 +1,5 @@
-import { useEffect, useEffectEvent, useReducer } from 'react';
-import type { ErrorCode, ServerFrame } from '../../../src/protocol/server-frame.ts';
+import { useEffect, useEffectEvent, useReducer, useState } from 'react';
+import type { ErrorCode, MemoriesFrame, ServerFrame } from '../../../src/protocol/server-frame.ts';
 import { type ConversationState, createConversation, updateConversation, type Wait } from './conversation.ts';
 import type { SessionStore } from './session-store.ts';
 import { type ConnectionState, type CreateSocket, useChatSocket } from './use-chat-socket.ts';
@@ -39,6 +39,12 @@ export interface Chat {
   dismissProblem(): void;
   dismissNotice(): void;
   reconnectNow(): void;
+  /** What the model remembers about the user, once asked for (`listMemories`). */
+  memories?: MemoriesFrame;
+  /** Asks for the memories; false when not connected. */
+  requestMemories(): boolean;
+  /** Deletes one memory, or all of them without an id; the answer is the list that is left. */
+  deleteMemory(memoryId?: string): boolean;
 }
 
 /** Errors after which the session id is of no more use: a new session starts and the user is told why. */
@@ -79,7 +85,13 @@ export function useChat(options: ChatOptions): Chat {
   const activeTurnId = conversation.turn?.turnId;
   useEffect(() => store.rememberActiveTurn(activeTurnId), [store, activeTurnId]);
 
+  const [memories, setMemories] = useState<MemoriesFrame>();
+
   const receive = (frame: ServerFrame) => {
+    if (frame.type === 'memories') {
+      setMemories(frame);
+      return;
+    }
     const notice = frame.type === 'error' ? NEW_SESSION_NOTICES[frame.code] : undefined;
     if (notice && frame.sessionId === conversation.sessionId) {
       // The question that met the error is asked again in the new session.
@@ -163,6 +175,10 @@ export function useChat(options: ChatOptions): Chat {
     dismissProblem: () => dispatch({ type: 'problemDismissed' }),
     dismissNotice: () => dispatch({ type: 'noticeDismissed' }),
     reconnectNow: socket.reconnectNow,
+    memories,
+    requestMemories: () => socket.send({ action: 'listMemories' }),
+    deleteMemory: (memoryId) =>
+      socket.send(memoryId === undefined ? { action: 'deleteMemory' } : { action: 'deleteMemory', memoryId }),
   };
 }
 

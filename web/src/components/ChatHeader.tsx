@@ -7,6 +7,9 @@ interface ChatHeaderProps {
   loading: boolean;
   onReconnect: () => void;
   onNewChat: () => void;
+  /** The memory panel is open. */
+  memoryOpen?: boolean;
+  onToggleMemory?: () => void;
   user?: string;
   onSignOut?: () => void;
 }
@@ -16,6 +19,8 @@ export function ChatHeader({
   loading,
   onReconnect,
   onNewChat,
+  memoryOpen,
+  onToggleMemory,
   user,
   onSignOut,
 }: ChatHeaderProps) {
@@ -23,6 +28,11 @@ export function ChatHeader({
     <header className="chat-header">
       <h1>Chat</h1>
       <ConnectionBadge connection={connection} loading={loading} onReconnect={onReconnect} />
+      {onToggleMemory && (
+        <button type="button" className="button-secondary" aria-pressed={memoryOpen} onClick={onToggleMemory}>
+          Memory
+        </button>
+      )}
       <button type="button" className="button-secondary" onClick={onNewChat}>
         New chat
       </button>

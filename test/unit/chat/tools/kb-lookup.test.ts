@@ -17,6 +17,7 @@ describe('kb_lookup', () => {
     const result = await registry.run(
       { toolUseId: 't', name: 'kb_lookup', input: { query: '  reset password ' } },
       new AbortController().signal,
+      { userId: 'user-1' },
     );
 
     expect(asked).toEqual([['reset password', 3]]);
@@ -30,6 +31,7 @@ describe('kb_lookup', () => {
     const result = await registry.run(
       { toolUseId: 't', name: 'kb_lookup', input: { query: '   ' } },
       new AbortController().signal,
+      { userId: 'user-1' },
     );
     expect(result.toolResult.status).toBe('error');
   });

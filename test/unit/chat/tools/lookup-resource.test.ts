@@ -11,7 +11,9 @@ const billing = {
 };
 const registry = createToolRegistry([createLookupResourceTool(createMemoryResourceCatalog([billing]))]);
 const run = (name: string) =>
-  registry.run({ toolUseId: 't', name: 'lookup_resource', input: { name } }, new AbortController().signal);
+  registry.run({ toolUseId: 't', name: 'lookup_resource', input: { name } }, new AbortController().signal, {
+    userId: 'user-1',
+  });
 
 describe('lookup_resource', () => {
   it('finds a resource however its name is written', async () => {
