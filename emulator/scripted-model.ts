@@ -10,6 +10,7 @@ import {
 import { genericToolCalls } from './generic-tool-call.ts';
 import type { LocalKnowledgeBase } from './knowledge-base.ts';
 import { describeMemoryResult, memoryToolCall, recallFact } from './scripted-memory.ts';
+import { scriptedSummary } from './scripted-summary.ts';
 
 export interface ScriptedToolUse {
   toolUseId: string;
@@ -69,6 +70,9 @@ export function scriptReply(body: ConverseBody, knowledgeBase: LocalKnowledgeBas
     return continueFrom(cutOff, scriptReply({ ...body, messages: messages.slice(0, -2) }, knowledgeBase));
   }
 
+  const summary = scriptedSummary(body);
+  if (summary !== undefined) return { text: summary, toolUses: [], stopReason: 'end_turn' };
+
   const tools = new Set(toolNamesOf(body));
   if (last?.content.some((block) => block.toolResult)) {
     return { text: answerFromToolResults(messages), toolUses: [], stopReason: 'end_turn' };
@@ -99,7 +103,7 @@ export function scriptReply(body: ConverseBody, knowledgeBase: LocalKnowledgeBas
   if (tools.has('kb_lookup') && (knowledgeBase.search(question, 1)[0]?.bm25 ?? 0) >= KB_RELEVANCE_THRESHOLD) {
     calls.push({ name: 'kb_lookup', input: { query: question } });
   }
-  const projectTools = ['current_time', 'lookup_resource', 'kb_lookup'];
+  const projectTools = ['current_time', 'lookup_resource', 'kb_lookup', 'remember', 'forget'];
   const otherTools = (body.toolConfig?.tools ?? []).filter(
     (tool) => tool.toolSpec && !projectTools.includes(tool.toolSpec.name),
   );

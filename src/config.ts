@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import { defaultWindowTokens } from './model-profiles.ts';
 
 // zod/mini (used in Lambda code for its size) ships no messages; English ones make config errors readable.
 z.config(en());
@@ -25,6 +26,9 @@ const envSchema = z.object({
   CHAT_BEDROCK_AGENT_ENDPOINT: optional(z.url()),
   CHAT_MANAGEMENT_ENDPOINT: optional(z.url()),
   CHAT_WINDOW_MESSAGES: z._default(z.coerce.number().check(z.int(), z.minimum(2)), 20),
+  CHAT_WINDOW_TOKENS: optional(z.coerce.number().check(z.int(), z.positive())),
+  CHAT_SUMMARY: z._default(z.enum(['on', 'off']), 'on'),
+  CHAT_SUMMARY_KEEP_TURNS: positiveInt(1, 50),
   CHAT_SESSION_TTL_HOURS: positiveInt(24),
   CHAT_MAX_TOOL_ROUNDS: positiveInt(4),
   CHAT_MAX_MESSAGE_BYTES: positiveInt(16_384, 30_000),
@@ -111,6 +115,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     statsRetentionDays: e.CHAT_STATS_RETENTION_DAYS,
     turn: {
       windowMessages: e.CHAT_WINDOW_MESSAGES,
+      windowTokens: e.CHAT_WINDOW_TOKENS ?? defaultWindowTokens(e.CHAT_MODEL_ID),
+      ...(e.CHAT_SUMMARY === 'on'
+        ? { summary: { keepTurns: e.CHAT_SUMMARY_KEEP_TURNS, maxChars: 6_000, timeoutMs: 10_000 } }
+        : {}),
       memory: { maxMemories: e.CHAT_MEMORY_MAX, maxChars: MEMORY_MAX_CHARS },
       prices: {
         inputUsdPerMillion: e.CHAT_PRICE_INPUT_PER_MTOK,

@@ -24,6 +24,11 @@ export type ContentBlock = TextBlock | ToolUseBlock | ToolResultBlock;
 export interface Message {
   role: Role;
   content: ContentBlock[];
+  /**
+   * On a question: the tokens of its whole turn as the model counted them (turn-tokens.ts), for the token
+   * window. Stored with the window, never sent to the model (the adapter sends role and content only).
+   */
+  tokens?: number;
 }
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;

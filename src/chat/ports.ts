@@ -23,6 +23,15 @@ export interface StoredSession {
   expiresAt: number;
   /** How the newest turn ended, so a reconnecting client can tell whether its answer was cut short. */
   lastTurn?: LastTurn;
+  /** The rolling summary of turns that left the window (docs/decisions/0025). */
+  summary?: ConversationSummary;
+}
+
+export interface ConversationSummary {
+  /** `- ` lines, as the model wrote them; sent as a system block. */
+  text: string;
+  /** Turns folded into it so far. */
+  turns: number;
 }
 
 export interface LastTurn {
@@ -113,6 +122,11 @@ export interface ModelRequest {
   tools: ToolSpec[];
   /** System blocks after the configured system prompt: the user's memories, the conversation's summary. */
   system?: string[];
+  /**
+   * Messages that were already sent, unchanged, on the previous turn: the adapter may put a prompt-cache
+   * checkpoint after them (and after the configured system prompt and tools) when the model caches.
+   */
+  cache?: { stableMessages: number };
 }
 
 /**

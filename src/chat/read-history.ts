@@ -26,6 +26,7 @@ export function historyFrameOf(session: StoredSession): HistoryFrame {
     turns: session.turns,
     messages: toHistoryEntries(session.messages),
     usage: toUsage(session.usage),
+    ...(session.summary ? { summarizedTurns: session.summary.turns } : {}),
     ...(interrupted ? { interruptedTurn: interrupted } : {}),
   };
 }

@@ -67,7 +67,7 @@ export async function resumeTurn(
     reply: request.reply,
     turnId: request.turnId,
     session,
-    system: systemBlocksOf(memories),
+    system: systemBlocksOf(memories, session.summary),
     conversation: continuationRequest(session.messages),
     firstSeq: interrupted.lastSeq + 1,
     requestedAt,

@@ -40,13 +40,15 @@ export async function runTurn(deps: TurnDependencies, request: TurnRequest): Pro
   if (stored) assertUsable(stored, request.userId, deps.clock.now());
   const session = stored ?? createSession(request.sessionId, request.userId, deps.clock.now());
   const question = userText(request.message);
+  const history = repairWindow(session.messages);
 
   return streamTurn(deps, {
     reply: request.reply,
     turnId,
     session,
-    system: systemBlocksOf(memories),
-    conversation: repairWindow([...session.messages, question]),
+    system: systemBlocksOf(memories, session.summary),
+    conversation: repairWindow([...history, question]),
+    stableMessages: history.length,
     firstSeq: 0,
     requestedAt,
     remainingTimeMs: request.remainingTimeMs,

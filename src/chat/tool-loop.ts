@@ -9,9 +9,10 @@ import {
   ROUND_SEPARATOR,
   type TokenUsage,
   type ToolUseBlock,
+  totalTokens,
   ZERO_USAGE,
 } from './messages.ts';
-import type { ModelClient, ModelStopReason } from './ports.ts';
+import type { ModelClient, ModelRequest, ModelStopReason } from './ports.ts';
 import type { ToolContext, ToolRegistry } from './tools/registry.ts';
 import { type InterruptReason, interruptionOf, TurnInterrupted } from './turn-interrupts.ts';
 
@@ -29,6 +30,8 @@ export interface ToolLoopOptions {
   toolContext: ToolContext;
   /** System blocks of this conversation after the configured prompt (memories, summary). */
   system?: string[];
+  /** Where the prompt cache may end: the messages sent unchanged on the previous turn. */
+  cache?: ModelRequest['cache'];
   onToolCall?: (call: {
     name: string;
     input: unknown;
@@ -44,6 +47,11 @@ export interface ToolLoopResult {
   usage: TokenUsage;
   modelCalls: number;
   toolCalls: number;
+  /**
+   * The tokens the model counted in the conversation: everything it read on its first call (cache included),
+   * and everything it read and wrote on its last. Their difference is what this run added (turn-tokens.ts).
+   */
+  context: { firstInputTokens: number; lastTotalTokens: number };
 }
 
 export const TOOL_LIMIT_NOTE =
@@ -61,12 +69,14 @@ export async function runToolLoop(
   let usage = ZERO_USAGE;
   let modelCalls = 0;
   let toolCalls = 0;
+  const context = { firstInputTokens: 0, lastTotalTokens: 0 };
   const finish = (stopReason: StopReason): ToolLoopResult => ({
     messages: added,
     stopReason,
     usage,
     modelCalls,
     toolCalls,
+    context,
   });
   const text = createRoundText(options.frames);
 
@@ -78,6 +88,8 @@ export async function runToolLoop(
     text.newRound();
     const response = await streamResponse([...conversation, ...added], text.emit, options);
     usage = addUsage(usage, response.usage);
+    if (round === 0) context.firstInputTokens = totalTokens(response.usage) - response.usage.outputTokens;
+    context.lastTotalTokens = totalTokens(response.usage);
     const toolUses = response.content.filter(isToolUseBlock);
 
     if (response.interrupted) {
@@ -143,7 +155,12 @@ async function streamResponse(
   try {
     armIdleTimer();
     for await (const event of options.model.stream(
-      { messages, tools: options.tools.specs, ...(options.system?.length ? { system: options.system } : {}) },
+      {
+        messages,
+        tools: options.tools.specs,
+        ...(options.system?.length ? { system: options.system } : {}),
+        ...(options.cache ? { cache: options.cache } : {}),
+      },
       call.signal,
     )) {
       armIdleTimer();

@@ -3,6 +3,7 @@ import { type Message, type TokenUsage, trimTrailingWhitespace } from './message
 import type { LastTurn, UsageTotals } from './ports.ts';
 import { costMicroUsd, type PriceTable } from './pricing.ts';
 import type { ToolLoopResult } from './tool-loop.ts';
+import { countTurnTokens } from './turn-tokens.ts';
 
 /** What one run of the model loop adds to a session, and to its owner's usage. */
 export interface TurnRecord {
@@ -24,7 +25,11 @@ export type TurnRecorder = (result: ToolLoopResult, lastSeq: number) => TurnReco
 
 /** A new turn: the user's question, then the answer. */
 export function recordNewTurn(turnId: string, question: Message, prices: PriceTable): TurnRecorder {
-  return (result, lastSeq) => buildRecord(turnId, [question], result, lastSeq, prices, true);
+  return (result, lastSeq) => {
+    const tokens = countTurnTokens(question, result.context);
+    const counted = tokens === undefined ? question : { ...question, tokens };
+    return buildRecord(turnId, [counted], result, lastSeq, prices, true);
+  };
 }
 
 /** A resumed answer: the rest of the answer, merged into the partial one it continues. */

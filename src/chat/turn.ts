@@ -59,6 +59,10 @@ export interface TurnObserver {
   usageNotRecorded?(error: unknown): void;
   /** A frame could not be delivered for another reason than a closed connection; the turn stopped. */
   pushFailed?(error: unknown): void;
+  /** Turns left the window into the session's summary, after `done`. */
+  summaryFolded?(fold: { turns: number; usage: TokenUsage }): void;
+  /** The summary call or its save failed; the turns stay in the window until one succeeds. */
+  summaryFailed?(error: unknown): void;
   /** `durationMs` counts from the request, like `summary.timings`. */
   turnFinished?(summary: TurnSummary, durationMs: number): void;
 }
@@ -100,6 +104,8 @@ export interface TurnRun {
   /** Exactly what the model sees: system blocks after the configured prompt, then the messages. */
   system: string[];
   conversation: Message[];
+  /** Messages of `conversation` sent unchanged on the previous turn (a prompt-cache checkpoint may follow). */
+  stableMessages?: number;
   firstSeq: number;
   /** performance.now() when the turn was asked for, before the session was loaded; timings count from here. */
   requestedAt: number;

@@ -21,6 +21,7 @@ import { createToolRegistry, type Tool } from '../chat/tools/registry.ts';
 import { createRememberTool } from '../chat/tools/remember.ts';
 import type { TurnDependencies } from '../chat/turn.ts';
 import type { ChatConfig } from '../config.ts';
+import { modelProfileOf } from '../model-profiles.ts';
 import { type ChatTable, createChatTable } from './chat-table.ts';
 import { createLazyKnowledgeBase } from './lazy-knowledge-base.ts';
 
@@ -84,6 +85,7 @@ export function createModelAndTools(
       modelId: config.modelId,
       systemPrompt: config.systemPrompt,
       maxTokens: config.maxOutputTokens,
+      cacheMinTokens: modelProfileOf(config.modelId).cacheMinTokens,
     }),
     tools: createToolRegistry(tools),
   };

@@ -110,6 +110,11 @@ export interface HistoryFrame {
   turns: number;
   messages: HistoryEntry[];
   usage: Usage;
+  /**
+   * Turns before `messages` that were folded into the conversation's summary (the model still knows them from
+   * it); absent when none were.
+   */
+  summarizedTurns?: number;
   /** Set when the last answer was cut short (client gone, deadline, cancel); `resume` continues after `lastSeq`. */
   interruptedTurn?: { turnId: string; stopReason: StopReason; lastSeq: number };
   /**

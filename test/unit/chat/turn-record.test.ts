@@ -10,6 +10,7 @@ const result = (overrides: Partial<ToolLoopResult> = {}): ToolLoopResult => ({
   usage: { inputTokens: 12, outputTokens: 3 },
   modelCalls: 1,
   toolCalls: 0,
+  context: { firstInputTokens: 12, lastTotalTokens: 15 },
   ...overrides,
 });
 
@@ -18,7 +19,11 @@ describe('recordNewTurn', () => {
     const record = recordNewTurn('turn-1', userText('Hi'), prices)(result(), 7);
 
     expect(record).toEqual({
-      messages: [userText('Hi'), { role: 'assistant', content: [{ text: 'Hello back ' }] }],
+      // The turn's tokens: 15 counted by its last call minus 12 read by its first, plus the question's 4.
+      messages: [
+        { ...userText('Hi'), tokens: 7 },
+        { role: 'assistant', content: [{ text: 'Hello back ' }] },
+      ],
       usage: { inputTokens: 12, outputTokens: 3 },
       // 12 input tokens at $1/M and 3 output tokens at $5/M.
       costMicroUsd: 27,

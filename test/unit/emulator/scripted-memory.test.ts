@@ -56,3 +56,37 @@ describe('the scripted model remembers', () => {
     expect(ask('My favourite colour matters', [memory]).text).not.toContain('You told me');
   });
 });
+
+describe('the scripted model summarizes', () => {
+  it('keeps the summary it had and the names, numbers and decisions of the exchanges it folds', () => {
+    const reply = scriptReply(
+      {
+        system: [
+          { text: 'You are a helpful assistant.' },
+          { text: 'Summary of earlier turns of this conversation (2 turns, …):\n- My cat is called Miso.' },
+        ],
+        messages: [
+          { role: 'user', content: [{ text: 'Our project code name is Bluebird. What is new?' }] },
+          { role: 'assistant', content: [{ text: 'The release is on day 12. Nothing else.' }] },
+          { role: 'user', content: [{ text: 'We decided to ship on Friday #id:x' }] },
+          { role: 'assistant', content: [{ text: 'Good.' }] },
+          { role: 'user', content: [{ text: 'The budget is 300 euros' }] },
+          { role: 'assistant', content: [{ text: 'Noted.' }] },
+          {
+            role: 'user',
+            content: [
+              { text: 'Summarize the conversation for your own memory: fold the first 2 exchanges above' },
+            ],
+          },
+        ],
+      },
+      knowledgeBase,
+    );
+    expect(reply.text.split('\n')).toEqual([
+      '- My cat is called Miso.',
+      '- Our project code name is Bluebird.',
+      '- The release is on day 12.',
+      '- We decided to ship on Friday',
+    ]);
+  });
+});

@@ -61,6 +61,8 @@ export interface ConversationState {
   loading: boolean;
   /** A question asked before the conversation had loaded; it is sent as soon as it has. */
   queued?: string;
+  /** Earlier turns the server folded into the conversation's summary (history.summarizedTurns). */
+  summarizedTurns?: number;
 }
 
 export type ConversationEvent =
@@ -233,6 +235,7 @@ function receiveHistory(state: ConversationState, history: HistoryFrame): Conver
     loading: false,
     messages,
     ...(gone ? { notice: CONVERSATION_GONE_NOTICE } : {}),
+    summarizedTurns: history.summarizedTurns,
   };
   // History asked for before this turn started: it goes above the turn.
   if (!turn) return loaded;
