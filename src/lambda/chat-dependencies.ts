@@ -4,7 +4,7 @@ import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
 import { createDynamoDbRateLimiter } from '../adapters/dynamodb/rate-limiter.ts';
 import { createDynamoDbResourceCatalog } from '../adapters/dynamodb/resource-catalog.ts';
 import { createDynamoDbSessionStore } from '../adapters/dynamodb/session-store.ts';
-import { createDynamoDbStopRequests } from '../adapters/dynamodb/stop-requests.ts';
+import { createDynamoDbTurnStore } from '../adapters/dynamodb/turn-store.ts';
 import { createDynamoDbUsageLedger } from '../adapters/dynamodb/usage-ledger.ts';
 import { type ChatStorage, type Clock, type ResourceCatalog, systemClock } from '../chat/ports.ts';
 import { createCurrentTimeTool } from '../chat/tools/current-time.ts';
@@ -23,11 +23,14 @@ import { createLazyKnowledgeBase } from './lazy-knowledge-base.ts';
 
 /** Everything a turn keeps in DynamoDB; the `getHistory`, `cancel` and `getUsage` routes need only this. */
 export function createChatStorage(config: ChatConfig, clock: Clock = systemClock): ChatStorage {
-  const client = createDocumentClient({ region: config.region, endpoint: config.endpoints.dynamodb });
-  const table = { client, tableName: config.tableName };
+  const client = createDocumentClient(
+    { region: config.region, endpoint: config.endpoints.dynamodb },
+    config.storage,
+  );
+  const table = { client, tableName: config.tableName, budgetMs: config.storage.budgetMs };
   return {
     sessions: createDynamoDbSessionStore(table),
-    stopRequests: createDynamoDbStopRequests(table),
+    turns: createDynamoDbTurnStore(table),
     usage: createDynamoDbUsageLedger(table),
     rateLimiter: createDynamoDbRateLimiter({ ...table, limitPerMinute: config.rateLimitPerMinute, clock }),
     resources: createDynamoDbResourceCatalog(table),
