@@ -69,6 +69,21 @@ describe('the packaged CloudFormation template', () => {
     expect(ofType('AWS::ApiGatewayV2::Integration')).toHaveLength(routes.length);
   });
 
+  it('throttles the stage before any Lambda runs, the routes that call the model lower than the rest', () => {
+    const [stage] = ofType('AWS::ApiGatewayV2::Stage');
+    expect(stage?.Properties.ApiId).toEqual({ Ref: 'WebsocketsApi' });
+    expect(stage?.Properties.DefaultRouteSettings).toEqual({
+      ThrottlingRateLimit: 100,
+      ThrottlingBurstLimit: 200,
+    });
+    const modelRoute = { ThrottlingRateLimit: 25, ThrottlingBurstLimit: 50 };
+    expect(stage?.Properties.RouteSettings).toEqual({ sendMessage: modelRoute, resume: modelRoute });
+    // Each route key named there is a route of the API (a typo would fail the deployment).
+    const routeKeys = ofType('AWS::ApiGatewayV2::Route').map((route) => route.Properties.RouteKey);
+    for (const key of Object.keys(stage?.Properties.RouteSettings as object))
+      expect(routeKeys).toContain(key);
+  });
+
   it('has the chat table: PK/SK strings, on-demand billing, TTL on expiresAt', () => {
     const [table] = ofType('AWS::DynamoDB::Table');
     expect(table?.Properties).toMatchObject({
