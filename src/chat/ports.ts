@@ -95,13 +95,17 @@ export interface StoredTurn extends TurnLease {
 export type StopRequestOutcome = 'requested' | 'forbidden' | 'absent';
 
 export interface TurnStore {
-  /** Creates the turn's item unless it exists. False when the turn id is taken (a retry, or a stranger). */
+  /**
+   * Creates the turn's item unless it exists. False when the turn id is taken (a retry, or a stranger); true
+   * when it exists already for this very run (a storage call retried after its first attempt landed).
+   */
   claim(turn: StoredTurn): Promise<boolean>;
   /** The turn's item, read consistently, or undefined. */
   find(sessionId: string, turnId: string): Promise<StoredTurn | undefined>;
   /**
    * Hands the lease from run `fromRunId` to `lease.runId` (one resume at a time, or a retry after a failed
-   * run), clearing any stop request. False when the lease is no longer `fromRunId`'s.
+   * run), clearing any stop request. False when the lease is no longer `fromRunId`'s, unless it is already
+   * `lease.runId`'s (the same hand-over, retried).
    */
   takeOver(sessionId: string, turnId: string, fromRunId: string, lease: TurnLease): Promise<boolean>;
   /** Ends run `runId`'s lease now (it failed without recording the turn); no-op if it no longer holds it. */

@@ -125,5 +125,7 @@ async function streamAndRecord(deps: TurnDependencies, run: TurnRun): Promise<Tu
 
 /** Aborts when only `marginMs` is left before the Lambda deadline: time to send the turn's last frame. */
 function deadlineSignal(run: TurnRun, marginMs: number): AbortSignal | undefined {
-  return run.remainingTimeMs ? AbortSignal.timeout(Math.max(0, run.remainingTimeMs() - marginMs)) : undefined;
+  return run.remainingTimeMs
+    ? AbortSignal.timeout(Math.max(0, Math.floor(run.remainingTimeMs() - marginMs)))
+    : undefined;
 }

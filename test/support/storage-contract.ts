@@ -198,6 +198,20 @@ export function describeStorageContract(name: string, create: CreateContractStor
       expect(await turns.find(first.sessionId, crypto.randomUUID())).toBeUndefined();
     });
 
+    it('answers a claim or a hand-over repeated by the run that made it (a retried request) as its own', async () => {
+      const { turns } = setup();
+      const claimed = turn();
+      const { sessionId, turnId } = claimed;
+
+      expect(await turns.claim(claimed)).toBe(true);
+      expect(await turns.claim(claimed)).toBe(true);
+      const lease = { runId: 'run-2', leaseUntil: NOW + 50_000 };
+      expect(await turns.takeOver(sessionId, turnId, 'run-1', lease)).toBe(true);
+      expect(await turns.takeOver(sessionId, turnId, 'run-1', lease)).toBe(true);
+      expect(await turns.takeOver(sessionId, turnId, 'run-1', { runId: 'run-3', leaseUntil: 1 })).toBe(false);
+      expect(await turns.find(sessionId, turnId)).toMatchObject({ runId: 'run-2', leaseUntil: NOW + 50_000 });
+    });
+
     it('keeps a turn claimed without an owner (auth off) without one', async () => {
       const { turns } = setup();
       const { ownerId: _owner, ...anonymous } = turn();

@@ -37,9 +37,16 @@ export function createDynamoDbTurnStore(table: TableOptions): TurnStore {
     }
   };
 
+  /**
+   * Whether `runId` holds the turn: after a refused conditional write, the SDK may have retried it after an
+   * attempt that landed but whose answer was lost (a timeout), and the condition then failed on our own write.
+   */
+  const isHeldBy = async (sessionId: string, turnId: string, runId: string) =>
+    (await find(sessionId, turnId))?.runId === runId;
+
   return {
-    claim: (turn) =>
-      conditionally(() =>
+    async claim(turn) {
+      const claimed = await conditionally(() =>
         client.send(
           new PutCommand({
             TableName: tableName,
@@ -48,12 +55,14 @@ export function createDynamoDbTurnStore(table: TableOptions): TurnStore {
           }),
           storageCall(table),
         ),
-      ),
+      );
+      return claimed || (await isHeldBy(turn.sessionId, turn.turnId, turn.runId));
+    },
 
     find,
 
-    takeOver: (sessionId, turnId, fromRunId, lease) =>
-      conditionally(() =>
+    async takeOver(sessionId, turnId, fromRunId, lease) {
+      const taken = await conditionally(() =>
         client.send(
           new UpdateCommand({
             TableName: tableName,
@@ -68,7 +77,9 @@ export function createDynamoDbTurnStore(table: TableOptions): TurnStore {
           }),
           storageCall(table),
         ),
-      ),
+      );
+      return taken || (await isHeldBy(sessionId, turnId, lease.runId));
+    },
 
     async release(sessionId, turnId, runId) {
       await conditionally(() =>

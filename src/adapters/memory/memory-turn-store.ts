@@ -13,7 +13,8 @@ export function createMemoryTurnStore(): TurnStore & { readonly items: Map<strin
     items,
     async claim(turn) {
       const id = key(turn.sessionId, turn.turnId);
-      if (items.has(id)) return false;
+      // A claim repeated by the run that made it (a retried request) is its own.
+      if (items.has(id)) return items.get(id)?.runId === turn.runId;
       items.set(id, structuredClone(turn));
       return true;
     },
@@ -23,6 +24,7 @@ export function createMemoryTurnStore(): TurnStore & { readonly items: Map<strin
     },
     async takeOver(sessionId, turnId, fromRunId, lease) {
       const current = items.get(key(sessionId, turnId));
+      if (current?.runId === lease.runId) return true;
       if (current?.runId !== fromRunId) return false;
       const { stop: _stop, ...rest } = current;
       items.set(key(sessionId, turnId), { ...rest, ...lease });
