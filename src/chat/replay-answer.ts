@@ -21,15 +21,7 @@ export async function replayAnswer(
   },
 ): Promise<TurnSummary> {
   const { answer } = options;
-  const frames = createFrameStream({
-    reply: options.reply,
-    sessionId: options.sessionId,
-    turnId: options.turnId,
-    firstSeq: options.firstSeq,
-    policy: deps.settings.flush,
-  });
-  for (const tool of answer.tools) frames.status(tool, deps.tools.statusFor(tool));
-  void frames.text(answer.text);
+  const frames = replayFrames(deps, options);
   const usage = { inputTokens: 0, outputTokens: 0 };
   await frames.done({
     stopReason: answer.stopReason,
@@ -50,4 +42,33 @@ export async function replayAnswer(
   };
   deps.observer?.turnFinished?.(summary, performance.now() - options.requestedAt);
   return summary;
+}
+
+/**
+ * Sends a stored part of an answer as frames of its turn, without `done`: the answer goes on (a resume that
+ * waited for another run, cut off in its turn, continues it). Returns the seq the next frame takes.
+ */
+export async function replayPart(
+  deps: Pick<TurnDependencies, 'tools' | 'settings'>,
+  options: { reply: Reply; sessionId: string; turnId: string; firstSeq: number; answer: StoredAnswer },
+): Promise<number> {
+  const frames = replayFrames(deps, options);
+  await frames.settled();
+  return frames.lastSeq + 1;
+}
+
+function replayFrames(
+  deps: Pick<TurnDependencies, 'tools' | 'settings'>,
+  options: { reply: Reply; sessionId: string; turnId: string; firstSeq: number; answer: StoredAnswer },
+) {
+  const frames = createFrameStream({
+    reply: options.reply,
+    sessionId: options.sessionId,
+    turnId: options.turnId,
+    firstSeq: options.firstSeq,
+    policy: deps.settings.flush,
+  });
+  for (const tool of options.answer.tools) frames.status(tool, deps.tools.statusFor(tool));
+  void frames.text(options.answer.text);
+  return frames;
 }

@@ -4,7 +4,7 @@ import { ForbiddenError, TurnInProgressError } from './errors.ts';
 import { isTurnStart, type Message, userText } from './messages.ts';
 import type { Reply, StoredSession, StoredTurn } from './ports.ts';
 import { historyFrameOf, sendHistory, unstoredHistoryFrame } from './read-history.ts';
-import { replayAnswer } from './replay-answer.ts';
+import { replayAnswer, replayPart } from './replay-answer.ts';
 import { assertUsable } from './session.ts';
 import { type StoredAnswer, storedAnswerOf } from './stored-answer.ts';
 import { streamTurn } from './stream-turn.ts';
@@ -100,9 +100,11 @@ async function continueAnswer(
   },
 ): Promise<TurnSummary> {
   const { sessionId, turnId, userId, reply } = request;
-  const { session, requestedAt } = state;
-  const lastSeq = session.lastTurn?.lastSeq ?? -1;
-  const shown = storedAnswerOf(session, turnId) as StoredAnswer;
+  const { requestedAt } = state;
+  let session = state.session;
+  // The next frame's seq, and the answer as far as this client has been sent it.
+  let nextSeq = (session.lastTurn?.lastSeq ?? -1) + 1;
+  let shown = storedAnswerOf(session, turnId) as StoredAnswer;
   let historySent = false;
   const sendHistoryOnce = async () => {
     if (!historySent) await sendHistory(reply, historyFrameOf(session));
@@ -139,7 +141,7 @@ async function continueAnswer(
         runId: lease.runId,
         session,
         conversation: continuationRequest(session.messages),
-        firstSeq: lastSeq + 1,
+        firstSeq: nextSeq,
         requestedAt,
         remainingTimeMs: request.remainingTimeMs,
         record: recordContinuation(turnId, deps.settings.prices),
@@ -161,14 +163,15 @@ async function continueAnswer(
     });
     if (awaited.outcome === 'recorded') {
       const stored = storedAnswerOf(awaited.session, turnId) ?? shown;
-      return replayAnswer(deps, {
-        reply,
-        sessionId,
-        turnId,
-        firstSeq: lastSeq + 1,
-        answer: restOf(stored, shown),
-        requestedAt,
-      });
+      const rest = { reply, sessionId, turnId, firstSeq: nextSeq, answer: restOf(stored, shown) };
+      if (!RESUMABLE_STOP_REASONS.has(stored.stopReason)) return replayAnswer(deps, { ...rest, requestedAt });
+      // That run was cut off too (its client had gone: the same user reconnecting again): this client gets
+      // what it added, then this resume takes the turn over from it and continues the answer.
+      nextSeq = await replayPart(deps, rest);
+      session = awaited.session;
+      shown = stored;
+      from = holder.runId;
+      continue;
     }
     if (awaited.outcome !== 'free') throw new TurnInProgressError();
     // The other resume failed without recording anything: this one takes over from it.

@@ -189,6 +189,46 @@ describe('resumeTurn: one resume per turn at a time', () => {
     expect((await turns.find('s', 't'))?.leaseUntil).toBe(0);
   });
 
+  it('continues the answer itself after a run that was cut off in its turn too (the user reconnected again)', async () => {
+    // A first resume (run-2) holds the turn, but its client has gone as well; it records what it added.
+    const { store, model, resume } = setup(
+      [interrupted()],
+      [answer(' the end.')],
+      claimedTurn({ runId: 'run-2' }),
+    );
+    const recordedByRun2 = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      const current = (await store.load('s')) as StoredSession;
+      await store.save(
+        {
+          ...current,
+          version: current.version + 1,
+          messages: [current.messages[0], { role: 'assistant', content: [{ text: 'Once upon a time,' }] }],
+          lastTurn: { turnId: 't', stopReason: 'client_gone', lastSeq: 7, runId: 'run-2' },
+        } as StoredSession,
+        current.version,
+      );
+    };
+    const reply = createRecordingReply();
+
+    const [summary] = await Promise.all([resume(reply), recordedByRun2()]);
+
+    expect(summary).toMatchObject({ outcome: 'completed' });
+    expect(model.requests).toHaveLength(1);
+    const history = reply.frames[0];
+    const shown = history?.type === 'history' ? (history.messages.at(-1)?.text ?? '') : '';
+    expect(shown).toBe('Once upon');
+    expect(shown + streamedText(reply.frames)).toBe('Once upon a time, the end.');
+    const seqs = reply.frames.slice(1).map((f) => ('seq' in f ? f.seq : -1));
+    expect(seqs).toEqual(seqs.map((_, i) => 5 + i));
+    expect(await store.load('s')).toMatchObject({ lastTurn: { turnId: 't', stopReason: 'end_turn' } });
+    const storedText = (await store.load('s'))?.messages
+      .at(-1)
+      ?.content.map((block) => ('text' in block ? block.text : ''))
+      .join('');
+    expect(storedText).toBe('Once upon a time, the end.');
+  });
+
   it("refuses to resume another user's turn", async () => {
     const { resume } = setup([interrupted()], [], claimedTurn({ ownerId: 'alice' }));
     await expect(resume()).rejects.toBeInstanceOf(ForbiddenError);
