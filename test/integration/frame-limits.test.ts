@@ -58,6 +58,7 @@ describe('frames and items within AWS limits (issue 19, item 6a)', () => {
         timeoutMs: 60_000,
       });
       ends.push(end);
+      expect(end).toMatchObject({ type: 'done', stopReason: 'size_limit' });
       expect(text).toMatch(/reached the longest length a conversation can store\.$/);
     }
 
