@@ -1,18 +1,11 @@
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { ServerFrame } from '../../src/protocol/server-frame.ts';
 import { type ChatSocket, openChat } from '../support/chat-socket.ts';
+import { closeAfterEach } from '../support/close-after-each.ts';
 import { readSessionItem, readSessionPartition, readTurnItem } from '../support/sessions.ts';
 
 const stack = inject('stack');
-const sockets: ChatSocket[] = [];
-const open = async (user: string) => {
-  const socket = await openChat(stack, `${user}-${crypto.randomUUID()}`);
-  sockets.push(socket);
-  return socket;
-};
-afterEach(async () => {
-  await Promise.all(sockets.splice(0).map((socket) => socket.close()));
-});
+const open = closeAfterEach((user: string) => openChat(stack, `${user}-${crypto.randomUUID()}`));
 
 const FORBIDDEN = { type: 'error', code: 'FORBIDDEN', message: 'This session belongs to someone else.' };
 const isTurnEnd = (turnId: string) => (frame: ServerFrame) =>

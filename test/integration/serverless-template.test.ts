@@ -34,12 +34,13 @@ beforeAll(async () => {
   await promisify(execFile)(
     process.execPath,
     [require.resolve('serverless/bin/serverless.js'), 'package', '--stage', 'ci', '--package', outDir],
-    { cwd: ROOT, env, timeout: 120_000 },
+    // Minutes, not seconds: on a machine busy with other stacks and builds packaging takes several times its ~30 s.
+    { cwd: ROOT, env, timeout: 300_000 },
   );
   resources = JSON.parse(
     readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'),
   ).Resources;
-}, 150_000);
+}, 330_000);
 
 afterAll(() => {
   rmSync(outDir, { recursive: true, force: true });
