@@ -1,22 +1,16 @@
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { joinHistoryParts } from '../../src/protocol/history-parts.ts';
 import { type HistoryFrame, MAX_SERVER_MESSAGE_BYTES } from '../../src/protocol/server-frame.ts';
 import { utf8Length } from '../../src/protocol/utf8-length.ts';
-import { type ChatSocket, devToken, openChatSocket } from '../support/chat-socket.ts';
+import { devToken, openChatSocket } from '../support/chat-socket.ts';
+import { closeAfterEach } from '../support/close-after-each.ts';
 import { readSessionItem } from '../support/sessions.ts';
 
 const stack = inject('stack');
-const sockets: ChatSocket[] = [];
-/** A socket that also records the size of every message it receives, as API Gateway would count it. */
-const open = async () => {
-  const url = `${stack.websocketUrl}?token=${await devToken(stack, `big-${crypto.randomUUID()}`)}`;
-  const socket = await openChatSocket(url);
-  sockets.push(socket);
-  return socket;
-};
-afterEach(async () => {
-  await Promise.all(sockets.splice(0).map((socket) => socket.close()));
-});
+/** A socket of a user of its own. */
+const open = closeAfterEach(async () =>
+  openChatSocket(`${stack.websocketUrl}?token=${await devToken(stack, `big-${crypto.randomUUID()}`)}`),
+);
 
 const bytesOf = (frame: unknown) => utf8Length(JSON.stringify(frame));
 /** A question of exactly `bytes` UTF-8 bytes, numbered so each is distinct. */
@@ -58,7 +52,7 @@ describe('frames and items within AWS limits (issue 19, item 6a)', () => {
         timeoutMs: 60_000,
       });
       ends.push(end);
-      expect(end).toMatchObject({ type: 'done', stopReason: 'size_limit' });
+      expect(end, JSON.stringify(end)).toMatchObject({ type: 'done', stopReason: 'size_limit' });
       expect(text).toMatch(/reached the longest length a conversation can store\.$/);
     }
 
