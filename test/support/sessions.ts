@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createLocalDocumentClient } from '../../local/stack.ts';
 import type { StoredSession } from '../../src/chat/ports.ts';
 import type { StackInfo } from './stack-info.ts';
@@ -33,6 +33,55 @@ export async function writeSessionItem(stack: StackInfo, session: StoredSession)
         Item: { PK: `SESSION#${session.sessionId}`, SK: 'STATE', ...session },
       }),
     );
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Every item of a session's partition (its state and its turns), straight from DynamoDB Local. */
+export async function readSessionPartition(
+  stack: StackInfo,
+  sessionId: string,
+): Promise<Array<Record<string, unknown>>> {
+  const client = createLocalDocumentClient(stack.dynamodbEndpoint);
+  try {
+    const { Items } = await client.send(
+      new QueryCommand({
+        TableName: stack.tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': `SESSION#${sessionId}` },
+        ConsistentRead: true,
+      }),
+    );
+    return Items ?? [];
+  } finally {
+    client.destroy();
+  }
+}
+
+/** A turn's item (owner, lease, stop request), or undefined. */
+export async function readTurnItem(
+  stack: StackInfo,
+  sessionId: string,
+  turnId: string,
+): Promise<Record<string, unknown> | undefined> {
+  const items = await readSessionPartition(stack, sessionId);
+  return items.find((item) => item.SK === `TURN#${turnId}`);
+}
+
+/** The turns (and model-calling resumes) the rate limiter counted for `key`, over every minute window kept. */
+export async function countedTurns(stack: StackInfo, key: string): Promise<number> {
+  const client = createLocalDocumentClient(stack.dynamodbEndpoint);
+  try {
+    const { Items } = await client.send(
+      new QueryCommand({
+        TableName: stack.tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': `RATE#${key}` },
+        ConsistentRead: true,
+      }),
+    );
+    return (Items ?? []).reduce((sum, item) => sum + Number(item.count ?? 0), 0);
   } finally {
     client.destroy();
   }
