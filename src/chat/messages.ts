@@ -25,8 +25,13 @@ export interface Message {
   role: Role;
   content: ContentBlock[];
   /**
+   * On a question: the turn it opened, so a retried turn id finds its stored answer. Stored with the window,
+   * never sent to the model (the model adapter sends role and content only).
+   */
+  turnId?: string;
+  /**
    * On a question: the tokens of its whole turn as the model counted them (turn-tokens.ts), for the token
-   * window. Stored with the window, never sent to the model (the adapter sends role and content only).
+   * window. Stored with the window, never sent to the model either.
    */
   tokens?: number;
 }

@@ -1,3 +1,4 @@
+import { utf8Length } from '../protocol/utf8-length.ts';
 import {
   type ContentBlock,
   isTextBlock,
@@ -110,10 +111,13 @@ function mergeSameRole(messages: Message[]): Message[] {
   for (const message of messages) {
     const last = merged.at(-1);
     if (last?.role === message.role) {
+      // Two questions in a row (the first answer said nothing): the answer that follows is the later one's.
+      const turnId = message.turnId ?? last.turnId;
       const tokens = last.tokens ?? message.tokens;
       merged[merged.length - 1] = {
         role: last.role,
         content: [...last.content, ...message.content],
+        ...(turnId === undefined ? {} : { turnId }),
         ...(tokens === undefined ? {} : { tokens }),
       };
     } else {
@@ -149,4 +153,24 @@ function tokensFromEachTurn(messages: readonly Message[]): Map<number, number> {
     end = index;
   }
   return sums;
+}
+
+/**
+ * Keeps the newest whole turns whose JSON fits in `maxBytes` (UTF-8), so a window of long answers never
+ * outgrows the session item. The newest turn is kept whatever its size: each turn is capped on its own.
+ */
+export function trimWindowToBytes(messages: readonly Message[], maxBytes: number): Message[] {
+  let bytes = 2; // the brackets of the list
+  let keepFrom = messages.length;
+  for (let index = messages.length - 1; index >= 0; index--) {
+    bytes += jsonBytes(messages[index] as Message) + 1;
+    if (bytes > maxBytes && keepFrom < messages.length) break;
+    if (isTurnStart(messages[index] as Message)) keepFrom = index;
+  }
+  return keepFrom === 0 ? [...messages] : messages.slice(keepFrom);
+}
+
+/** The size of a value as JSON, in UTF-8 bytes: what a message costs in the session item and on the wire. */
+export function jsonBytes(value: unknown): number {
+  return utf8Length(JSON.stringify(value));
 }

@@ -23,6 +23,7 @@ export const handler = createWebSocketRoute(route, 'resume', async (request) => 
         sessionId,
         turnId,
         userId: request.userId,
+        connectionId: request.connectionId,
         reply: request.reply,
         remainingTimeMs: request.remainingTimeMs,
       },

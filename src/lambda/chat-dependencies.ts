@@ -4,7 +4,7 @@ import { createDynamoDbMemoryStore } from '../adapters/dynamodb/memory-store.ts'
 import { createDynamoDbRateLimiter } from '../adapters/dynamodb/rate-limiter.ts';
 import { createDynamoDbResourceCatalog } from '../adapters/dynamodb/resource-catalog.ts';
 import { createDynamoDbSessionStore } from '../adapters/dynamodb/session-store.ts';
-import { createDynamoDbStopRequests } from '../adapters/dynamodb/stop-requests.ts';
+import { createDynamoDbTurnStore } from '../adapters/dynamodb/turn-store.ts';
 import { createDynamoDbUsageLedger } from '../adapters/dynamodb/usage-ledger.ts';
 import {
   type ChatStorage,
@@ -39,7 +39,7 @@ export function createChatStorage(
 ): ChatStorage {
   return {
     sessions: createDynamoDbSessionStore(table),
-    stopRequests: createDynamoDbStopRequests(table),
+    turns: createDynamoDbTurnStore(table),
     usage: createDynamoDbUsageLedger(table),
     rateLimiter: createDynamoDbRateLimiter({ ...table, limitPerMinute: config.rateLimitPerMinute, clock }),
     resources: createDynamoDbResourceCatalog(table),

@@ -6,9 +6,14 @@ import type { ChatConfig } from '../config.ts';
 export interface ChatTable {
   client: DynamoDBDocumentClient;
   tableName: string;
+  /** How long one storage call may take in all, retries included (docs/decisions/0018). */
+  budgetMs: number;
 }
 
 export function createChatTable(config: ChatConfig): ChatTable {
-  const client = createDocumentClient({ region: config.region, endpoint: config.endpoints.dynamodb });
-  return { client, tableName: config.tableName };
+  const client = createDocumentClient(
+    { region: config.region, endpoint: config.endpoints.dynamodb },
+    config.storage,
+  );
+  return { client, tableName: config.tableName, budgetMs: config.storage.budgetMs };
 }

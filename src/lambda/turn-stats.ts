@@ -37,6 +37,8 @@ export function createTurnStats(deps: { observability: Observability; stats: Sta
       },
       turnFinished(summary, durationMs) {
         base?.turnFinished?.(summary, durationMs);
+        // A replay (a retried turn id, a second tab) sends a stored answer again: no model call, no new turn.
+        if (summary.outcome === 'replayed') return;
         facts = factsOf(summary, durationMs, { ...context, tools, finishedAt: clock.now() });
         emitUsageMetrics(observability, facts);
       },
@@ -68,7 +70,7 @@ export function factsOf(
     coldStart: context.coldStart,
     // Version 1 is written once per session: by the turn that created it.
     newSession: context.kind === 'turn' && summary.savedVersion === 1,
-    outcome: summary.outcome,
+    outcome: summary.outcome === 'replayed' ? 'completed' : summary.outcome,
     ...(summary.stopReason ? { stopReason: summary.stopReason } : {}),
     ...(summary.errorCode ? { errorCode: summary.errorCode } : {}),
     tools: [...context.tools],

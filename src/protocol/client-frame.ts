@@ -21,7 +21,13 @@ const sendMessageFrame = z.object({
 });
 
 const getHistoryFrame = z.object({ action: z.literal('getHistory'), sessionId });
-const cancelFrame = z.object({ action: z.literal('cancel'), sessionId, turnId });
+const cancelFrame = z.object({
+  action: z.literal('cancel'),
+  sessionId,
+  turnId,
+  /** Optional: the last `seq` of the turn the client showed; the answer is kept up to it (-1: none yet). */
+  seenSeq: z.optional(z.number({ error: 'seenSeq must be a number' }).check(z.int(), z.minimum(-1))),
+});
 const resumeFrame = z.object({ action: z.literal('resume'), sessionId, turnId });
 const getUsageFrame = z.object({ action: z.literal('getUsage'), sessionId: z.optional(sessionId) });
 const listMemoriesFrame = z.object({ action: z.literal('listMemories') });

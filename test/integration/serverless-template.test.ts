@@ -37,12 +37,13 @@ beforeAll(async () => {
   await promisify(execFile)(
     process.execPath,
     [require.resolve('serverless/bin/serverless.js'), 'package', '--stage', 'ci', '--package', outDir],
-    { cwd: ROOT, env, timeout: 120_000 },
+    // Minutes, not seconds: on a machine busy with other stacks and builds packaging takes several times its ~30 s.
+    { cwd: ROOT, env, timeout: 300_000 },
   );
   resources = JSON.parse(
     readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'),
   ).Resources;
-}, 150_000);
+}, 330_000);
 
 afterAll(() => {
   rmSync(outDir, { recursive: true, force: true });
@@ -73,6 +74,21 @@ describe('the packaged CloudFormation template', () => {
       'sendMessage',
     ]);
     expect(ofType('AWS::ApiGatewayV2::Integration')).toHaveLength(routes.length);
+  });
+
+  it('throttles the stage before any Lambda runs, the routes that call the model lower than the rest', () => {
+    const [stage] = ofType('AWS::ApiGatewayV2::Stage');
+    expect(stage?.Properties.ApiId).toEqual({ Ref: 'WebsocketsApi' });
+    expect(stage?.Properties.DefaultRouteSettings).toEqual({
+      ThrottlingRateLimit: 100,
+      ThrottlingBurstLimit: 200,
+    });
+    const modelRoute = { ThrottlingRateLimit: 25, ThrottlingBurstLimit: 50 };
+    expect(stage?.Properties.RouteSettings).toEqual({ sendMessage: modelRoute, resume: modelRoute });
+    // Each route key named there is a route of the API (a typo would fail the deployment).
+    const routeKeys = ofType('AWS::ApiGatewayV2::Route').map((route) => route.Properties.RouteKey);
+    for (const key of Object.keys(stage?.Properties.RouteSettings as object))
+      expect(routeKeys).toContain(key);
   });
 
   it('has the chat table: PK/SK strings, on-demand billing, TTL on expiresAt', () => {

@@ -4,7 +4,7 @@ import { createInMemoryMemoryStore } from '../../src/adapters/memory/memory-memo
 import { createMemoryRateLimiter } from '../../src/adapters/memory/memory-rate-limiter.ts';
 import { createMemorySessionStore } from '../../src/adapters/memory/memory-session-store.ts';
 import { createMemoryStatsLedger } from '../../src/adapters/memory/memory-stats-ledger.ts';
-import { createMemoryStopRequests } from '../../src/adapters/memory/memory-stop-requests.ts';
+import { createMemoryTurnStore } from '../../src/adapters/memory/memory-turn-store.ts';
 import { createMemoryUsageLedger } from '../../src/adapters/memory/memory-usage-ledger.ts';
 import { ModelThrottledError } from '../../src/chat/errors.ts';
 import { resumeTurn } from '../../src/chat/resume-turn.ts';
@@ -43,7 +43,7 @@ export async function emittedMetrics(functionName: string): Promise<EmittedMetri
   const cached = { inputTokens: 10, outputTokens: 3, cacheReadTokens: 50, cacheWriteTokens: 5 };
   const turn = {
     sessions: createMemorySessionStore(),
-    stopRequests: createMemoryStopRequests(),
+    turns: createMemoryTurnStore(),
     rateLimiter: createMemoryRateLimiter(10, clock),
     usage: createMemoryUsageLedger(),
     memories: createInMemoryMemoryStore(),
@@ -99,7 +99,11 @@ export async function emittedMetrics(functionName: string): Promise<EmittedMetri
       coldStart: request.coldStart,
     } as const;
     await withTurnStats(turn, context, (deps) =>
-      resumeTurn(deps, { sessionId, turnId, reply: request.reply }, config.resume),
+      resumeTurn(
+        deps,
+        { sessionId, turnId, connectionId: request.connectionId, reply: request.reply },
+        config.resume,
+      ),
     );
   });
 

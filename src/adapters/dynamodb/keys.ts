@@ -1,8 +1,8 @@
-/** Key layout of the single chat table (PK/SK strings). */
+/** Key layout of the single chat table (PK/SK strings); docs/decisions/0018 lists every item. */
 export const sessionKey = (sessionId: string) => ({ PK: `SESSION#${sessionId}`, SK: 'STATE' });
-export const stopRequestKey = (sessionId: string, turnId: string) => ({
+export const turnKey = (sessionId: string, turnId: string) => ({
   PK: `SESSION#${sessionId}`,
-  SK: `STOP#${turnId}`,
+  SK: `TURN#${turnId}`,
 });
 export const resourceKey = (slug: string) => ({ PK: `RESOURCE#${slug}`, SK: 'RESOURCE' });
 export const rateWindowKey = (key: string, minute: number) => ({ PK: `RATE#${key}`, SK: `MINUTE#${minute}` });

@@ -4,7 +4,7 @@ import { createInMemoryMemoryStore } from '../../../src/adapters/memory/memory-m
 import { createMemoryRateLimiter } from '../../../src/adapters/memory/memory-rate-limiter.ts';
 import { createMemorySessionStore } from '../../../src/adapters/memory/memory-session-store.ts';
 import { createMemoryStatsLedger } from '../../../src/adapters/memory/memory-stats-ledger.ts';
-import { createMemoryStopRequests } from '../../../src/adapters/memory/memory-stop-requests.ts';
+import { createMemoryTurnStore } from '../../../src/adapters/memory/memory-turn-store.ts';
 import { createMemoryUsageLedger } from '../../../src/adapters/memory/memory-usage-ledger.ts';
 import { HOUR_MS } from '../../../src/analytics/stats-ledger.ts';
 import { ModelThrottledError } from '../../../src/chat/errors.ts';
@@ -28,7 +28,7 @@ function setup(model: ReturnType<typeof createFakeModel>) {
   const stats = createMemoryStatsLedger();
   const turn = {
     sessions: createMemorySessionStore(),
-    stopRequests: createMemoryStopRequests(),
+    turns: createMemoryTurnStore(),
     rateLimiter: createMemoryRateLimiter(10, clock),
     usage: createMemoryUsageLedger(),
     memories: createInMemoryMemoryStore(),

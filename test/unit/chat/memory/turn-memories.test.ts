@@ -11,21 +11,11 @@ import {
   createFakeModel,
   createRecordingReply,
   type ScriptedCall,
+  testTurnSettings,
   toolCall,
 } from '../../../support/fakes.ts';
 
-const settings: TurnSettings = {
-  windowMessages: 20,
-  memory: { maxMemories: 5, maxChars: 200 },
-  sessionTtlSeconds: 24 * 3600,
-  prices: { inputUsdPerMillion: 1, outputUsdPerMillion: 5 },
-  maxToolRounds: 4,
-  modelIdleTimeoutMs: 1_000,
-  deadlineMarginMs: 100,
-  saveAttempts: 5,
-  stopPollMs: 20,
-  flush: { minDelayMs: 1, maxDelayMs: 1, maxFrameBytes: 10_000 },
-};
+const settings: TurnSettings = testTurnSettings();
 
 function setup(calls: ScriptedCall[]) {
   const clock = createFakeClock();

@@ -24,6 +24,7 @@ const settings = {
   summary: { keepTurns: 1, maxChars: 200, timeoutMs: 1_000 },
   prices: { inputUsdPerMillion: 1, outputUsdPerMillion: 5 },
   saveAttempts: 3,
+  maxWindowBytes: 300 * 1024,
   sessionTtlSeconds: 3600,
 };
 
