@@ -1,5 +1,8 @@
 import type { Message } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, it } from 'vitest';
+import type { ConverseBody } from '../../../../emulator/bedrock-types.ts';
+import type { CatalogueModel } from '../../../../emulator/models/model-catalogue.ts';
+import { createPromptCache } from '../../../../emulator/prompt-cache.ts';
 import { type CacheablePrompt, placeCachePoints } from '../../../../src/adapters/bedrock/cache-points.ts';
 
 const tools = [{ toolSpec: { name: 'kb_lookup', description: 'd'.repeat(400), inputSchema: { json: {} } } }];
@@ -38,16 +41,46 @@ describe('placeCachePoints', () => {
     expect(cachePoints(placeCachePoints(prompt(5), { minTokens: 1_000, stableMessages: 10 }))).toBe(1);
   });
 
-  it('keeps the cached prefix byte-identical from one turn to the next, so the next turn reads it', () => {
-    for (let turns = 2; turns < 8; turns++) {
+  it('marks the same places turn after turn, their prefixes byte-identical, so each turn reads what one before wrote', () => {
+    const marks = (p: CacheablePrompt) =>
+      p.messages.flatMap((message, index) =>
+        message.content?.some((block) => 'cachePoint' in block) ? [index] : [],
+      );
+    const unmarked = (p: CacheablePrompt, through: number) =>
+      JSON.stringify(
+        p.messages
+          .slice(0, through + 1)
+          .map((m) => ({ ...m, content: m.content?.filter((b) => !('cachePoint' in b)) })),
+      );
+    for (let turns = 3; turns < 12; turns++) {
       const now = placeCachePoints(prompt(turns), { minTokens: 300, stableMessages: turns * 2 });
       const next = placeCachePoints(prompt(turns + 1), { minTokens: 300, stableMessages: (turns + 1) * 2 });
-      // What this turn cached: tools, system, and the messages up to its checkpoint (without the marker).
-      const cached = JSON.stringify([now.tools, now.system, now.messages.slice(0, turns * 2 - 1)]);
-      const nextPrefix = JSON.stringify([next.tools, next.system, next.messages.slice(0, turns * 2 - 1)]);
-      expect(nextPrefix).toBe(cached);
-      const lastCached = now.messages[turns * 2 - 1]?.content?.slice(0, -1);
-      expect(next.messages[turns * 2 - 1]?.content).toEqual(lastCached);
+      // The next turn's first mark is one this turn made (it reads it), with the same bytes before it.
+      const [read] = marks(next);
+      expect(marks(now)).toContain(read);
+      expect(unmarked(next, read as number)).toBe(unmarked(now, read as number));
+      expect(JSON.stringify([next.tools, next.system])).toBe(JSON.stringify([now.tools, now.system]));
     }
+  });
+
+  it("reads from the cache on every turn once the history reaches the minimum, by the emulator's accounting", () => {
+    const cache = createPromptCache(() => 0);
+    const model = {
+      promptCaching: {
+        minTokensPerCheckpoint: 300,
+        maxCheckpoints: 4,
+        fields: ['system', 'messages', 'tools'],
+      },
+    };
+    const reads = Array.from({ length: 12 }, (_, turns) => {
+      const placed = placeCachePoints(prompt(turns), { minTokens: 300, stableMessages: turns * 2 });
+      const body = { system: placed.system, messages: placed.messages, toolConfig: { tools: placed.tools } };
+      return cache.account('m', body as ConverseBody, model as unknown as CatalogueModel)
+        .cacheReadInputTokens;
+    });
+    // The first turns write (nothing to read yet); from the third on, every turn reads more than the last.
+    expect(reads.slice(0, 2)).toEqual([0, 0]);
+    for (let turn = 2; turn < reads.length; turn++) expect(reads[turn]).toBeGreaterThan(0);
+    expect(reads.at(-1)).toBeGreaterThan(reads[2] as number);
   });
 });
