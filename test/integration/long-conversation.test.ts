@@ -7,8 +7,15 @@ import { type ChatSocket, openChat } from '../support/chat-socket.ts';
 import { emulatorCalls, uniqueMarker } from '../support/emulator-calls.ts';
 
 const stack = inject('stack');
-/** The stack's window (CHAT_WINDOW_MESSAGES default): more messages than this are folded after `done`. */
+/**
+ * The stack's window (CHAT_WINDOW_MESSAGES and CHAT_WINDOW_TOKENS defaults: 20 messages, a tenth of Haiku 4.5's
+ * 200,000-token context): a window over either is folded after `done`.
+ */
 const WINDOW_MESSAGES = 20;
+const WINDOW_TOKENS = 20_000;
+const overflows = (session: StoredSession) =>
+  session.messages.length > WINDOW_MESSAGES ||
+  session.messages.reduce((sum, message) => sum + (message.tokens ?? 0), 0) > WINDOW_TOKENS;
 const sockets: ChatSocket[] = [];
 afterEach(async () => {
   await Promise.all(sockets.splice(0).map((socket) => socket.close()));
@@ -39,7 +46,7 @@ async function settledSession(sessionId: string): Promise<StoredSession> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const session = await storedSession(sessionId);
-    if (session && session.messages.length <= WINDOW_MESSAGES) return session;
+    if (session && !overflows(session)) return session;
     if (Date.now() > deadline) throw new Error(`the window of ${sessionId} was never folded`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
