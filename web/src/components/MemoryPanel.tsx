@@ -12,8 +12,11 @@ interface MemoryPanelProps {
 /** What the assistant remembers about the user across chats, each with a Delete button, and Forget everything. */
 export function MemoryPanel({ memories, onLoad, onDelete, onClose }: MemoryPanelProps) {
   const load = onLoad;
+  // Braces: load returns a boolean, and what an effect returns React calls as its cleanup when the panel closes.
   // biome-ignore lint/correctness/useExhaustiveDependencies: loads once per opening, not on every render
-  useEffect(() => load(), []);
+  useEffect(() => {
+    load();
+  }, []);
   const list = memories?.memories;
   return (
     <aside className="memory-panel" aria-label="Memory">
