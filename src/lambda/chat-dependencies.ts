@@ -1,11 +1,15 @@
 import { createBedrockRuntimeClient } from '../adapters/bedrock/clients.ts';
 import { createBedrockModelClient } from '../adapters/bedrock/model-client.ts';
 import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
+import { createDynamoDbFeedbackStore } from '../adapters/dynamodb/feedback-store.ts';
 import { createDynamoDbRateLimiter } from '../adapters/dynamodb/rate-limiter.ts';
 import { createDynamoDbResourceCatalog } from '../adapters/dynamodb/resource-catalog.ts';
+import { createDynamoDbSessionDirectory } from '../adapters/dynamodb/session-directory.ts';
 import { createDynamoDbSessionStore } from '../adapters/dynamodb/session-store.ts';
 import { createDynamoDbTurnStore } from '../adapters/dynamodb/turn-store.ts';
+import type { TableOptions } from '../adapters/dynamodb/storage-call.ts';
 import { createDynamoDbUsageLedger } from '../adapters/dynamodb/usage-ledger.ts';
+import type { FeedbackStore, SessionDirectory } from '../chat/conversation-ports.ts';
 import { type ChatStorage, type Clock, type ResourceCatalog, systemClock } from '../chat/ports.ts';
 import { createCurrentTimeTool } from '../chat/tools/current-time.ts';
 import { createKbLookupTool } from '../chat/tools/kb-lookup.ts';
@@ -22,18 +26,38 @@ import { createLazyKnowledgeBase } from './lazy-knowledge-base.ts';
  */
 
 /** Everything a turn keeps in DynamoDB; the `getHistory`, `cancel` and `getUsage` routes need only this. */
-export function createChatStorage(config: ChatConfig, clock: Clock = systemClock): ChatStorage {
-  const client = createDocumentClient(
-    { region: config.region, endpoint: config.endpoints.dynamodb },
-    config.storage,
-  );
-  const table = { client, tableName: config.tableName, budgetMs: config.storage.budgetMs };
+export function createChatStorage(
+  config: ChatConfig,
+  clock: Clock = systemClock,
+  table: TableOptions = createTable(config),
+): ChatStorage {
   return {
     sessions: createDynamoDbSessionStore(table),
     turns: createDynamoDbTurnStore(table),
     usage: createDynamoDbUsageLedger(table),
     rateLimiter: createDynamoDbRateLimiter({ ...table, limitPerMinute: config.rateLimitPerMinute, clock }),
     resources: createDynamoDbResourceCatalog(table),
+  };
+}
+
+/** The chat table and its client; build it once and pass it to every store of a handler. */
+export function createTable(config: ChatConfig): TableOptions {
+  const client = createDocumentClient(
+    { region: config.region, endpoint: config.endpoints.dynamodb },
+    config.storage,
+  );
+  return { client, tableName: config.tableName, budgetMs: config.storage.budgetMs };
+}
+
+/** The chat's storage, plus the list of conversations and feedback (the conversation routes). */
+export function createConversationStorage(
+  config: ChatConfig,
+): ChatStorage & { directory: SessionDirectory; feedback: FeedbackStore } {
+  const table = createTable(config);
+  return {
+    ...createChatStorage(config, systemClock, table),
+    directory: createDynamoDbSessionDirectory(table),
+    feedback: createDynamoDbFeedbackStore(table),
   };
 }
 
