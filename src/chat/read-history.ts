@@ -5,8 +5,8 @@ import {
   MAX_SERVER_MESSAGE_BYTES,
   toUsage,
 } from '../protocol/server-frame.ts';
-import { isToolUseBlock, isTurnStart, type Message, ROUND_SEPARATOR, textOf } from './messages.ts';
 import type { FeedbackStore, StoredFeedback } from './conversation-ports.ts';
+import { isToolUseBlock, isTurnStart, type Message, ROUND_SEPARATOR, textOf } from './messages.ts';
 import type { Clock, Reply, SessionStore, StoredSession } from './ports.ts';
 import { assertUsable, createSession, interruptedTurnOf } from './session.ts';
 

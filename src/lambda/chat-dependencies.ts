@@ -6,8 +6,8 @@ import { createDynamoDbRateLimiter } from '../adapters/dynamodb/rate-limiter.ts'
 import { createDynamoDbResourceCatalog } from '../adapters/dynamodb/resource-catalog.ts';
 import { createDynamoDbSessionDirectory } from '../adapters/dynamodb/session-directory.ts';
 import { createDynamoDbSessionStore } from '../adapters/dynamodb/session-store.ts';
-import { createDynamoDbTurnStore } from '../adapters/dynamodb/turn-store.ts';
 import type { TableOptions } from '../adapters/dynamodb/storage-call.ts';
+import { createDynamoDbTurnStore } from '../adapters/dynamodb/turn-store.ts';
 import { createDynamoDbUsageLedger } from '../adapters/dynamodb/usage-ledger.ts';
 import type { FeedbackStore, SessionDirectory } from '../chat/conversation-ports.ts';
 import { type ChatStorage, type Clock, type ResourceCatalog, systemClock } from '../chat/ports.ts';
