@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { FeedbackRating, TurnFeedback } from '../../../src/protocol/server-frame.ts';
+import { useCopy } from './use-copy.ts';
 
 interface AnswerActionsProps {
   /** The answer as Markdown, for Copy. */
@@ -11,19 +12,11 @@ interface AnswerActionsProps {
 
 /** Under a finished answer: copy it as Markdown, rate it (and say why). Room for more actions. */
 export function AnswerActions({ text, feedback, onFeedback }: AnswerActionsProps) {
-  const [copied, setCopied] = useState(false);
+  const { copied, copy: copyText } = useCopy();
   const [commenting, setCommenting] = useState<FeedbackRating>();
   const [comment, setComment] = useState('');
 
-  const copy = () => {
-    navigator.clipboard.writeText(text).then(
-      () => {
-        setCopied(true);
-        setTimeout(() => setCopied(false), 1_500);
-      },
-      () => setCopied(false),
-    );
-  };
+  const copy = () => copyText(text);
   const rate = (rating: FeedbackRating) => {
     onFeedback?.(rating);
     setComment(feedback?.rating === rating ? (feedback.comment ?? '') : '');
