@@ -43,7 +43,7 @@ export function AnswerActions({ text, feedback, onFeedback }: AnswerActionsProps
               aria-pressed={feedback?.rating === 'up'}
               onClick={() => rate('up')}
             >
-              👍
+              Good
             </button>
             <button
               type="button"
@@ -52,7 +52,7 @@ export function AnswerActions({ text, feedback, onFeedback }: AnswerActionsProps
               aria-pressed={feedback?.rating === 'down'}
               onClick={() => rate('down')}
             >
-              👎
+              Bad
             </button>
           </>
         )}

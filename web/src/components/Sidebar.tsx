@@ -162,7 +162,7 @@ function SessionRow({ session, current, onOpen, onRename, onDelete }: SessionRow
         title="Delete"
         onClick={() => setMode('delete')}
       >
-        🗑
+        ✕
       </button>
     </div>
   );
