@@ -40,6 +40,7 @@ const envSchema = z.object({
   CHAT_FLUSH_MIN_MS: positiveInt(50),
   CHAT_FLUSH_MAX_MS: positiveInt(400),
   CHAT_RATE_LIMIT_PER_MINUTE: positiveInt(20),
+  CHAT_STATS_RETENTION_DAYS: positiveInt(90),
   // On-demand prices of the default model (Claude Haiku 4.5), USD per million tokens; set them for yours.
   CHAT_PRICE_INPUT_PER_MTOK: z._default(z.coerce.number().check(z.nonnegative()), 1),
   CHAT_PRICE_OUTPUT_PER_MTOK: z._default(z.coerce.number().check(z.nonnegative()), 5),
@@ -122,6 +123,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       budgetMs: e.CHAT_STORAGE_TIMEOUT_MS,
     } satisfies StorageTimeouts,
     rateLimitPerMinute: e.CHAT_RATE_LIMIT_PER_MINUTE,
+    statsRetentionDays: e.CHAT_STATS_RETENTION_DAYS,
     turn: {
       windowMessages: e.CHAT_WINDOW_MESSAGES,
       prices: {

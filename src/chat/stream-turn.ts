@@ -107,7 +107,14 @@ async function streamAndRecord(deps: TurnDependencies, run: TurnRun): Promise<Tu
       .record(saved.ownerId ?? ANONYMOUS_USER, usageDeltaOf(record))
       .catch((error: unknown) => observer?.usageNotRecorded?.(error));
     const outcome = INTERRUPTED_STOP_REASONS.has(stopReason) ? 'interrupted' : 'completed';
-    return { ...summary, outcome, stopReason, pushCount: frames.pushCount, savedVersion: saved.version };
+    return {
+      ...summary,
+      outcome,
+      stopReason,
+      pushCount: frames.pushCount,
+      savedVersion: saved.version,
+      costMicroUsd: record.costMicroUsd,
+    };
   } catch (error) {
     const chatError = toChatError(error);
     // Nothing was recorded: the turn is free for a retry at once. Unless the save may still land, in which

@@ -91,6 +91,8 @@ export interface TurnSummary {
   toolCalls: number;
   pushCount: number;
   usage: TokenUsage;
+  /** The estimated model cost of what was recorded, in micro-dollars (absent when nothing was). */
+  costMicroUsd?: number;
   /** The session version written by this turn, if it was saved. */
   savedVersion?: number;
   timings: FirstTokenTimings;

@@ -1,12 +1,10 @@
 import { createBedrockRuntimeClient } from '../adapters/bedrock/clients.ts';
 import { createBedrockModelClient } from '../adapters/bedrock/model-client.ts';
-import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
 import { createDynamoDbFeedbackStore } from '../adapters/dynamodb/feedback-store.ts';
 import { createDynamoDbRateLimiter } from '../adapters/dynamodb/rate-limiter.ts';
 import { createDynamoDbResourceCatalog } from '../adapters/dynamodb/resource-catalog.ts';
 import { createDynamoDbSessionDirectory } from '../adapters/dynamodb/session-directory.ts';
 import { createDynamoDbSessionStore } from '../adapters/dynamodb/session-store.ts';
-import type { TableOptions } from '../adapters/dynamodb/storage-call.ts';
 import { createDynamoDbTurnStore } from '../adapters/dynamodb/turn-store.ts';
 import { createDynamoDbUsageLedger } from '../adapters/dynamodb/usage-ledger.ts';
 import type { FeedbackStore, SessionDirectory } from '../chat/conversation-ports.ts';
@@ -17,6 +15,7 @@ import { createLookupResourceTool } from '../chat/tools/lookup-resource.ts';
 import { createToolRegistry, type Tool } from '../chat/tools/registry.ts';
 import type { TurnDependencies } from '../chat/turn.ts';
 import type { ChatConfig } from '../config.ts';
+import { type ChatTable, createChatTable } from './chat-table.ts';
 import { createLazyKnowledgeBase } from './lazy-knowledge-base.ts';
 
 /*
@@ -29,7 +28,7 @@ import { createLazyKnowledgeBase } from './lazy-knowledge-base.ts';
 export function createChatStorage(
   config: ChatConfig,
   clock: Clock = systemClock,
-  table: TableOptions = createTable(config),
+  table: ChatTable = createChatTable(config),
 ): ChatStorage {
   return {
     sessions: createDynamoDbSessionStore(table),
@@ -40,20 +39,11 @@ export function createChatStorage(
   };
 }
 
-/** The chat table and its client; build it once and pass it to every store of a handler. */
-export function createTable(config: ChatConfig): TableOptions {
-  const client = createDocumentClient(
-    { region: config.region, endpoint: config.endpoints.dynamodb },
-    config.storage,
-  );
-  return { client, tableName: config.tableName, budgetMs: config.storage.budgetMs };
-}
-
 /** The chat's storage, plus the list of conversations and feedback (the conversation routes). */
 export function createConversationStorage(
   config: ChatConfig,
 ): ChatStorage & { directory: SessionDirectory; feedback: FeedbackStore } {
-  const table = createTable(config);
+  const table = createChatTable(config);
   return {
     ...createChatStorage(config, systemClock, table),
     directory: createDynamoDbSessionDirectory(table),
@@ -95,7 +85,11 @@ export function createModelAndTools(
 }
 
 /** Everything a turn needs; the reply comes with each request. */
-export function createTurnDependencies(config: ChatConfig, clock: Clock = systemClock): TurnDependencies {
-  const { resources, ...storage } = createChatStorage(config, clock);
+export function createTurnDependencies(
+  config: ChatConfig,
+  clock: Clock = systemClock,
+  table: ChatTable = createChatTable(config),
+): TurnDependencies {
+  const { resources, ...storage } = createChatStorage(config, clock, table);
   return { ...storage, ...createModelAndTools(config, clock, resources), clock, settings: config.turn };
 }

@@ -73,6 +73,27 @@ const sendFeedbackFrame = z.object({
       ),
   ),
 });
+/** The longest range `getStats` reads at once: an hourly series of a month fits one frame. */
+export const MAX_STATS_RANGE_MS = 31 * 24 * 3_600_000;
+const instant = z.iso.datetime({
+  offset: true,
+  error: 'must be an ISO 8601 date and time, e.g. 2026-11-30T10:00:00Z',
+});
+const getStatsFrame = z
+  .object({
+    action: z.literal('getStats'),
+    since: instant,
+    /** Default: now. */
+    until: z.optional(instant),
+    /** Only this user's figures. */
+    userId: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+  })
+  .check(
+    z.refine(
+      ({ since, until }) => until === undefined || Date.parse(since) < Date.parse(until),
+      'since must be before until',
+    ),
+  );
 
 const schemasByAction = {
   sendMessage: sendMessageFrame,
@@ -84,6 +105,7 @@ const schemasByAction = {
   renameSession: renameSessionFrame,
   deleteSession: deleteSessionFrame,
   sendFeedback: sendFeedbackFrame,
+  getStats: getStatsFrame,
 } as const;
 
 export type ClientAction = keyof typeof schemasByAction;
@@ -97,6 +119,7 @@ export type ListSessionsFrame = z.infer<typeof listSessionsFrame>;
 export type RenameSessionFrame = z.infer<typeof renameSessionFrame>;
 export type DeleteSessionFrame = z.infer<typeof deleteSessionFrame>;
 export type SendFeedbackFrame = z.infer<typeof sendFeedbackFrame>;
+export type GetStatsFrame = z.infer<typeof getStatsFrame>;
 export type ClientFrame = { [A in ClientAction]: z.infer<(typeof schemasByAction)[A]> }[ClientAction];
 
 export interface FrameLimits {

@@ -224,6 +224,38 @@ export interface FeedbackFrame extends TurnFeedback {
   turnId: string;
 }
 
+/** How a figure's numbers read: a count, milliseconds, US dollars, a percentage, turns or minutes. */
+export type FigureUnit = 'count' | 'ms' | 'usd' | 'percent' | 'turns' | 'minutes' | 'tokens';
+
+/** One usage figure over the asked range, self-describing so a client can show figures it does not know. */
+export interface FigureReport {
+  id: string;
+  title: string;
+  description: string;
+  unit: FigureUnit;
+  /** Headline numbers (total, average, p50, p95…); null when there was nothing to measure. */
+  values: Array<{ label: string; value: number | null }>;
+  /** Per hour, aligned with the frame's `hours`; one line each. */
+  series?: Array<{ label: string; values: Array<number | null> }>;
+  /** By key (tool, error code, stop reason, user), largest first. */
+  breakdown?: Array<{ key: string; value: number }>;
+}
+
+/** The answer to `getStats` (admins only): every usage figure over a range of whole hours. */
+export interface StatsFrame {
+  type: 'stats';
+  /** A stats frame belongs to no conversation (a chat client ignores it). */
+  sessionId: null;
+  /** Start of the first hour and end of the range, ISO 8601. */
+  since: string;
+  until: string;
+  /** Present when the figures are one user's. */
+  userId?: string;
+  /** Start of each hour of the series (epoch ms). */
+  hours: number[];
+  figures: FigureReport[];
+}
+
 export type TurnFrame = StatusFrame | TokenFrame | DoneFrame;
 export type ServerFrame =
   | TurnFrame
@@ -233,7 +265,8 @@ export type ServerFrame =
   | SessionsFrame
   | SessionUpdatedFrame
   | SessionDeletedFrame
-  | FeedbackFrame;
+  | FeedbackFrame
+  | StatsFrame;
 
 /** An `error` frame for a failure that knows its code, message and whether a retry may help. */
 export function errorFrame(

@@ -3,6 +3,7 @@ import { createMemorySessionStore } from '../../src/adapters/memory/memory-sessi
 import { createMemoryTurnStore } from '../../src/adapters/memory/memory-turn-store.ts';
 import { createMemoryUsageLedger } from '../../src/adapters/memory/memory-usage-ledger.ts';
 import { ClientGoneError } from '../../src/chat/errors.ts';
+import type { TokenUsage } from '../../src/chat/messages.ts';
 import type {
   Clock,
   ModelClient,
@@ -56,7 +57,7 @@ function abortableWait(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** Text deltas then a stop, as a plain answer streams. */
-export function answer(text: string, usage = { inputTokens: 10, outputTokens: 5 }): ScriptedCall {
+export function answer(text: string, usage: TokenUsage = { inputTokens: 10, outputTokens: 5 }): ScriptedCall {
   return [
     ...(text.match(/\s*\S+/g) ?? []).map((t): ModelEvent => ({ type: 'text', text: t })),
     { type: 'stop', stopReason: 'end_turn' },
