@@ -54,10 +54,10 @@ async function getStats(socket: ChatSocket, request: Record<string, unknown>): P
 }
 
 /** The stats are written after `done`: ask until the last turn is in (and fail if more ever show up). */
-async function userStats(): Promise<StatsFrame> {
+async function userStats(until?: string): Promise<StatsFrame> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const frame = (await getStats(admin, { since, userId: user })) as StatsFrame;
+    const frame = (await getStats(admin, { since, userId: user, ...(until ? { until } : {}) })) as StatsFrame;
     const turns = value(frame, 'turns', 'turns');
     const errors = value(frame, 'errors', 'errors');
     if ((turns === 4 && errors === 2) || Date.now() > deadline) return frame;
@@ -142,6 +142,8 @@ describe('usage statistics over the real offline stack', () => {
   });
 
   it('exports the same figures with npm run usage, as JSON and as CSV', async () => {
+    // One end for both reads: each would otherwise end at its own "now", a different hour near a full hour.
+    const until = new Date().toISOString();
     const run = (format: string) =>
       promisify(execFile)(
         process.execPath,
@@ -151,6 +153,8 @@ describe('usage statistics over the real offline stack', () => {
           'infra/usage/usage-cli.ts',
           '--since',
           since,
+          '--until',
+          until,
           '--user',
           user,
           '--format',
@@ -161,7 +165,7 @@ describe('usage statistics over the real offline stack', () => {
         { cwd: ROOT, timeout: 60_000 },
       );
     const exported = JSON.parse((await run('json')).stdout) as StatsFrame;
-    const viaAction = await userStats();
+    const viaAction = await userStats(until);
     expect(exported.figures).toEqual(viaAction.figures);
     const csv = (await run('csv')).stdout.trim().split('\n');
     const header = csv[0]?.split(',') ?? [];

@@ -38,18 +38,15 @@ export async function writeSessionItem(stack: StackInfo, session: StoredSession)
   }
 }
 
-/** Every item of a session's partition (its state and its turns), straight from DynamoDB Local. */
-export async function readSessionPartition(
-  stack: StackInfo,
-  sessionId: string,
-): Promise<Array<Record<string, unknown>>> {
+/** Every item of a partition, read consistently, straight from DynamoDB Local. */
+async function readPartition(stack: StackInfo, pk: string): Promise<Array<Record<string, unknown>>> {
   const client = createLocalDocumentClient(stack.dynamodbEndpoint);
   try {
     const { Items } = await client.send(
       new QueryCommand({
         TableName: stack.tableName,
         KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': `SESSION#${sessionId}` },
+        ExpressionAttributeValues: { ':pk': pk },
         ConsistentRead: true,
       }),
     );
@@ -57,6 +54,14 @@ export async function readSessionPartition(
   } finally {
     client.destroy();
   }
+}
+
+/** Every item of a session's partition (its state and its turns). */
+export function readSessionPartition(
+  stack: StackInfo,
+  sessionId: string,
+): Promise<Array<Record<string, unknown>>> {
+  return readPartition(stack, `SESSION#${sessionId}`);
 }
 
 /** A turn's item (owner, lease, stop request), or undefined. */
@@ -71,18 +76,6 @@ export async function readTurnItem(
 
 /** The turns (and model-calling resumes) the rate limiter counted for `key`, over every minute window kept. */
 export async function countedTurns(stack: StackInfo, key: string): Promise<number> {
-  const client = createLocalDocumentClient(stack.dynamodbEndpoint);
-  try {
-    const { Items } = await client.send(
-      new QueryCommand({
-        TableName: stack.tableName,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': `RATE#${key}` },
-        ConsistentRead: true,
-      }),
-    );
-    return (Items ?? []).reduce((sum, item) => sum + Number(item.count ?? 0), 0);
-  } finally {
-    client.destroy();
-  }
+  const items = await readPartition(stack, `RATE#${key}`);
+  return items.reduce((sum, item) => sum + Number(item.count ?? 0), 0);
 }
