@@ -1,4 +1,4 @@
-import { useEffect, useEffectEvent, useReducer, useState } from 'react';
+import { useEffect, useEffectEvent, useReducer, useRef, useState } from 'react';
 import type {
   ErrorCode,
   FeedbackRating,
@@ -84,6 +84,8 @@ export function useChat(options: ChatOptions): Chat {
   };
   const [sessions, dispatchList] = useReducer(updateSessionList, undefined, createSessionList);
   const [usage, setUsage] = useState<UsageFrame>();
+  /** The list was asked for on this connection. */
+  const listed = useRef(false);
 
   /** The history, or the rest of the answer that was streaming (whose first frame is the history). */
   const requestHistory = () => {
@@ -97,9 +99,11 @@ export function useChat(options: ChatOptions): Chat {
   const socket = useChatSocket({
     getSocketUrl: options.getSocketUrl,
     createSocket: options.createSocket,
+    // Only the conversation at first: API Gateway's failure frames name no request, so while the history
+    // loads it is the one request in flight, and a failure is surely its own. The rest follows the history.
     onOpen: () => {
+      listed.current = false;
       requestHistory();
-      requestSessions(sessions.query, false);
     },
     onFrame: (frame) => receive(frame),
     onGatewayError: () => dispatch({ type: 'requestFailed' }),
@@ -182,13 +186,23 @@ export function useChat(options: ChatOptions): Chat {
 
   useWaitDeadlines(conversation, open, dispatch, { ...WAIT_TIMEOUTS_MS, ...options.waitTimeoutsMs });
 
-  // A session opened from the list that was not held loads its history; its usage comes with it.
-  const loadOpened = useEffectEvent((sessionId: string, connected: boolean) => {
-    if (!connected) return;
-    if (needsHistory(chats)) requestHistory();
-    requestUsage(sessionId);
+  // A session opened from the list that was not held loads its history.
+  const loadOpened = useEffectEvent((_sessionId: string, connected: boolean) => {
+    if (connected && needsHistory(chats)) requestHistory();
   });
   useEffect(() => loadOpened(chats.currentId, open), [chats.currentId, open]);
+
+  // Once the conversation shown has loaded: its usage, and the list once per connection.
+  const ready = open && conversation.loaded && !conversation.loading;
+  const loadAround = useEffectEvent((sessionId: string) => {
+    requestUsage(sessionId);
+    if (listed.current) return;
+    listed.current = true;
+    requestSessions(sessions.query, false);
+  });
+  useEffect(() => {
+    if (ready) loadAround(chats.currentId);
+  }, [chats.currentId, ready]);
 
   const stop = () => {
     if (!turn || turn.stopping) return;
