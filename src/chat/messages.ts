@@ -3,6 +3,8 @@
  * They are structurally compatible with `Message` and `ContentBlock` from `@aws-sdk/client-bedrock-runtime`.
  */
 
+import type { StopReason } from '../protocol/server-frame.ts';
+
 export type Role = 'user' | 'assistant';
 
 export interface TextBlock {
@@ -34,6 +36,11 @@ export interface Message {
    * window. Stored with the window, never sent to the model either.
    */
   tokens?: number;
+  /**
+   * On a question whose answer was cut short (Stop, a dropped connection, a deadline): why, so every stopped
+   * answer is still marked after a reload. Never sent to the model either.
+   */
+  stopReason?: StopReason;
 }
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;

@@ -1,11 +1,14 @@
 import { createBedrockRuntimeClient } from '../adapters/bedrock/clients.ts';
 import { createBedrockModelClient } from '../adapters/bedrock/model-client.ts';
+import { createDynamoDbFeedbackStore } from '../adapters/dynamodb/feedback-store.ts';
 import { createDynamoDbMemoryStore } from '../adapters/dynamodb/memory-store.ts';
 import { createDynamoDbRateLimiter } from '../adapters/dynamodb/rate-limiter.ts';
 import { createDynamoDbResourceCatalog } from '../adapters/dynamodb/resource-catalog.ts';
+import { createDynamoDbSessionDirectory } from '../adapters/dynamodb/session-directory.ts';
 import { createDynamoDbSessionStore } from '../adapters/dynamodb/session-store.ts';
 import { createDynamoDbTurnStore } from '../adapters/dynamodb/turn-store.ts';
 import { createDynamoDbUsageLedger } from '../adapters/dynamodb/usage-ledger.ts';
+import type { FeedbackStore, SessionDirectory } from '../chat/conversation-ports.ts';
 import {
   type ChatStorage,
   type Clock,
@@ -50,6 +53,18 @@ export function createChatStorage(
 /** The memory store alone, for the `listMemories` and `deleteMemory` routes. */
 export function createMemoryStoreFor(config: ChatConfig): MemoryStore {
   return createDynamoDbMemoryStore(createChatTable(config));
+}
+
+/** The chat's storage, plus the list of conversations and feedback (the conversation routes). */
+export function createConversationStorage(
+  config: ChatConfig,
+): ChatStorage & { directory: SessionDirectory; feedback: FeedbackStore } {
+  const table = createChatTable(config);
+  return {
+    ...createChatStorage(config, systemClock, table),
+    directory: createDynamoDbSessionDirectory(table),
+    feedback: createDynamoDbFeedbackStore(table),
+  };
 }
 
 /** The model and the tools it may call: Bedrock ConverseStream, Knowledge Base Retrieve, clock, catalogue. */

@@ -2,9 +2,11 @@ import { joinHistoryParts } from '../../../src/protocol/history-parts.ts';
 import type {
   DoneFrame,
   ErrorFrame,
+  FeedbackFrame,
   HistoryFrame,
   ServerFrame,
   StopReason,
+  TurnFeedback,
   TurnFrame,
 } from '../../../src/protocol/server-frame.ts';
 import { RESUMABLE_STOP_REASONS } from '../../../src/protocol/stop-reasons.ts';
@@ -19,6 +21,10 @@ export interface ChatMessage {
   stopReason?: StopReason;
   /** Part of a turn that failed. The server did not save it, so it leaves the view with the next question. */
   failed?: boolean;
+  /** The turn the message belongs to, when known (feedback names it). */
+  turnId?: string;
+  /** The user's rating of this answer, as the server stored it. */
+  feedback?: TurnFeedback;
 }
 
 /** The turn being answered right now. */
@@ -72,13 +78,16 @@ export interface ConversationState {
   queued?: string;
   /** Parts of a history that came in several frames, until the last of them arrives. */
   historyParts?: HistoryFrame[];
+  /** The session's title, from its history or a `sessionUpdated` frame. */
+  title?: string;
   /** Earlier turns the server folded into the conversation's summary (history.summarizedTurns). */
   summarizedTurns?: number;
 }
 
 export type ConversationEvent =
   | { type: 'frameReceived'; frame: ServerFrame }
-  | { type: 'questionSent'; turnId: string; question: string }
+  /** `automatic`: sent for the user (a question re-asked in a new session), so a notice stays unread. */
+  | { type: 'questionSent'; turnId: string; question: string; automatic?: boolean }
   | { type: 'questionQueued'; question: string }
   | { type: 'historyRequested' }
   /** API Gateway answered a request with its failure frame (the Lambda threw or timed out). */
@@ -118,8 +127,14 @@ export function updateConversation(state: ConversationState, event: Conversation
         // A failed turn was never saved; dropping it keeps the view equal to what the model sees.
         messages: [
           ...state.messages.filter((message) => !message.failed),
-          { id: questionId(event.turnId), role: 'user', text: event.question, tools: [] },
-          { id: event.turnId, role: 'assistant', text: '', tools: [] },
+          {
+            id: questionId(event.turnId),
+            role: 'user',
+            text: event.question,
+            tools: [],
+            turnId: event.turnId,
+          },
+          { id: event.turnId, role: 'assistant', text: '', tools: [], turnId: event.turnId },
         ],
         turn: {
           turnId: event.turnId,
@@ -131,6 +146,8 @@ export function updateConversation(state: ConversationState, event: Conversation
           held: [],
         },
         problem: undefined,
+        // A notice (e.g. "a new chat has started") has been read once the user asks something.
+        notice: event.automatic ? state.notice : undefined,
         queued: undefined,
       };
     case 'questionQueued':
@@ -185,6 +202,10 @@ function receiveFrame(state: ConversationState, frame: ServerFrame): Conversatio
     case 'token':
     case 'done':
       return receiveTurnFrame(state, frame);
+    case 'feedback':
+      return receiveFeedback(state, frame);
+    case 'sessionUpdated':
+      return { ...state, title: frame.title };
     default:
       return state; // reports that leave the conversation as it is (usage)
   }
@@ -271,6 +292,20 @@ function receiveHistoryPart(state: ConversationState, frame: HistoryFrame): Conv
     : { ...state, historyParts: parts };
 }
 
+/** The stored rating of an answer: shown on it, whichever way the answer got into view. */
+function receiveFeedback(state: ConversationState, frame: FeedbackFrame): ConversationState {
+  const feedback: TurnFeedback = {
+    rating: frame.rating,
+    ...(frame.comment !== undefined ? { comment: frame.comment } : {}),
+  };
+  return {
+    ...state,
+    messages: state.messages.map((message) =>
+      message.role === 'assistant' && message.turnId === frame.turnId ? { ...message, feedback } : message,
+    ),
+  };
+}
+
 function receiveHistory(state: ConversationState, history: HistoryFrame): ConversationState {
   const messages = messagesFromHistory(history);
   const { turn } = state;
@@ -281,6 +316,7 @@ function receiveHistory(state: ConversationState, history: HistoryFrame): Conver
     loading: false,
     messages,
     ...(gone ? { notice: CONVERSATION_GONE_NOTICE } : {}),
+    ...(history.title !== undefined ? { title: history.title } : {}),
     summarizedTurns: history.summarizedTurns,
   };
   // History asked for before this turn started: it goes above the turn.
@@ -426,6 +462,9 @@ function messagesFromHistory(history: HistoryFrame): ChatMessage[] {
     role: entry.role,
     text: entry.text,
     tools: entry.tools ?? [],
+    ...(entry.turnId ? { turnId: entry.turnId } : {}),
+    ...(entry.stopReason ? { stopReason: entry.stopReason } : {}),
+    ...(entry.feedback ? { feedback: entry.feedback } : {}),
   }));
   const interrupted = history.interruptedTurn;
   const last = messages.at(-1);
@@ -439,8 +478,8 @@ function withAnswer(messages: ChatMessage[], turnId: string): ChatMessage[] {
   const last = messages.at(-1);
   const answer: ChatMessage =
     last?.role === 'assistant'
-      ? { id: turnId, role: 'assistant', text: last.text, tools: last.tools }
-      : { id: turnId, role: 'assistant', text: '', tools: [] };
+      ? { id: turnId, role: 'assistant', text: last.text, tools: last.tools, turnId }
+      : { id: turnId, role: 'assistant', text: '', tools: [], turnId };
   return last?.role === 'assistant' ? [...messages.slice(0, -1), answer] : [...messages, answer];
 }
 

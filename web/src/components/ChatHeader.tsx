@@ -7,6 +7,8 @@ interface ChatHeaderProps {
   loading: boolean;
   onReconnect: () => void;
   onNewChat: () => void;
+  /** Opens the list of conversations (a drawer on phones). */
+  onShowChats?: () => void;
   /** The memory panel is open. */
   memoryOpen?: boolean;
   onToggleMemory?: () => void;
@@ -19,6 +21,7 @@ export function ChatHeader({
   loading,
   onReconnect,
   onNewChat,
+  onShowChats,
   memoryOpen,
   onToggleMemory,
   user,
@@ -26,6 +29,11 @@ export function ChatHeader({
 }: ChatHeaderProps) {
   return (
     <header className="chat-header">
+      {onShowChats && (
+        <button type="button" className="button-secondary chats-toggle" onClick={onShowChats}>
+          Chats
+        </button>
+      )}
       <h1>Chat</h1>
       <ConnectionBadge connection={connection} loading={loading} onReconnect={onReconnect} />
       {onToggleMemory && (
