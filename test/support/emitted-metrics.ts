@@ -10,11 +10,7 @@ import { resumeTurn } from '../../src/chat/resume-turn.ts';
 import { runTurn } from '../../src/chat/run-turn.ts';
 import { createToolRegistry } from '../../src/chat/tools/registry.ts';
 import { loadConfig } from '../../src/config.ts';
-import {
-  createObservability,
-  createTurnObserver,
-  recordFeedback,
-} from '../../src/lambda/observability.ts';
+import { createObservability, createTurnObserver, recordFeedback } from '../../src/lambda/observability.ts';
 import { createTurnStats } from '../../src/lambda/turn-stats.ts';
 import { createWebSocketRoute, type RouteContext } from '../../src/lambda/websocket-route.ts';
 import { captureJsonLines } from './captured-output.ts';
