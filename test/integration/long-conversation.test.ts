@@ -5,14 +5,15 @@ import type { StoredSession } from '../../src/chat/ports.ts';
 import type { DoneFrame, HistoryFrame, ServerFrame, UsageFrame } from '../../src/protocol/server-frame.ts';
 import { type ChatSocket, openChat } from '../support/chat-socket.ts';
 import { emulatorCalls, uniqueMarker } from '../support/emulator-calls.ts';
+import { TEST_HANDLER_ENV } from '../support/global-stack.ts';
 
 const stack = inject('stack');
 /**
- * The stack's window (CHAT_WINDOW_MESSAGES and CHAT_WINDOW_TOKENS defaults: 20 messages, a tenth of Haiku 4.5's
- * 200,000-token context): a window over either is folded after `done`.
+ * The stack's window (CHAT_WINDOW_MESSAGES's default, 20 messages, and the test stack's CHAT_WINDOW_TOKENS): a
+ * window over either is folded after `done`.
  */
 const WINDOW_MESSAGES = 20;
-const WINDOW_TOKENS = 20_000;
+const WINDOW_TOKENS = Number(TEST_HANDLER_ENV.CHAT_WINDOW_TOKENS);
 const overflows = (session: StoredSession) =>
   session.messages.length > WINDOW_MESSAGES ||
   session.messages.reduce((sum, message) => sum + (message.tokens ?? 0), 0) > WINDOW_TOKENS;
