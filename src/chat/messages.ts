@@ -50,6 +50,12 @@ export function isTurnStart(message: Message): boolean {
   );
 }
 
+/** The last turn's messages after its question: its answer so far, tool calls and results included. */
+export function lastTurnAnswer(messages: readonly Message[]): Message[] {
+  const start = messages.findLastIndex(isTurnStart);
+  return start === -1 ? [] : messages.slice(start + 1);
+}
+
 /** The concatenated text blocks of a message. */
 export function textOf(message: Message): string {
   return message.content

@@ -1,4 +1,5 @@
 import { type HistoryEntry, type HistoryFrame, toUsage } from '../protocol/server-frame.ts';
+import { citeSources } from './citations/cite-sources.ts';
 import { isToolUseBlock, isTurnStart, type Message, ROUND_SEPARATOR, textOf } from './messages.ts';
 import type { Clock, SessionStore, StoredSession } from './ports.ts';
 import { assertUsable, createSession, interruptedTurnOf } from './session.ts';
@@ -41,13 +42,16 @@ export function unstoredHistoryFrame(
 
 export function toHistoryEntries(messages: readonly Message[]): HistoryEntry[] {
   const entries: HistoryEntry[] = [];
-  let answer: { texts: string[]; tools: string[] } | undefined;
+  let answer: { texts: string[]; tools: string[]; turn: Message[] } | undefined;
   const closeAnswer = () => {
     if (answer) {
+      // The sources are rebuilt from what the turn stored: its numbered passages and the answer's citations.
+      const { sources } = citeSources(answer.turn);
       entries.push({
         role: 'assistant',
         text: answer.texts.join(ROUND_SEPARATOR),
         ...(answer.tools.length ? { tools: answer.tools } : {}),
+        ...(sources.length ? { sources } : {}),
       });
     }
     answer = undefined;
@@ -56,8 +60,11 @@ export function toHistoryEntries(messages: readonly Message[]): HistoryEntry[] {
     if (isTurnStart(message)) {
       closeAnswer();
       entries.push({ role: 'user', text: textOf(message) });
-    } else if (message.role === 'assistant') {
-      answer ??= { texts: [], tools: [] };
+      continue;
+    }
+    answer?.turn.push(message);
+    if (message.role === 'assistant') {
+      answer ??= { texts: [], tools: [], turn: [message] };
       const text = textOf(message);
       if (text !== '') answer.texts.push(text);
       answer.tools.push(...message.content.filter(isToolUseBlock).map((block) => block.toolUse.name));

@@ -1,5 +1,5 @@
 import { RESUMABLE_STOP_REASONS } from '../protocol/stop-reasons.ts';
-import { type Message, userText } from './messages.ts';
+import { lastTurnAnswer, type Message, userText } from './messages.ts';
 import type { Reply, StoredSession } from './ports.ts';
 import { historyFrameOf, unstoredHistoryFrame } from './read-history.ts';
 import { assertUsable } from './session.ts';
@@ -64,6 +64,7 @@ export async function resumeTurn(
     turnId: request.turnId,
     session,
     conversation: continuationRequest(session.messages),
+    earlierInTurn: lastTurnAnswer(session.messages),
     firstSeq: interrupted.lastSeq + 1,
     requestedAt,
     remainingTimeMs: request.remainingTimeMs,

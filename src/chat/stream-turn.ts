@@ -1,5 +1,6 @@
 import { toUsage } from '../protocol/server-frame.ts';
 import { INTERRUPTED_STOP_REASONS } from '../protocol/stop-reasons.ts';
+import { citeSources } from './citations/cite-sources.ts';
 import { toChatError } from './errors.ts';
 import { createFrameStream } from './frame-stream.ts';
 import { ANONYMOUS_USER } from './ports.ts';
@@ -64,6 +65,7 @@ async function streamAndRecord(deps: TurnDependencies, run: TurnRun): Promise<Tu
       maxToolRounds: settings.maxToolRounds,
       idleTimeoutMs: settings.modelIdleTimeoutMs,
       signal: interrupts.signal,
+      earlierInTurn: run.earlierInTurn,
       onToolCall: (call) => observer?.toolCalled?.(call),
     });
     interrupts.end();
@@ -80,7 +82,16 @@ async function streamAndRecord(deps: TurnDependencies, run: TurnRun): Promise<Tu
       record,
     );
     const { stopReason, modelCalls, toolCalls } = result;
-    await frames.done({ stopReason, usage: toUsage(result.usage), modelCalls, toolCalls });
+    const { sources, dropped } = citeSources([...(run.earlierInTurn ?? []), ...result.messages]);
+    if (dropped.length > 0) observer?.citationsDropped?.({ turnId: run.turnId, numbers: dropped });
+    if (sources.length > 0) frames.sources(sources);
+    await frames.done({
+      stopReason,
+      usage: toUsage(result.usage),
+      modelCalls,
+      toolCalls,
+      ...(sources.length > 0 ? { sources } : {}),
+    });
     // After `done`, off the client's path; analytics may miss a turn, the session never does.
     await deps.usage
       .record(saved.ownerId ?? ANONYMOUS_USER, usageDeltaOf(record))

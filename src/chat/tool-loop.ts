@@ -12,7 +12,7 @@ import {
   ZERO_USAGE,
 } from './messages.ts';
 import type { ModelClient, ModelStopReason } from './ports.ts';
-import type { ToolRegistry } from './tools/registry.ts';
+import { createToolContext, type ToolContext, type ToolRegistry } from './tools/registry.ts';
 import { type InterruptReason, interruptionOf, TurnInterrupted } from './turn-interrupts.ts';
 
 export interface ToolLoopOptions {
@@ -25,6 +25,8 @@ export interface ToolLoopOptions {
   idleTimeoutMs: number;
   /** Aborted with a TurnInterrupted reason when the client leaves, cancels or the deadline nears. */
   signal: AbortSignal;
+  /** What this turn already holds after its question (a resumed answer's first part): passages keep their numbers. */
+  earlierInTurn?: Message[];
   onToolCall?: (call: {
     name: string;
     input: unknown;
@@ -65,6 +67,7 @@ export async function runToolLoop(
     toolCalls,
   });
   const text = createRoundText(options.frames);
+  const context = createToolContext(options.earlierInTurn);
 
   for (let round = 0; ; round++) {
     const interruption = interruptionOf(options.signal);
@@ -94,7 +97,7 @@ export async function runToolLoop(
     }
 
     toolCalls += toolUses.length;
-    const results = await Promise.all(toolUses.map((block) => runTool(block, options)));
+    const results = await Promise.all(toolUses.map((block) => runTool(block, context, options)));
     added.push({ role: 'assistant', content: response.content }, { role: 'user', content: results });
   }
 }
@@ -181,9 +184,13 @@ async function streamResponse(
   return { content, stopReason, usage };
 }
 
-async function runTool(block: ToolUseBlock, options: ToolLoopOptions): Promise<ContentBlock> {
+async function runTool(
+  block: ToolUseBlock,
+  context: ToolContext,
+  options: ToolLoopOptions,
+): Promise<ContentBlock> {
   const started = performance.now();
-  const result = await options.tools.run(block.toolUse, options.signal);
+  const result = await options.tools.run(block.toolUse, options.signal, context);
   options.onToolCall?.({
     name: block.toolUse.name,
     input: block.toolUse.input,

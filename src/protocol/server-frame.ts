@@ -85,6 +85,35 @@ export interface DoneFrame extends TurnFrameBase {
   usage: Usage;
   modelCalls: number;
   toolCalls: number;
+  /** The passages the answer cites, as in the `sources` frame; absent when it cites none. */
+  sources?: Source[];
+}
+
+/**
+ * A knowledge-base passage an answer cites as `[n]`. Only passages retrieved in the same turn are sources: a
+ * citation of anything else is dropped by the server.
+ */
+export interface Source {
+  /** The number the answer cites it by: `[n]`. */
+  n: number;
+  /** The passage's stable id (the knowledge base's chunk id). */
+  passageId: string;
+  /** The document's title. */
+  title: string;
+  /** Where the document lives, e.g. `s3://bucket/account-security.md`. */
+  uri: string;
+  /** A web address for the document (http or https), when it has one. */
+  url?: string;
+  /** The start of the passage's text. */
+  snippet: string;
+  /** The retrieval score, on the knowledge base's scale (higher is closer). */
+  score: number;
+}
+
+/** The sources of the answer just streamed, sent once after its text and before `done`. */
+export interface SourcesFrame extends TurnFrameBase {
+  type: 'sources';
+  sources: Source[];
 }
 
 export interface ErrorFrame {
@@ -102,6 +131,8 @@ export interface HistoryEntry {
   text: string;
   /** Tools the assistant called while answering, in order. */
   tools?: string[];
+  /** The passages the answer cites (assistant entries only). */
+  sources?: Source[];
 }
 
 export interface HistoryFrame {
@@ -134,7 +165,7 @@ export interface UsageFrame {
   session?: UsageReport;
 }
 
-export type TurnFrame = StatusFrame | TokenFrame | DoneFrame;
+export type TurnFrame = StatusFrame | TokenFrame | SourcesFrame | DoneFrame;
 export type ServerFrame = TurnFrame | ErrorFrame | HistoryFrame | UsageFrame;
 
 /** An `error` frame for a failure that knows its code, message and whether a retry may help. */

@@ -2,6 +2,7 @@ import type {
   ErrorFrame,
   HistoryFrame,
   ServerFrame,
+  Source,
   StopReason,
   TurnFrame,
 } from '../../../src/protocol/server-frame.ts';
@@ -13,6 +14,8 @@ export interface ChatMessage {
   text: string;
   /** Tools the assistant called while answering, in call order. */
   tools: string[];
+  /** The knowledge-base passages the answer cites as `[n]` (known once the answer is complete). */
+  sources?: Source[];
   /** Why the answer ended, when it was cut short (Stop, a dropped connection, a deadline). */
   stopReason?: StopReason;
   /** Part of a turn that failed. The server did not save it, so it leaves the view with the next question. */
@@ -168,6 +171,7 @@ function receiveFrame(state: ConversationState, frame: ServerFrame): Conversatio
       return receiveError(state, frame);
     case 'status':
     case 'token':
+    case 'sources':
     case 'done':
       return receiveTurnFrame(state, frame);
     default:
@@ -214,8 +218,13 @@ function applyTurnFrame(state: ConversationState, frame: TurnFrame): Conversatio
         ...updateAnswer(state, turn.turnId, (answer) => ({ ...answer, text: answer.text + frame.value })),
         turn: { ...turn, tool: undefined },
       };
+    case 'sources':
+      return withSources(state, turn.turnId, frame.sources);
     case 'done':
-      return endTurn(state, frame.stopReason);
+      return endTurn(
+        frame.sources ? withSources(state, turn.turnId, frame.sources) : state,
+        frame.stopReason,
+      );
   }
 }
 
@@ -352,6 +361,10 @@ function endTurn(state: ConversationState, stopReason: StopReason): Conversation
   return { ...updateAnswer(state, turnId, (answer) => ({ ...answer, stopReason })), turn: undefined };
 }
 
+function withSources(state: ConversationState, turnId: string, sources: Source[]): ConversationState {
+  return updateAnswer(state, turnId, (answer) => ({ ...answer, sources }));
+}
+
 function updateAnswer(
   state: ConversationState,
   turnId: string,
@@ -369,6 +382,7 @@ function messagesFromHistory(history: HistoryFrame): ChatMessage[] {
     role: entry.role,
     text: entry.text,
     tools: entry.tools ?? [],
+    ...(entry.sources?.length ? { sources: entry.sources } : {}),
   }));
   const interrupted = history.interruptedTurn;
   const last = messages.at(-1);
@@ -382,7 +396,13 @@ function withAnswer(messages: ChatMessage[], turnId: string): ChatMessage[] {
   const last = messages.at(-1);
   const answer: ChatMessage =
     last?.role === 'assistant'
-      ? { id: turnId, role: 'assistant', text: last.text, tools: last.tools }
+      ? {
+          id: turnId,
+          role: 'assistant',
+          text: last.text,
+          tools: last.tools,
+          ...(last.sources ? { sources: last.sources } : {}),
+        }
       : { id: turnId, role: 'assistant', text: '', tools: [] };
   return last?.role === 'assistant' ? [...messages.slice(0, -1), answer] : [...messages, answer];
 }
