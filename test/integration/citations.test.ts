@@ -19,6 +19,7 @@ async function chunkIdsRetrievedFor(query: string): Promise<string[]> {
     region: stack.region,
     endpoint: stack.emulatorUrl,
     maxAttempts: 1,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   const { retrievalResults = [] } = await client.send(
     new RetrieveCommand({
