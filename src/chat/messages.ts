@@ -24,6 +24,11 @@ export type ContentBlock = TextBlock | ToolUseBlock | ToolResultBlock;
 export interface Message {
   role: Role;
   content: ContentBlock[];
+  /**
+   * On a question: the turn it opened, so a retried turn id finds its stored answer. Stored with the window,
+   * never sent to the model (the model adapter sends role and content only).
+   */
+  turnId?: string;
 }
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
@@ -48,12 +53,6 @@ export function isTurnStart(message: Message): boolean {
   return (
     message.role === 'user' && message.content.some(isTextBlock) && !message.content.some(isToolResultBlock)
   );
-}
-
-/** The last turn's messages after its question: its answer so far, tool calls and results included. */
-export function lastTurnAnswer(messages: readonly Message[]): Message[] {
-  const start = messages.findLastIndex(isTurnStart);
-  return start === -1 ? [] : messages.slice(start + 1);
 }
 
 /** The concatenated text blocks of a message. */

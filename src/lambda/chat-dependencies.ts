@@ -1,10 +1,9 @@
 import { createBedrockRuntimeClient } from '../adapters/bedrock/clients.ts';
 import { createBedrockModelClient } from '../adapters/bedrock/model-client.ts';
-import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
 import { createDynamoDbRateLimiter } from '../adapters/dynamodb/rate-limiter.ts';
 import { createDynamoDbResourceCatalog } from '../adapters/dynamodb/resource-catalog.ts';
 import { createDynamoDbSessionStore } from '../adapters/dynamodb/session-store.ts';
-import { createDynamoDbStopRequests } from '../adapters/dynamodb/stop-requests.ts';
+import { createDynamoDbTurnStore } from '../adapters/dynamodb/turn-store.ts';
 import { createDynamoDbUsageLedger } from '../adapters/dynamodb/usage-ledger.ts';
 import { type ChatStorage, type Clock, type ResourceCatalog, systemClock } from '../chat/ports.ts';
 import { createCurrentTimeTool } from '../chat/tools/current-time.ts';
@@ -13,6 +12,7 @@ import { createLookupResourceTool } from '../chat/tools/lookup-resource.ts';
 import { createToolRegistry, type Tool } from '../chat/tools/registry.ts';
 import type { TurnDependencies } from '../chat/turn.ts';
 import type { ChatConfig } from '../config.ts';
+import { type ChatTable, createChatTable } from './chat-table.ts';
 import { createLazyKnowledgeBase } from './lazy-knowledge-base.ts';
 
 /*
@@ -22,12 +22,14 @@ import { createLazyKnowledgeBase } from './lazy-knowledge-base.ts';
  */
 
 /** Everything a turn keeps in DynamoDB; the `getHistory`, `cancel` and `getUsage` routes need only this. */
-export function createChatStorage(config: ChatConfig, clock: Clock = systemClock): ChatStorage {
-  const client = createDocumentClient({ region: config.region, endpoint: config.endpoints.dynamodb });
-  const table = { client, tableName: config.tableName };
+export function createChatStorage(
+  config: ChatConfig,
+  clock: Clock = systemClock,
+  table: ChatTable = createChatTable(config),
+): ChatStorage {
   return {
     sessions: createDynamoDbSessionStore(table),
-    stopRequests: createDynamoDbStopRequests(table),
+    turns: createDynamoDbTurnStore(table),
     usage: createDynamoDbUsageLedger(table),
     rateLimiter: createDynamoDbRateLimiter({ ...table, limitPerMinute: config.rateLimitPerMinute, clock }),
     resources: createDynamoDbResourceCatalog(table),
@@ -68,7 +70,11 @@ export function createModelAndTools(
 }
 
 /** Everything a turn needs; the reply comes with each request. */
-export function createTurnDependencies(config: ChatConfig, clock: Clock = systemClock): TurnDependencies {
-  const { resources, ...storage } = createChatStorage(config, clock);
+export function createTurnDependencies(
+  config: ChatConfig,
+  clock: Clock = systemClock,
+  table: ChatTable = createChatTable(config),
+): TurnDependencies {
+  const { resources, ...storage } = createChatStorage(config, clock, table);
   return { ...storage, ...createModelAndTools(config, clock, resources), clock, settings: config.turn };
 }

@@ -1,21 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryRateLimiter } from '../../../src/adapters/memory/memory-rate-limiter.ts';
 import { createMemorySessionStore } from '../../../src/adapters/memory/memory-session-store.ts';
-import { createMemoryStopRequests } from '../../../src/adapters/memory/memory-stop-requests.ts';
-import { createMemoryUsageLedger } from '../../../src/adapters/memory/memory-usage-ledger.ts';
-import type { KnowledgeBase } from '../../../src/chat/ports.ts';
+import { toPassageJson } from '../../../src/chat/citations/citable-passage.ts';
+import type { KnowledgeBase, StoredSession } from '../../../src/chat/ports.ts';
 import { readHistory } from '../../../src/chat/read-history.ts';
+import { resumeTurn } from '../../../src/chat/resume-turn.ts';
 import { runTurn } from '../../../src/chat/run-turn.ts';
 import { createKbLookupTool } from '../../../src/chat/tools/kb-lookup.ts';
 import { createToolRegistry } from '../../../src/chat/tools/registry.ts';
-import type { TurnDependencies } from '../../../src/chat/turn.ts';
 import type { ServerFrame } from '../../../src/protocol/server-frame.ts';
 import {
   answer,
-  createFakeClock,
-  createFakeModel,
   createRecordingReply,
+  createTestTurnDependencies,
   type ScriptedCall,
+  storedSession,
+  streamedText,
   toolCall,
 } from '../../support/fakes.ts';
 
@@ -38,34 +37,16 @@ const knowledgeBase: KnowledgeBase = {
   ],
 };
 
-function setup(calls: ScriptedCall[]) {
-  const sessions = createMemorySessionStore();
+function setup(calls: ScriptedCall[], sessions: StoredSession[] = []) {
   const reply = createRecordingReply();
-  const clock = createFakeClock();
   const dropped: Array<{ turnId: string; numbers: number[] }> = [];
-  const deps: TurnDependencies = {
-    sessions,
-    stopRequests: createMemoryStopRequests(),
-    rateLimiter: createMemoryRateLimiter(10, clock),
-    usage: createMemoryUsageLedger(),
-    model: createFakeModel(calls),
+  const deps = createTestTurnDependencies(calls, {
+    sessions: createMemorySessionStore(sessions),
     tools: createToolRegistry([createKbLookupTool(knowledgeBase)]),
-    clock,
-    settings: {
-      windowMessages: 20,
-      sessionTtlSeconds: 3600,
-      prices: { inputUsdPerMillion: 1, outputUsdPerMillion: 5 },
-      maxToolRounds: 4,
-      modelIdleTimeoutMs: 1_000,
-      deadlineMarginMs: 100,
-      saveAttempts: 5,
-      stopPollMs: 20,
-      flush: { minDelayMs: 1, maxDelayMs: 1, maxFrameBytes: 10_000 },
-    },
     observer: { citationsDropped: (event) => dropped.push(event) },
-  };
-  const ask = (message: string, turnId: string) =>
-    runTurn(deps, { connectionId: 'c', sessionId: 's', message, turnId, reply });
+  });
+  const ask = (message: string, turnId: string, target = reply) =>
+    runTurn(deps, { connectionId: 'c', sessionId: 's', message, turnId, reply: target });
   return { deps, reply, dropped, ask };
 }
 
@@ -152,5 +133,97 @@ describe('a turn that cites the knowledge base', () => {
     await ask('Hi', 't1');
     expect(reply.frames.map((f) => f.type)).not.toContain('sources');
     expect(reply.frames.at(-1)).not.toHaveProperty('sources');
+  });
+});
+
+const sourcesOf = (frames: ServerFrame[]) => {
+  const done = frames.at(-1);
+  return done?.type === 'done' ? done.sources : undefined;
+};
+
+describe('the sources of a turn that is answered again', () => {
+  it('replays the same sources to a retry of the turn id, in a sources frame and in done', async () => {
+    const { deps, reply, ask } = setup([
+      toolCall({ name: 'kb_lookup', input: { query: 'reset password' } }),
+      answer('Use "Forgot password" [1]. An admin can help [2].'),
+    ]);
+    await ask('How do I reset my password?', 't1');
+    const retry = createRecordingReply();
+
+    const summary = await ask('How do I reset my password?', 't1', retry);
+
+    expect(summary).toMatchObject({ outcome: 'replayed', modelCalls: 0 });
+    expect(deps.model.requests).toHaveLength(2);
+    expect(sourcesOf(reply.frames)?.map((source) => source.passageId)).toEqual(['chunk-a', 'chunk-b']);
+    expect(retry.frames.at(-1)).toMatchObject({ type: 'done', replayed: true });
+    expect(sourcesOf(retry.frames)).toEqual(sourcesOf(reply.frames));
+    expect(framesOf(retry.frames, 'sources')).toEqual([
+      expect.objectContaining({ sources: sourcesOf(reply.frames) }),
+    ]);
+  });
+
+  it('keeps the numbers of a resumed answer: the rest cites on, and done and getHistory list both parts', async () => {
+    const first = toPassageJson({
+      n: 1,
+      id: 'chunk-a',
+      title: 'Account',
+      source: 's3://kb/account.md',
+      score: 0.71,
+      text: 'Choose "Forgot password" on the sign-in page.',
+    });
+    const partial = storedSession({
+      sessionId: 's',
+      messages: [
+        { role: 'user', content: [{ text: 'How do I reset my password?' }], turnId: 't' },
+        {
+          role: 'assistant',
+          content: [{ toolUse: { toolUseId: 'tu-1', name: 'kb_lookup', input: { query: 'reset' } } }],
+        },
+        {
+          role: 'user',
+          content: [
+            {
+              toolResult: {
+                toolUseId: 'tu-1',
+                content: [{ json: { passages: [first] } }],
+                status: 'success',
+              },
+            },
+          ],
+        },
+        { role: 'assistant', content: [{ text: 'Use "Forgot password" [1].' }] },
+      ],
+      lastTurn: { turnId: 't', stopReason: 'client_gone', lastSeq: 3, runId: 'run-1' },
+    });
+    const { deps, reply } = setup(
+      [toolCall({ name: 'kb_lookup', input: { query: 'admin reset' } }), answer(' An admin can help [2].')],
+      [partial],
+    );
+    await deps.turns.claim({
+      sessionId: 's',
+      turnId: 't',
+      runId: 'run-1',
+      leaseUntil: 0,
+      createdAt: 0,
+      expiresAt: partial.expiresAt,
+    });
+
+    const summary = await resumeTurn(
+      deps,
+      { sessionId: 's', turnId: 't', connectionId: 'c', reply },
+      { waitMs: 100, pollMs: 10 },
+    );
+
+    expect(summary).toMatchObject({ outcome: 'completed' });
+    expect(streamedText(reply.frames)).toBe(' An admin can help [2].');
+    // The second search found chunk-a again (it keeps its 1) and chunk-b, numbered on from it.
+    const expected = [
+      expect.objectContaining({ n: 1, passageId: 'chunk-a' }),
+      expect.objectContaining({ n: 2, passageId: 'chunk-b' }),
+    ];
+    expect(sourcesOf(reply.frames)).toEqual(expected);
+    expect(framesOf(reply.frames, 'sources')).toEqual([expect.objectContaining({ sources: expected })]);
+    const history = await readHistory(deps, { sessionId: 's' });
+    expect(history.messages.at(-1)?.sources).toEqual(sourcesOf(reply.frames));
   });
 });

@@ -98,8 +98,12 @@ export function useChat(options: ChatOptions): Chat {
     return sessionId;
   };
 
-  const sendQuestion = (question: string, sessionId = conversation.sessionId) => {
-    const turnId = crypto.randomUUID();
+  /** Sends a question; a retry sends it with the turn id it had, so the server answers it once. */
+  const sendQuestion = (
+    question: string,
+    sessionId = conversation.sessionId,
+    turnId: string = crypto.randomUUID(),
+  ) => {
     if (!socket.send({ action: 'sendMessage', sessionId, message: question, turnId })) return false;
     dispatch({ type: 'questionSent', turnId, question });
     return true;
@@ -121,8 +125,14 @@ export function useChat(options: ChatOptions): Chat {
   const stop = () => {
     if (!turn || turn.stopping) return;
     dispatch({ type: 'stopRequested' });
+    // The answer freezes here; the server keeps it as far as this seq (decision 19).
     if (!turn.detached)
-      socket.send({ action: 'cancel', sessionId: conversation.sessionId, turnId: turn.turnId });
+      socket.send({
+        action: 'cancel',
+        sessionId: conversation.sessionId,
+        turnId: turn.turnId,
+        seenSeq: turn.lastSeq,
+      });
   };
 
   return {
@@ -158,7 +168,8 @@ export function useChat(options: ChatOptions): Chat {
       const problem = conversation.problem;
       if (problem?.retry === 'load') requestHistory();
       else if (problem?.retry === 'stop') stop();
-      else if (problem?.retryQuestion && canSend) sendQuestion(problem.retryQuestion);
+      else if (problem?.retryQuestion && canSend)
+        sendQuestion(problem.retryQuestion, conversation.sessionId, problem.retryTurnId);
     },
     dismissProblem: () => dispatch({ type: 'problemDismissed' }),
     dismissNotice: () => dispatch({ type: 'noticeDismissed' }),
