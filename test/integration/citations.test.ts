@@ -97,6 +97,23 @@ describe('answers that cite their sources, over the offline stack', () => {
     );
   });
 
+  it('replays the same sources to a retry of the turn id (done.replayed), and no other model call', async () => {
+    const sessionId = crypto.randomUUID();
+    const turnId = crypto.randomUUID();
+    const question = `How do I reset my password? ${uniqueMarker('cite-retry')}`;
+
+    const first = await socket.turn(sessionId, question, { turnId });
+    const retry = await socket.turn(sessionId, question, { turnId });
+
+    const sources = (first.end as DoneFrame).sources as Source[];
+    expect(sources.length).toBeGreaterThan(0);
+    expect(retry.end).toMatchObject({ type: 'done', replayed: true, modelCalls: 0, sources });
+    expect(retry.text).toBe(first.text);
+    expect(retry.frames.filter((frame) => frame.type === 'sources')).toEqual([
+      expect.objectContaining({ sources }),
+    ]);
+  });
+
   it('answers without sources when the knowledge base is not consulted', async () => {
     const { frames, end } = await socket.turn(crypto.randomUUID(), `Hello there ${uniqueMarker('plain')}`);
     expect(end).toMatchObject({ type: 'done' });
