@@ -70,9 +70,10 @@ describe('the chat in a real browser', () => {
     await saveScreenshot(browser.page, 'tool-status');
     await chat.stopButton.click(); // the rest of the answer is not what this test is about
     await chat.waitForAnswerEnd();
-    expect(await chat.lastAnswer.getByRole('list', { name: 'Tools used' }).textContent()).toContain(
-      'lookup_resource',
-    );
+    // The chip names the tool in words; its tooltip keeps the tool's name.
+    const toolsUsed = chat.lastAnswer.getByRole('list', { name: 'Tools used' });
+    expect(await toolsUsed.textContent()).toBe('Resource catalogue');
+    expect(await toolsUsed.getByRole('listitem').getAttribute('title')).toBe('lookup_resource');
   });
 
   it('keeps the conversation across a reload', async () => {
