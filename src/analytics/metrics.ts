@@ -45,6 +45,8 @@ export const METRICS = {
   deadlineReached: metric('DeadlineReached', 'Count'),
   sessionWriteConflicts: metric('SessionWriteConflicts', 'Count'),
   pushFailures: metric('PushFailures', 'Count'),
+  feedback: metric('Feedback', 'Count', ['rating']),
+  feedbackComments: metric('FeedbackComments', 'Count'),
   /** Citations an answer made of passages its turn never retrieved: dropped, never shown (decision 22). */
   citationsDropped: metric('CitationsDropped', 'Count'),
 } as const satisfies Record<string, MetricDefinition>;

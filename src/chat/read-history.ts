@@ -6,6 +6,7 @@ import {
   toUsage,
 } from '../protocol/server-frame.ts';
 import { citeSources } from './citations/cite-sources.ts';
+import type { FeedbackStore, StoredFeedback } from './conversation-ports.ts';
 import { isToolUseBlock, isTurnStart, type Message, ROUND_SEPARATOR, textOf } from './messages.ts';
 import type { Clock, Reply, SessionStore, StoredSession } from './ports.ts';
 import { assertUsable, createSession, interruptedTurnOf } from './session.ts';
@@ -16,13 +17,14 @@ import { assertUsable, createSession, interruptedTurnOf } from './session.ts';
  * `stored: false` so a client that showed a conversation can say it is gone.
  */
 export async function readHistory(
-  deps: { sessions: SessionStore; clock: Clock },
+  deps: { sessions: SessionStore; clock: Clock; feedback?: FeedbackStore },
   request: { sessionId: string; userId?: string },
 ): Promise<HistoryFrame> {
   const session = await deps.sessions.load(request.sessionId);
   if (!session) return unstoredHistoryFrame(request.sessionId, request.userId, deps.clock);
   assertUsable(session, request.userId, deps.clock.now());
-  return historyFrameOf(session);
+  const rated = session.turns > 0 ? await deps.feedback?.forSession(request.sessionId) : undefined;
+  return historyFrameOf(session, rated);
 }
 
 /**
@@ -33,14 +35,18 @@ export async function sendHistory(reply: Reply, frame: HistoryFrame): Promise<vo
   for (const part of splitHistory(frame, MAX_SERVER_MESSAGE_BYTES)) await reply.send(part);
 }
 
-export function historyFrameOf(session: StoredSession): HistoryFrame {
+export function historyFrameOf(
+  session: StoredSession,
+  feedback?: ReadonlyMap<string, StoredFeedback>,
+): HistoryFrame {
   const interrupted = interruptedTurnOf(session);
   return {
     type: 'history',
     sessionId: session.sessionId,
     turns: session.turns,
-    messages: toHistoryEntries(session.messages),
+    messages: toHistoryEntries(session.messages, feedback),
     usage: toUsage(session.usage),
+    ...(session.title ? { title: session.title } : {}),
     ...(interrupted ? { interruptedTurn: interrupted } : {}),
   };
 }
@@ -54,17 +60,29 @@ export function unstoredHistoryFrame(
   return { ...historyFrameOf(createSession(sessionId, userId, clock.now())), stored: false };
 }
 
-export function toHistoryEntries(messages: readonly Message[]): HistoryEntry[] {
+export function toHistoryEntries(
+  messages: readonly Message[],
+  feedback?: ReadonlyMap<string, StoredFeedback>,
+): HistoryEntry[] {
   const entries: HistoryEntry[] = [];
   let answer: { texts: string[]; tools: string[]; turn: Message[] } | undefined;
+  /** The question the answer being assembled belongs to: its turn id and how it ended. */
+  let question: Message | undefined;
   const closeAnswer = () => {
     if (answer) {
+      const turnId = question?.turnId;
+      const rating = turnId === undefined ? undefined : feedback?.get(turnId);
       // The sources are rebuilt from what the turn stored: its numbered passages and the answer's citations.
       const { sources } = citeSources(answer.turn);
       entries.push({
         role: 'assistant',
         text: answer.texts.join(ROUND_SEPARATOR),
         ...(answer.tools.length ? { tools: answer.tools } : {}),
+        ...(turnId ? { turnId } : {}),
+        ...(question?.stopReason ? { stopReason: question.stopReason } : {}),
+        ...(rating
+          ? { feedback: { rating: rating.rating, ...(rating.comment ? { comment: rating.comment } : {}) } }
+          : {}),
         ...(sources.length ? { sources } : {}),
       });
     }
@@ -73,7 +91,12 @@ export function toHistoryEntries(messages: readonly Message[]): HistoryEntry[] {
   for (const message of messages) {
     if (isTurnStart(message)) {
       closeAnswer();
-      entries.push({ role: 'user', text: textOf(message) });
+      question = message;
+      entries.push({
+        role: 'user',
+        text: textOf(message),
+        ...(message.turnId ? { turnId: message.turnId } : {}),
+      });
       continue;
     }
     answer?.turn.push(message);

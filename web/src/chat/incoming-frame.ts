@@ -9,7 +9,19 @@ export type IncomingFrame =
    */
   | { kind: 'gatewayError'; message: string };
 
-const SERVER_FRAME_TYPES = new Set(['status', 'token', 'sources', 'done', 'error', 'history', 'usage']);
+const SERVER_FRAME_TYPES = new Set([
+  'status',
+  'token',
+  'sources',
+  'done',
+  'error',
+  'history',
+  'usage',
+  'sessions',
+  'sessionUpdated',
+  'sessionDeleted',
+  'feedback',
+]);
 
 /**
  * Sorts a message from the socket; undefined for anything else (binary data, malformed JSON, an unknown type).

@@ -1,5 +1,7 @@
 import { useMemo } from 'react';
+import type { FeedbackRating } from '../../../src/protocol/server-frame.ts';
 import type { ActiveTurn, ChatMessage } from '../chat/conversation.ts';
+import { AnswerActions } from './AnswerActions.tsx';
 import { Markdown } from './Markdown.tsx';
 import { CITATION_ANCHOR_PREFIX } from './remark-citations.ts';
 import { SourceList } from './SourceList.tsx';
@@ -13,12 +15,13 @@ interface MessageItemProps {
   /** Set while this message is the answer being streamed. */
   turn?: ActiveTurn;
   onContinue?: () => void;
+  onFeedback?: (turnId: string, rating: FeedbackRating, comment?: string) => void;
 }
 
 const NO_SOURCES: NonNullable<ChatMessage['sources']> = [];
 
 /** One question (plain text, as typed) or one answer (Markdown, with its tools, sources and how it ended). */
-export function MessageItem({ message, turn, onContinue }: MessageItemProps) {
+export function MessageItem({ message, turn, onContinue, onFeedback }: MessageItemProps) {
   const sources = message.sources ?? NO_SOURCES;
   const searched = message.tools.includes('kb_lookup');
   // `[n]` in an answer that searched the knowledge base is a citation; in any other answer it is just text.
@@ -53,6 +56,17 @@ export function MessageItem({ message, turn, onContinue }: MessageItemProps) {
       {turn && <StatusLine turn={turn} />}
       {message.stopReason && !turn && <StopNote stopReason={message.stopReason} onContinue={onContinue} />}
       {message.failed && <p className="stop-note">Failed, not saved</p>}
+      {!turn && !message.failed && message.text !== '' && (
+        <AnswerActions
+          text={message.text}
+          feedback={message.feedback}
+          onFeedback={
+            message.turnId && onFeedback
+              ? (rating, comment) => onFeedback(message.turnId as string, rating, comment)
+              : undefined
+          }
+        />
+      )}
     </article>
   );
 }
