@@ -32,7 +32,7 @@ export interface ToolLoopOptions {
   maxAnswerBytes: number;
   /** Aborted with a TurnInterrupted reason when the client leaves, cancels or the deadline nears. */
   signal: AbortSignal;
-  /** Who the tools act for. */
+  /** Who the tools act for, and the turn's passage numbering (createToolContext). */
   toolContext: ToolContext;
   /** System blocks of this conversation after the configured prompt (memories, summary). */
   system?: string[];

@@ -72,6 +72,8 @@ export interface TurnObserver {
   summaryFolded?(fold: { turns: number; usage: TokenUsage }): void;
   /** The summary call or its save failed; the turns stay in the window until one succeeds. */
   summaryFailed?(error: unknown): void;
+  /** The answer cited passage numbers that no passage of its turn has; they were dropped, never shown. */
+  citationsDropped?(dropped: { turnId: string; numbers: number[] }): void;
   /** `durationMs` counts from the request, like `summary.timings`. */
   turnFinished?(summary: TurnSummary, durationMs: number): void;
 }
@@ -118,6 +120,8 @@ export interface TurnRun {
   conversation: Message[];
   /** Messages of `conversation` sent unchanged on the previous turn (a prompt-cache checkpoint may follow). */
   stableMessages?: number;
+  /** The turn's stored messages after its question, when this run continues it (resume). */
+  earlierInTurn?: Message[];
   firstSeq: number;
   /** performance.now() when the turn was asked for, before the session was loaded; timings count from here. */
   requestedAt: number;

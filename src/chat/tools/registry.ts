@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
+import { createPassageNumbering, type PassageNumbering } from '../citations/passage-numbering.ts';
 import { ToolError } from '../errors.ts';
-import type { JsonObject, ToolResultBlock } from '../messages.ts';
+import type { JsonObject, Message, ToolResultBlock } from '../messages.ts';
 import type { ToolSpec } from '../ports.ts';
 
 export interface Tool<Input = unknown> {
@@ -14,10 +15,17 @@ export interface Tool<Input = unknown> {
   run(input: Input, signal: AbortSignal, context: ToolContext): Promise<JsonObject>;
 }
 
-/** Who a tool call acts for: tools that keep per-user data (memories) read and write only theirs. */
+/** What a tool call knows of the turn it runs in. */
 export interface ToolContext {
-  /** The signed-in user, or ANONYMOUS_USER when auth is off. */
+  /** The signed-in user, or ANONYMOUS_USER when auth is off: tools that keep per-user data (memories) use only theirs. */
   userId: string;
+  /** Numbers retrieved passages uniquely within the turn, so the answer's `[n]` names one passage. */
+  passages: PassageNumbering;
+}
+
+/** A context for one turn of `userId`; `earlierInTurn` is what a resumed turn already holds after its question. */
+export function createToolContext(userId: string, earlierInTurn: readonly Message[] = []): ToolContext {
+  return { userId, passages: createPassageNumbering(earlierInTurn) };
 }
 
 export interface ToolCall {

@@ -152,7 +152,7 @@ describe.each(fixtures.map((fixture) => [fixture.name, fixture] as const))(
           expect(events.map((event) => Object.keys(event)[0])).toEqual(recorded.map((event) => event.event));
           for (const [index, event] of recorded.entries()) {
             expect(events[index]?.[event.event as keyof ConverseStreamOutput]).toEqual(
-              sdkView(event.payload),
+              asTheSdkSeesIt(event.payload),
             );
           }
         }
@@ -226,15 +226,23 @@ describe('fixtures/ holds no secrets', () => {
 });
 
 /**
- * A recorded payload as this SDK version surfaces it: without Bedrock's random `p` padding and the empty
- * `usage.serverToolUsage`, which the emulator writes since it follows real recordings (issue 12).
+ * A recorded event payload as the SDK hands it over: without the random-length `"p"` padding every real event
+ * carries, and without empty structures (`"serverToolUsage": {}`), which the SDK's deserializer leaves out.
  */
-function sdkView(payload: unknown): unknown {
-  const { p: _padding, ...rest } = payload as Record<string, unknown>;
-  const usage = rest.usage as Record<string, unknown> | undefined;
-  if (usage && typeof usage === 'object') {
-    const { serverToolUsage: _server, ...known } = usage;
-    return { ...rest, usage: known };
-  }
-  return rest;
+function asTheSdkSeesIt(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(asTheSdkSeesIt);
+  if (typeof value !== 'object' || value === null) return value;
+  const entries = Object.entries(value)
+    .filter(([key]) => key !== 'p')
+    .map(([key, inner]) => [key, asTheSdkSeesIt(inner)] as const)
+    .filter(
+      ([, inner]) =>
+        !(
+          typeof inner === 'object' &&
+          inner !== null &&
+          !Array.isArray(inner) &&
+          Object.keys(inner).length === 0
+        ),
+    );
+  return Object.fromEntries(entries);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createInMemoryMemoryStore } from '../../../../src/adapters/memory/memory-memory-store.ts';
 import { createForgetTool } from '../../../../src/chat/tools/forget.ts';
-import { createToolRegistry } from '../../../../src/chat/tools/registry.ts';
+import { createToolContext, createToolRegistry } from '../../../../src/chat/tools/registry.ts';
 import { createRememberTool } from '../../../../src/chat/tools/remember.ts';
 import { createFakeClock } from '../../../support/fakes.ts';
 
@@ -20,7 +20,11 @@ function setup(maxMemories = 3) {
     createForgetTool(memories),
   ]);
   const call = (userId: string, name: 'remember' | 'forget', statement: string) =>
-    registry.run({ toolUseId: 't', name, input: { statement } }, new AbortController().signal, { userId });
+    registry.run(
+      { toolUseId: 't', name, input: { statement } },
+      new AbortController().signal,
+      createToolContext(userId),
+    );
   return { memories, call };
 }
 

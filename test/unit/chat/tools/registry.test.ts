@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { ToolError } from '../../../../src/chat/errors.ts';
-import { createToolRegistry, type Tool } from '../../../../src/chat/tools/registry.ts';
+import { createToolContext, createToolRegistry, type Tool } from '../../../../src/chat/tools/registry.ts';
 
 const signal = new AbortController().signal;
-const context = { userId: 'user-1' };
+const context = createToolContext('user-1');
 const tool = (run: Tool<{ n: number }>['run']): Tool<{ n: number }> => ({
   name: 'double',
   description: 'Doubles n',
