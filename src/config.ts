@@ -24,6 +24,9 @@ const envSchema = z.object({
   CHAT_BEDROCK_ENDPOINT: optional(z.url()),
   CHAT_BEDROCK_AGENT_ENDPOINT: optional(z.url()),
   CHAT_MANAGEMENT_ENDPOINT: optional(z.url()),
+  /** The attachments bucket; unset: attachments are refused (UPLOADS_UNAVAILABLE). */
+  CHAT_UPLOADS_BUCKET: optional(z.string()),
+  CHAT_S3_ENDPOINT: optional(z.url()),
   CHAT_WINDOW_MESSAGES: z._default(z.coerce.number().check(z.int(), z.minimum(2)), 20),
   CHAT_SESSION_TTL_HOURS: positiveInt(24),
   CHAT_MAX_TOOL_ROUNDS: positiveInt(4),
@@ -99,7 +102,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       bedrockAgent: e.CHAT_BEDROCK_AGENT_ENDPOINT ?? e.CHAT_BEDROCK_ENDPOINT,
       /** Offline only: serverless-offline's @connections endpoint. On AWS it comes from the event. */
       management: e.CHAT_MANAGEMENT_ENDPOINT,
+      /** Offline only: the local S3-compatible server. */
+      s3: e.CHAT_S3_ENDPOINT,
     },
+    uploadsBucket: e.CHAT_UPLOADS_BUCKET,
     resume: { waitMs: e.CHAT_RESUME_WAIT_MS, pollMs: 250 },
     rateLimitPerMinute: e.CHAT_RATE_LIMIT_PER_MINUTE,
     turn: {

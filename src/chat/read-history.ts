@@ -1,5 +1,12 @@
 import { type HistoryEntry, type HistoryFrame, toUsage } from '../protocol/server-frame.ts';
-import { isToolUseBlock, isTurnStart, type Message, ROUND_SEPARATOR, textOf } from './messages.ts';
+import {
+  isAttachmentBlock,
+  isToolUseBlock,
+  isTurnStart,
+  type Message,
+  ROUND_SEPARATOR,
+  textOf,
+} from './messages.ts';
 import type { Clock, SessionStore, StoredSession } from './ports.ts';
 import { assertUsable, createSession, interruptedTurnOf } from './session.ts';
 
@@ -55,7 +62,10 @@ export function toHistoryEntries(messages: readonly Message[]): HistoryEntry[] {
   for (const message of messages) {
     if (isTurnStart(message)) {
       closeAnswer();
-      entries.push({ role: 'user', text: textOf(message) });
+      const attachments = message.content
+        .filter(isAttachmentBlock)
+        .map(({ attachment: { name, format, size } }) => ({ name, format, size }));
+      entries.push({ role: 'user', text: textOf(message), ...(attachments.length ? { attachments } : {}) });
     } else if (message.role === 'assistant') {
       answer ??= { texts: [], tools: [] };
       const text = textOf(message);

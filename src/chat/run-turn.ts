@@ -1,4 +1,4 @@
-import { userText } from './messages.ts';
+import { type AttachmentBlock, userText } from './messages.ts';
 import type { Reply } from './ports.ts';
 import { assertUsable, createSession } from './session.ts';
 import { streamTurn } from './stream-turn.ts';
@@ -9,6 +9,8 @@ import { repairWindow } from './window.ts';
 export interface TurnRequest {
   sessionId: string;
   message: string;
+  /** Files attached to the question, already checked (attachments.ts). */
+  attachments?: AttachmentBlock[];
   /** The authenticated user; absent when auth is off. */
   userId?: string;
   /** The caller's connection, as data: it counts the caller's turns when there is no user (auth off). */
@@ -37,7 +39,7 @@ export async function runTurn(deps: TurnDependencies, request: TurnRequest): Pro
   ]);
   if (stored) assertUsable(stored, request.userId, deps.clock.now());
   const session = stored ?? createSession(request.sessionId, request.userId, deps.clock.now());
-  const question = userText(request.message);
+  const question = userText(request.message, request.attachments);
 
   return streamTurn(deps, {
     reply: request.reply,

@@ -6,6 +6,7 @@ import type { ErrorCode, StopReason } from '../protocol/server-frame.ts';
 import type { FlushPolicy } from './frame-stream.ts';
 import type { Message, TokenUsage } from './messages.ts';
 import type {
+  AttachmentStore,
   Clock,
   ModelClient,
   Reply,
@@ -41,6 +42,8 @@ export interface TurnDependencies {
   usage: UsageLedger;
   model: ModelClient;
   tools: ToolRegistry;
+  /** Uploaded attachments; absent when no bucket is configured. */
+  attachments?: AttachmentStore;
   clock: Clock;
   settings: TurnSettings;
   newId?: () => string;

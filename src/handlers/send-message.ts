@@ -1,3 +1,5 @@
+import { checkAttachments } from '../chat/attachments.ts';
+import { UploadsUnavailableError } from '../chat/errors.ts';
 import { runTurn } from '../chat/run-turn.ts';
 import { loadConfig } from '../config.ts';
 import { createTurnDependencies } from '../lambda/chat-dependencies.ts';
@@ -14,13 +16,25 @@ export const handler = createWebSocketRoute(route, 'sendMessage', async (request
   const { sessionId, message } = request.frame;
   const turnId = request.frame.turnId ?? crypto.randomUUID();
   route.observability.logger.appendKeys({ sessionId, turnId });
+  const attachments = request.frame.attachments?.length
+    ? await checkAttachments(turn.attachments ?? noUploads(), {
+        userId: request.userId,
+        sessionId,
+        attachments: request.frame.attachments,
+      })
+    : undefined;
   await runTurn(turn, {
     sessionId,
     message,
     turnId,
+    attachments,
     userId: request.userId,
     connectionId: request.connectionId,
     reply: request.reply,
     remainingTimeMs: request.remainingTimeMs,
   });
 });
+
+function noUploads(): never {
+  throw new UploadsUnavailableError();
+}

@@ -6,6 +6,7 @@ import { createDynamoDbResourceCatalog } from '../adapters/dynamodb/resource-cat
 import { createDynamoDbSessionStore } from '../adapters/dynamodb/session-store.ts';
 import { createDynamoDbStopRequests } from '../adapters/dynamodb/stop-requests.ts';
 import { createDynamoDbUsageLedger } from '../adapters/dynamodb/usage-ledger.ts';
+import { withAttachments } from '../chat/attachment-model.ts';
 import { type ChatStorage, type Clock, type ResourceCatalog, systemClock } from '../chat/ports.ts';
 import { createCurrentTimeTool } from '../chat/tools/current-time.ts';
 import { createKbLookupTool } from '../chat/tools/kb-lookup.ts';
@@ -13,6 +14,7 @@ import { createLookupResourceTool } from '../chat/tools/lookup-resource.ts';
 import { createToolRegistry, type Tool } from '../chat/tools/registry.ts';
 import type { TurnDependencies } from '../chat/turn.ts';
 import type { ChatConfig } from '../config.ts';
+import { createAttachmentStore } from './attachment-store.ts';
 import { createLazyKnowledgeBase } from './lazy-knowledge-base.ts';
 
 /*
@@ -70,5 +72,17 @@ export function createModelAndTools(
 /** Everything a turn needs; the reply comes with each request. */
 export function createTurnDependencies(config: ChatConfig, clock: Clock = systemClock): TurnDependencies {
   const { resources, ...storage } = createChatStorage(config, clock);
-  return { ...storage, ...createModelAndTools(config, clock, resources), clock, settings: config.turn };
+  const { model, tools } = createModelAndTools(config, clock, resources);
+  const attachments = createAttachmentStore(config, clock);
+  // Stored questions name their files; the model gets their bytes (on resume too).
+  return attachments
+    ? {
+        ...storage,
+        model: withAttachments(model, attachments),
+        tools,
+        attachments,
+        clock,
+        settings: config.turn,
+      }
+    : { ...storage, model, tools, clock, settings: config.turn };
 }

@@ -1,3 +1,4 @@
+import type { AttachmentFormat } from './attachments.ts';
 /** Why the model ended its answer: Bedrock's own stop reasons, passed on unchanged. */
 export type ModelEndReason =
   | 'end_turn'
@@ -26,6 +27,11 @@ export type ErrorCode =
   | 'MODEL_UNAVAILABLE'
   | 'MODEL_FIXTURE_MISMATCH'
   | 'STORAGE_UNAVAILABLE'
+  | 'ATTACHMENT_UNSUPPORTED'
+  | 'ATTACHMENT_TOO_LARGE'
+  | 'ATTACHMENT_NOT_FOUND'
+  | 'ATTACHMENT_UNREADABLE'
+  | 'UPLOADS_UNAVAILABLE'
   | 'INTERNAL';
 
 export interface Usage {
@@ -91,15 +97,26 @@ export interface ErrorFrame {
   type: 'error';
   sessionId: string | null;
   turnId?: string;
+  /** Set when the error answers a `createUpload`. */
+  uploadId?: string;
   seq?: number;
   code: ErrorCode;
   message: string;
   retryable: boolean;
 }
 
+/** A file attached to a question, as the client shows it. */
+export interface AttachmentInfo {
+  name: string;
+  format: AttachmentFormat;
+  size: number;
+}
+
 export interface HistoryEntry {
   role: 'user' | 'assistant';
   text: string;
+  /** Files attached to a question. */
+  attachments?: AttachmentInfo[];
   /** Tools the assistant called while answering, in order. */
   tools?: string[];
 }
@@ -134,13 +151,31 @@ export interface UsageFrame {
   session?: UsageReport;
 }
 
+/**
+ * Answers `createUpload`: an S3 presigned POST. The client posts a multipart form with every `fields` entry
+ * and then the file (as `file`, last) to `url`; S3 refuses another key, content type or a larger size. The
+ * question then names the file by `key` in `sendMessage.attachments`.
+ */
+export interface UploadFrame {
+  type: 'upload';
+  sessionId: string;
+  uploadId: string;
+  key: string;
+  url: string;
+  fields: Record<string, string>;
+  format: AttachmentFormat;
+  maxBytes: number;
+  /** Epoch ms after which the POST is refused. */
+  expiresAt: number;
+}
+
 export type TurnFrame = StatusFrame | TokenFrame | DoneFrame;
-export type ServerFrame = TurnFrame | ErrorFrame | HistoryFrame | UsageFrame;
+export type ServerFrame = TurnFrame | ErrorFrame | HistoryFrame | UsageFrame | UploadFrame;
 
 /** An `error` frame for a failure that knows its code, message and whether a retry may help. */
 export function errorFrame(
   failure: Pick<ErrorFrame, 'code' | 'message' | 'retryable'>,
-  address: { sessionId: string | null; turnId?: string; seq?: number },
+  address: { sessionId: string | null; turnId?: string; uploadId?: string; seq?: number },
 ): ErrorFrame {
   return {
     type: 'error',
