@@ -38,21 +38,22 @@ export async function resolveAttachments(
   const usedNames = new Set<string>();
   return messages.map((message) => ({
     ...message,
-    content: message.content.map((block): ContentBlock => {
-      if (!isAttachmentBlock(block)) return block;
+    content: message.content.flatMap((block): ContentBlock[] => {
+      if (!isAttachmentBlock(block)) return [block];
       const { name, format } = block.attachment;
       if (!kept.has(block))
-        return { text: `[Attached file "${name}" left out: too many files in this chat.]` };
+        return [{ text: `[Attached file "${name}" left out: too many files in this chat.]` }];
       const bytes = bytesByKey.get(block.attachment.key);
-      if (!bytes) return { text: `[Attached file "${name}" is no longer available.]` };
-      if (kindOf(format) === 'image') return { image: { format: format as ImageFormat, source: { bytes } } };
-      return {
-        document: {
-          format: format as DocumentFormat,
-          name: uniqueName(documentNameOf(name), usedNames),
-          source: { bytes },
-        },
-      };
+      if (!bytes) return [{ text: `[Attached file "${name}" is no longer available.]` }];
+      // An image block has no name: a label before it lets the model refer to the file as its owner does.
+      if (kindOf(format) === 'image') {
+        return [
+          { text: `[Image: ${name}]` },
+          { image: { format: format as ImageFormat, source: { bytes } } },
+        ];
+      }
+      const documentName = uniqueName(documentNameOf(name), usedNames);
+      return [{ document: { format: format as DocumentFormat, name: documentName, source: { bytes } } }];
     }),
   }));
 }

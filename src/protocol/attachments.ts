@@ -100,7 +100,7 @@ export function attachmentProblem(file: { name: string; size: number }): string 
   if (file.size <= 0) return `${file.name} is empty.`;
   const limit = maxBytesOf(format);
   if (file.size > limit) {
-    return `${file.name} is ${formatBytes(file.size)}; ${kindOf(format) === 'image' ? 'images' : 'documents'} may be at most ${formatBytes(limit)}.`;
+    return `${file.name} is ${formatBytes(file.size)}, over the ${formatBytes(limit)} limit for ${kindOf(format) === 'image' ? 'images' : 'documents'}.`;
   }
   return undefined;
 }
