@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
@@ -9,6 +9,9 @@ export interface S3Local {
   bucket: string;
   stop(): Promise<void>;
 }
+
+/** What the offline stack gives its handlers (local/stack.ts offlineEnvironment). */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /** Browsers post attachments straight to the bucket from the web app's origin. */
 const CORS = `<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>POST</AllowedMethod><AllowedMethod>GET</AllowedMethod><AllowedHeader>*</AllowedHeader><MaxAgeSeconds>3600</MaxAgeSeconds></CORSRule></CORSConfiguration>`;
@@ -21,7 +24,18 @@ const CORS = `<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><Allo
  * Unlike S3, s3rver does not check a POST's policy (size range, content type, expiry): the `sendMessage`
  * checks (size, signature bytes) hold either way, and the integration tests say which side refused.
  */
-export async function startS3Local(options: { port: number; bucket: string }): Promise<S3Local> {
+export async function startS3Local(options: {
+  port: number;
+  bucket: string;
+  /** The offline stack's dummy credentials: s3rver checks every SigV4 signature against them. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}): Promise<S3Local> {
+  const { accessKeyId, secretAccessKey } = options.credentials ?? LOCAL_CREDENTIALS;
+  // s3rver knows one built-in account; the stack's key pair is added to it so signatures are really checked.
+  const account = createRequire(import.meta.url)('s3rver/lib/models/account.js') as {
+    DUMMY_ACCOUNT: { createKeyPair(accessKeyId: string, secretAccessKey: string): void };
+  };
+  account.DUMMY_ACCOUNT.createKeyPair(accessKeyId, secretAccessKey);
   const directory = await mkdtemp(join(tmpdir(), 'chat-s3-'));
   const server = new S3rver({
     address: '127.0.0.1',
@@ -30,9 +44,7 @@ export async function startS3Local(options: { port: number; bucket: string }): P
     directory,
     configureBuckets: [{ name: options.bucket, configs: [CORS] }],
   });
-  const http = (await server.run()) as Server;
-  const address = http.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
+  const { port } = await server.run();
   return {
     endpoint: `http://127.0.0.1:${port}`,
     bucket: options.bucket,

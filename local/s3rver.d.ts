@@ -1,7 +1,5 @@
 /** The part of s3rver (which ships no types) that the local stack uses. */
 declare module 's3rver' {
-  import type { Server } from 'node:http';
-
   interface S3rverOptions {
     address?: string;
     port?: number;
@@ -13,7 +11,8 @@ declare module 's3rver' {
 
   export default class S3rver {
     constructor(options: S3rverOptions);
-    run(): Promise<Server>;
+    /** Configures the buckets, listens, and resolves with the bound address. */
+    run(): Promise<{ address: string; port: number }>;
     close(): Promise<void>;
   }
 }

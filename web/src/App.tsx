@@ -1,10 +1,13 @@
+import { useAttachments } from './attachments/use-attachments.ts';
 import type { Wait } from './chat/conversation.ts';
 import type { SessionStore } from './chat/session-store.ts';
 import { useChat } from './chat/use-chat.ts';
 import type { CreateSocket } from './chat/use-chat-socket.ts';
+import { AttachButton, AttachmentTray } from './components/AttachmentTray.tsx';
 import { Banner } from './components/Banner.tsx';
 import { ChatHeader } from './components/ChatHeader.tsx';
 import { Composer } from './components/Composer.tsx';
+import { DropZone } from './components/DropZone.tsx';
 import { MessageList } from './components/MessageList.tsx';
 
 export interface AppProps {
@@ -24,6 +27,14 @@ export function App({ getSocketUrl, store, createSocket, waitTimeoutsMs, user, o
   const chat = useChat({ getSocketUrl, store, createSocket, waitTimeoutsMs });
   const { conversation } = chat;
   const { problem, notice, turn } = conversation;
+  const attachments = useAttachments(chat.uploads, conversation.sessionId);
+  const attachDisabled = chat.connection.status !== 'open';
+  const send = (question: string) => {
+    const files = attachments.ready();
+    if (!chat.send(question, files)) return false;
+    if (files.length) attachments.clear();
+    return true;
+  };
 
   return (
     <div className="app">
@@ -35,7 +46,7 @@ export function App({ getSocketUrl, store, createSocket, waitTimeoutsMs, user, o
         user={user}
         onSignOut={onSignOut}
       />
-      <main className="chat">
+      <DropZone onFiles={attachments.add} disabled={attachDisabled}>
         <MessageList
           conversation={conversation}
           canAsk={chat.canSend}
@@ -67,11 +78,14 @@ export function App({ getSocketUrl, store, createSocket, waitTimeoutsMs, user, o
             queued={conversation.queued !== undefined}
             running={turn !== undefined}
             stopping={turn?.stopping ?? false}
-            onSend={chat.send}
+            onSend={send}
             onStop={chat.stop}
+            tray={<AttachmentTray attachments={attachments} />}
+            attachButton={<AttachButton attachments={attachments} disabled={attachDisabled} />}
+            waitingFor={attachments.pending ? 'Uploading your files… Send once they are ready.' : undefined}
           />
         </div>
-      </main>
+      </DropZone>
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { createSessionStore } from './chat/session-store.ts';
 import { configuredSocketUrl, withToken } from './chat/socket-url.ts';
 import { Banner } from './components/Banner.tsx';
 import './styles/app.css';
+import './styles/attachments.css';
 
 const root = document.getElementById('root');
 if (root) createRoot(root).render(<StrictMode>{await startApp()}</StrictMode>);

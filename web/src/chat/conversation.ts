@@ -1,4 +1,5 @@
 import type {
+  AttachmentInfo,
   ErrorFrame,
   HistoryFrame,
   ServerFrame,
@@ -11,6 +12,8 @@ export interface ChatMessage {
   id: string;
   role: 'user' | 'assistant';
   text: string;
+  /** Files attached to a question. */
+  attachments?: AttachmentInfo[];
   /** Tools the assistant called while answering, in call order. */
   tools: string[];
   /** Why the answer ended, when it was cut short (Stop, a dropped connection, a deadline). */
@@ -65,7 +68,7 @@ export interface ConversationState {
 
 export type ConversationEvent =
   | { type: 'frameReceived'; frame: ServerFrame }
-  | { type: 'questionSent'; turnId: string; question: string }
+  | { type: 'questionSent'; turnId: string; question: string; attachments?: AttachmentInfo[] }
   | { type: 'questionQueued'; question: string }
   | { type: 'historyRequested' }
   /** API Gateway answered a request with its failure frame (the Lambda threw or timed out). */
@@ -105,7 +108,13 @@ export function updateConversation(state: ConversationState, event: Conversation
         // A failed turn was never saved; dropping it keeps the view equal to what the model sees.
         messages: [
           ...state.messages.filter((message) => !message.failed),
-          { id: questionId(event.turnId), role: 'user', text: event.question, tools: [] },
+          {
+            id: questionId(event.turnId),
+            role: 'user',
+            text: event.question,
+            tools: [],
+            ...(event.attachments?.length ? { attachments: event.attachments } : {}),
+          },
           { id: event.turnId, role: 'assistant', text: '', tools: [] },
         ],
         turn: {
@@ -369,6 +378,7 @@ function messagesFromHistory(history: HistoryFrame): ChatMessage[] {
     role: entry.role,
     text: entry.text,
     tools: entry.tools ?? [],
+    ...(entry.attachments?.length ? { attachments: entry.attachments } : {}),
   }));
   const interrupted = history.interruptedTurn;
   const last = messages.at(-1);

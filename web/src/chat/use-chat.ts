@@ -1,5 +1,12 @@
-import { useEffect, useEffectEvent, useReducer } from 'react';
-import type { ErrorCode, ServerFrame } from '../../../src/protocol/server-frame.ts';
+import { useEffect, useEffectEvent, useReducer, useRef } from 'react';
+import type { AttachmentReference, CreateUploadFrame } from '../../../src/protocol/client-frame.ts';
+import type {
+  AttachmentInfo,
+  ErrorCode,
+  ErrorFrame,
+  ServerFrame,
+  UploadFrame,
+} from '../../../src/protocol/server-frame.ts';
 import { type ConversationState, createConversation, updateConversation, type Wait } from './conversation.ts';
 import type { SessionStore } from './session-store.ts';
 import { type ConnectionState, type CreateSocket, useChatSocket } from './use-chat-socket.ts';
@@ -27,8 +34,13 @@ export interface Chat {
   canSend: boolean;
   /** The conversation is still loading: a question asked now waits, and is sent once it has loaded. */
   canQueue: boolean;
-  /** Sends a question as a new turn (or queues it while the conversation loads); false if it cannot. */
-  send(question: string): boolean;
+  /**
+   * Sends a question as a new turn (or queues it while the conversation loads); false if it cannot. A
+   * question with attachments is only sent, never queued.
+   */
+  send(question: string, attachments?: SentAttachment[]): boolean;
+  /** Attachment uploads: asks for presigned POSTs and hears their answers (attachments/use-attachments.ts). */
+  uploads: UploadChannel;
   /** Ends the running answer, on the server too. */
   stop(): void;
   /** Continues an answer that was cut off. */
@@ -39,6 +51,16 @@ export interface Chat {
   dismissProblem(): void;
   dismissNotice(): void;
   reconnectNow(): void;
+}
+
+/** An uploaded file named in a question: its key for the server, what it is for the view. */
+export type SentAttachment = AttachmentReference & AttachmentInfo;
+
+export interface UploadChannel {
+  /** Sends a `createUpload`; false when the socket is not open. */
+  request(frame: Omit<CreateUploadFrame, 'action'>): boolean;
+  /** Hears every `upload` frame and every `error` frame that answers an upload; returns the unsubscribe. */
+  listen(listener: (frame: UploadFrame | ErrorFrame) => void): () => void;
 }
 
 /** Errors after which the session id is of no more use: a new session starts and the user is told why. */
@@ -79,7 +101,12 @@ export function useChat(options: ChatOptions): Chat {
   const activeTurnId = conversation.turn?.turnId;
   useEffect(() => store.rememberActiveTurn(activeTurnId), [store, activeTurnId]);
 
+  const uploadListeners = useRef(new Set<(frame: UploadFrame | ErrorFrame) => void>());
   const receive = (frame: ServerFrame) => {
+    if (frame.type === 'upload' || (frame.type === 'error' && frame.uploadId !== undefined)) {
+      for (const listener of uploadListeners.current) listener(frame);
+      return;
+    }
     const notice = frame.type === 'error' ? NEW_SESSION_NOTICES[frame.code] : undefined;
     if (notice && frame.sessionId === conversation.sessionId) {
       // The question that met the error is asked again in the new session.
@@ -98,10 +125,17 @@ export function useChat(options: ChatOptions): Chat {
     return sessionId;
   };
 
-  const sendQuestion = (question: string, sessionId = conversation.sessionId) => {
+  const sendQuestion = (
+    question: string,
+    sessionId = conversation.sessionId,
+    attachments: SentAttachment[] = [],
+  ) => {
     const turnId = crypto.randomUUID();
-    if (!socket.send({ action: 'sendMessage', sessionId, message: question, turnId })) return false;
-    dispatch({ type: 'questionSent', turnId, question });
+    const files = attachments.map(({ key, name }) => ({ key, name }));
+    const frame = { action: 'sendMessage' as const, sessionId, message: question, turnId };
+    if (!socket.send(files.length ? { ...frame, attachments: files } : frame)) return false;
+    const shown = attachments.map(({ name, format, size }) => ({ name, format, size }));
+    dispatch({ type: 'questionSent', turnId, question, ...(shown.length ? { attachments: shown } : {}) });
     return true;
   };
 
@@ -130,14 +164,22 @@ export function useChat(options: ChatOptions): Chat {
     connection: socket.connection,
     canSend,
     canQueue,
-    send: (question) => {
+    send: (question, attachments = []) => {
       const text = question.trim();
       if (text === '') return false;
+      if (attachments.length > 0) return canSend && sendQuestion(text, conversation.sessionId, attachments);
       if (canQueue) {
         dispatch({ type: 'questionQueued', question: text });
         return true;
       }
       return canSend && sendQuestion(text);
+    },
+    uploads: {
+      request: (frame) => socket.send({ action: 'createUpload', ...frame }),
+      listen: (listener) => {
+        uploadListeners.current.add(listener);
+        return () => uploadListeners.current.delete(listener);
+      },
     },
     stop,
     continueAnswer: (turnId) => {

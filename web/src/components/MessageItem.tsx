@@ -1,4 +1,5 @@
 import type { ActiveTurn, ChatMessage } from '../chat/conversation.ts';
+import { SentAttachments } from './AttachmentTray.tsx';
 import { Markdown } from './Markdown.tsx';
 import { StatusLine } from './StatusLine.tsx';
 import { StopNote } from './StopNote.tsx';
@@ -17,6 +18,7 @@ export function MessageItem({ message, turn, onContinue }: MessageItemProps) {
   if (message.role === 'user') {
     return (
       <article className="message message-user" aria-label="You" data-failed={message.failed || undefined}>
+        {message.attachments && <SentAttachments files={message.attachments} />}
         <p className="user-text">{message.text}</p>
       </article>
     );
