@@ -36,7 +36,7 @@ export function AttachButton({ attachments, disabled }: { attachments: Attachmen
         disabled={disabled}
         onClick={() => inputRef.current?.click()}
       >
-        <span aria-hidden="true">📎</span>
+        <PaperClip />
       </button>
     </>
   );
@@ -52,9 +52,7 @@ export function AttachmentTray({ attachments }: { attachments: Attachments }) {
         <ul className="attachment-chips" aria-label="Attached files">
           {drafts.map((draft) => (
             <li key={draft.id} className="attachment-chip" data-status={draft.status}>
-              <span className="attachment-kind" aria-hidden="true">
-                {ATTACHMENT_FORMATS[draft.format].kind === 'image' ? '🖼' : '📄'}
-              </span>
+              <FormatBadge format={draft.format} />
               <span className="attachment-name">{draft.name}</span>
               <span className="attachment-size">
                 {draft.status === 'uploading' ? 'uploading…' : formatBytes(draft.size)}
@@ -95,16 +93,35 @@ export function SentAttachments({
     <ul className="attachment-chips sent" aria-label="Attached files">
       {files.map((file) => (
         <li key={file.name} className="attachment-chip">
-          <span className="attachment-kind" aria-hidden="true">
-            {file.format in ATTACHMENT_FORMATS &&
-            ATTACHMENT_FORMATS[file.format as keyof typeof ATTACHMENT_FORMATS].kind === 'image'
-              ? '🖼'
-              : '📄'}
-          </span>
+          <FormatBadge format={file.format} />
           <span className="attachment-name">{file.name}</span>
           <span className="attachment-size">{formatBytes(file.size)}</span>
         </li>
       ))}
     </ul>
+  );
+}
+
+/** The file's format as a small badge (PNG, PDF…), tinted for images; the name says the rest to screen readers. */
+function FormatBadge({ format }: { format: string }) {
+  const kind = Object.hasOwn(ATTACHMENT_FORMATS, format)
+    ? ATTACHMENT_FORMATS[format as keyof typeof ATTACHMENT_FORMATS].kind
+    : 'document';
+  return (
+    <span className="attachment-kind" data-kind={kind} aria-hidden="true">
+      {format.toUpperCase()}
+    </span>
+  );
+}
+
+function PaperClip() {
+  return (
+    <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true">
+      <path
+        strokeLinecap="round"
+        strokeLinejoin="round"
+        d="M21 11.5l-8.6 8.6a5 5 0 01-7.1-7.1l8.6-8.6a3.3 3.3 0 014.7 4.7l-8.6 8.6a1.7 1.7 0 01-2.4-2.4l7.9-7.9"
+      />
+    </svg>
   );
 }
