@@ -75,9 +75,10 @@ describe('attachments in a real browser', () => {
       );
       chatArea.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
     });
+    await page.locator('.attachment-chip', { hasText: 'plan.md' }).waitFor();
     await page
       .locator('.attachment-chip', { hasText: 'plan.md' })
-      .getByText('18 bytes')
+      .getByText('17 bytes')
       .waitFor({ timeout: 30_000 });
     await saveScreenshot(page, 'attachments-dropped-phone');
   });
