@@ -44,7 +44,10 @@ export async function startS3Local(options: {
     directory,
     configureBuckets: [{ name: options.bucket, configs: [CORS] }],
   });
-  const { port } = await server.run();
+  const { port } = await server.run().catch(async (error: unknown) => {
+    await rm(directory, { recursive: true, force: true });
+    throw error;
+  });
   return {
     endpoint: `http://127.0.0.1:${port}`,
     bucket: options.bucket,
