@@ -1,7 +1,16 @@
 import { parseArgs } from 'node:util';
 import type { ComparisonOptions } from './scenarios/reference-comparison.ts';
+import type { StopLatencyOptions } from './scenarios/stop-latency.ts';
 
-export const SECTIONS = ['coldStart', 'overhead', 'comparison', 'offline', 'scale', 'emulator'] as const;
+export const SECTIONS = [
+  'coldStart',
+  'overhead',
+  'comparison',
+  'offline',
+  'scale',
+  'emulator',
+  'stop',
+] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** Counts, durations and paces of one run. */
@@ -15,6 +24,7 @@ export interface BenchOptions {
   scale: { sockets: number[]; durationMs: number; warmupTurns: number };
   window: { sizes: number[]; turnsPerSize: number };
   emulator: { requests: number; warmup: number };
+  stop: StopLatencyOptions;
 }
 
 /** `npm run bench`: about four minutes on two cores. */
@@ -36,6 +46,15 @@ export const FULL_OPTIONS: BenchOptions = {
   scale: { sockets: [1, 8, 32, 64], durationMs: 10_000, warmupTurns: 1 },
   window: { sizes: [0, 10, 20], turnsPerSize: 30 },
   emulator: { requests: 1000, warmup: 100 },
+  stop: {
+    pace: { firstTokenMs: 300, tokenMs: 15 },
+    stops: 30,
+    blocks: 3,
+    answerTokens: 400,
+    maxDelayMs: 1500,
+    costTurns: 4,
+    costAnswerTokens: 200,
+  },
 };
 
 /** `npm run bench -- --smoke` and the smoke test: every section runs, with counts too small to mean anything. */
@@ -57,6 +76,15 @@ export const SMOKE_OPTIONS: BenchOptions = {
   scale: { sockets: [1, 2], durationMs: 300, warmupTurns: 1 },
   window: { sizes: [0, 10, 20], turnsPerSize: 1 },
   emulator: { requests: 5, warmup: 1 },
+  stop: {
+    pace: { firstTokenMs: 5, tokenMs: 5 },
+    stops: 2,
+    blocks: 1,
+    answerTokens: 400,
+    maxDelayMs: 100,
+    costTurns: 1,
+    costAnswerTokens: 40,
+  },
 };
 
 export interface BenchCommand {

@@ -42,8 +42,44 @@ export function renderReport(results: BenchResults): string {
   if (results.coldStart) parts.push(...coldStartSection(results.coldStart, machine.node));
   if (results.scale) parts.push(...scaleSection(results.scale));
   if (results.emulator) parts.push(...emulatorSection(results.emulator));
+  if (results.stop) parts.push(...stopSection(results.stop));
   parts.push(...METHOD_NOTES);
   return `${parts.join('\n\n')}\n`;
+}
+
+function stopSection(stop: NonNullable<BenchResults['stop']>): string[] {
+  return [
+    '## 7. Stop',
+    'The real `sendMessage` and `cancel` handlers, each warm in a process of its own, against DynamoDB Local ' +
+      `(through a counting proxy) and the scripted model (${stop.pace.firstTokenMs} ms to the first token, ` +
+      `${stop.pace.tokenMs} ms a token). A long answer streams; Stop is pressed at an even spread of moments after ` +
+      'its first token, sending the last seq received (as the web app does), and the turn’s frames are timed on ' +
+      'arrival at the @connections server. The two poll intervals run in alternating blocks. _Frozen as shown_: ' +
+      'stops whose `done` said `cancelled` and kept exactly the seq the client had shown. _Poll reads_: GetItem ' +
+      'calls per second of streaming, from whole answers, less those of a turn that never polls. A consistent ' +
+      'GetItem of the small turn item costs 1 read request unit (decision 19); decision 5 read eventually ' +
+      'consistent, at half a unit.',
+    formatTable(
+      [
+        'poll',
+        'stops',
+        'frozen as shown',
+        'Stop → done p50 / p95',
+        'Stop → last token p50 / p95',
+        'token frames after Stop p50 / p95',
+        'poll reads per turn-second',
+      ],
+      stop.rows.map((row) => [
+        row.name,
+        String(row.stops),
+        String(row.frozenAsShown),
+        p50p95(row.stopToDoneMs),
+        p50p95(row.stopToLastTokenMs),
+        p50p95(row.tokenFramesAfterStop),
+        num(row.pollReadsPerTurnSecond),
+      ]),
+    ),
+  ];
 }
 
 function emulatorSection(emulator: NonNullable<BenchResults['emulator']>): string[] {
@@ -298,7 +334,7 @@ const METHOD_NOTES = [
     '- The emulator paces a ConverseStream tool call (its input arrives in timed fragments) but returns a Converse ' +
       'tool call after the first-token time alone, which favours the reference design’s planner on tool turns.',
     '- Our DynamoDB calls include the per-user rate limit (UpdateItem), the usage ledger (UpdateItem, after ' +
-      '`done`) and the stop-request poll (GetItem once a second while a turn streams); the reference has none of ' +
-      'these features.',
+      '`done`), the turn’s claim (PutItem, decision 18) and the stop-request poll (a GetItem every 200 ms while a turn ' +
+      'streams, decision 19); the reference has none of these features.',
   ].join('\n'),
 ];

@@ -5,6 +5,7 @@ import type { HandlerOverheadResult } from './scenarios/handler-overhead.ts';
 import type { OfflineLatencyRow } from './scenarios/offline-latency.ts';
 import type { ReferenceComparisonResult } from './scenarios/reference-comparison.ts';
 import type { ScaleLevel } from './scenarios/scale.ts';
+import type { StopLatencyResult } from './scenarios/stop-latency.ts';
 import type { WindowGrowthRow } from './scenarios/window-growth.ts';
 import type { Machine } from './support/machine.ts';
 
@@ -37,4 +38,5 @@ export interface BenchResults {
   coldStart?: ColdStartResult;
   scale?: { durationMs: number; levels: ScaleLevel[]; windowGrowth: WindowGrowthRow[] };
   emulator?: EmulatorFirstEventResult;
+  stop?: StopLatencyResult;
 }

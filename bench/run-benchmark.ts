@@ -7,6 +7,7 @@ import { measureHandlerOverhead } from './scenarios/handler-overhead.ts';
 import { measureOfflineLatency } from './scenarios/offline-latency.ts';
 import { compareWithReference } from './scenarios/reference-comparison.ts';
 import { measureScale } from './scenarios/scale.ts';
+import { measureStopLatency } from './scenarios/stop-latency.ts';
 import { measureWindowGrowth } from './scenarios/window-growth.ts';
 import { describeMachine, loadAverage } from './support/machine.ts';
 import { evaluateTargets } from './targets.ts';
@@ -62,6 +63,9 @@ export async function runBenchmark(
     sections.emulator = await timed('emulator first event', () =>
       measureEmulatorFirstEvent(options.emulator),
     );
+  }
+  if (run.includes('stop')) {
+    sections.stop = await timed('stop', () => measureStopLatency(running(), options.stop));
   }
 
   const finishedAt = new Date();

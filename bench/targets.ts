@@ -24,6 +24,7 @@ export function evaluateTargets(results: Sections): Target[] {
       ? undefined
       : Math.round((beyondModel.longAnswer - beyondModel.shortAnswer) * 100) / 100;
   const emulator = results.emulator?.inProcess;
+  const stopRow = results.stop?.rows.find((row) => row.stopPollMs === 200);
   const lost = results.scale?.levels.reduce((sum, level) => sum + level.lost + level.versionMismatches, 0);
 
   const check = (present: boolean, met: () => boolean) => (present ? met() : null);
@@ -91,6 +92,12 @@ export function evaluateTargets(results: Sections): Target[] {
       goal: '0',
       measured: String(lost ?? 'n/a'),
       met: check(lost !== undefined, () => lost === 0),
+    },
+    {
+      figure: 'Stop pressed to the turn’s `done`, p95 (in process, realistic pace)',
+      goal: '≤ 300 ms',
+      measured: ms(stopRow?.stopToDoneMs.p95),
+      met: check(stopRow !== undefined, () => (stopRow?.stopToDoneMs.p95 ?? Infinity) <= 300),
     },
   ];
 }

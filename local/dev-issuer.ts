@@ -7,8 +7,9 @@ import type { AddressInfo } from 'node:net';
  * key made at start-up. The $connect authorizer verifies them with aws-jwt-verify given this issuer's
  * public keys (CHAT_AUTH_JWKS), exactly as it verifies Cognito's on AWS.
  *
- * HTTP (127.0.0.1 only): GET /token?user=<name>[&lifetime=<seconds>] → {token, userId, expiresAt}, an ID
- * token as Cognito's (`token_use: "id"`, `exp`); GET /.well-known/jwks.json. To try by hand that $connect
+ * HTTP (127.0.0.1 only): GET /token?user=<name>[&groups=<a,b>][&lifetime=<seconds>] → {token, userId,
+ * expiresAt}, an ID token as Cognito's (`token_use: "id"`, `exp`, `cognito:groups`; `groups=admins` opens the
+ * admin page); GET /.well-known/jwks.json. To try by hand that $connect
  * refuses them: a negative lifetime gives an expired token, `use=access` an access token (`token_use:
  * "access"`), `expiry=none` a token without `exp`.
  *
@@ -25,7 +26,7 @@ export interface DevIssuer {
   /** The public JWKS as JSON, for CHAT_AUTH_JWKS. */
   jwks: string;
   /** A signed token for `userId`; a negative lifetime makes an expired one (for tests). */
-  sign(userId: string, lifetimeSeconds?: number): string;
+  sign(userId: string, lifetimeSeconds?: number, groups?: string[]): string;
   close(): Promise<void>;
 }
 
@@ -68,6 +69,7 @@ export async function startDevIssuer(options: {
       const token = issue(userId, lifetime, {
         use: url.searchParams.get('use') === 'access' ? 'access' : 'id',
         expires: url.searchParams.get('expiry') !== 'none',
+        groups: groupsParam(url.searchParams.get('groups')),
       });
       return res.end(JSON.stringify({ token, userId, expiresAt }));
     }
@@ -83,10 +85,21 @@ export async function startDevIssuer(options: {
   function issue(
     userId: string,
     lifetimeSeconds: number,
-    { use = 'id', expires = true }: { use?: 'id' | 'access'; expires?: boolean } = {},
+    {
+      use = 'id',
+      expires = true,
+      groups = [],
+    }: { use?: 'id' | 'access'; expires?: boolean; groups?: string[] } = {},
   ): string {
     const now = Math.floor(Date.now() / 1000);
-    const claims = { iss: url, aud: DEV_AUDIENCE, sub: userId, iat: now, token_use: use };
+    const claims = {
+      iss: url,
+      aud: DEV_AUDIENCE,
+      sub: userId,
+      iat: now,
+      token_use: use,
+      ...(groups.length > 0 ? { 'cognito:groups': groups } : {}),
+    };
     return signJwt(expires ? { ...claims, exp: now + lifetimeSeconds } : claims, privateKey, kid);
   }
 
@@ -95,7 +108,8 @@ export async function startDevIssuer(options: {
     issuer: url,
     audience: DEV_AUDIENCE,
     jwks,
-    sign: (userId, lifetimeSeconds = TOKEN_LIFETIME_SECONDS) => issue(userId, lifetimeSeconds),
+    sign: (userId, lifetimeSeconds = TOKEN_LIFETIME_SECONDS, groups = []) =>
+      issue(userId, lifetimeSeconds, { groups }),
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());
@@ -107,6 +121,14 @@ export async function startDevIssuer(options: {
 /** `127.0.0.1:<port>`, `localhost:<port>` or `[::1]:<port>`: what a browser sends for a loopback URL. */
 function isLoopbackHost(host: string | undefined): boolean {
   return host !== undefined && /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i.test(host);
+}
+
+/** `groups=admins,ops` as Cognito's `cognito:groups` list. */
+function groupsParam(value: string | null): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((group) => group.trim())
+    .filter((group) => group !== '');
 }
 
 /** An RS256 JWT; node:crypto is all it takes. */

@@ -276,7 +276,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await credentialsChecked;
     const database = await databaseStarting;
     checkAborted();
-    await waitForPort(ports.websocket, { timeoutMs: options.timeoutMs ?? 90_000, process: offline });
+    // Bundling ten handlers and starting serverless-offline takes over 90 s when several stacks start at once.
+    await waitForPort(ports.websocket, { timeoutMs: options.timeoutMs ?? 180_000, process: offline });
     timings.offline = since();
 
     const [{ createLocalDocumentClient }, { seedResources }] = await Promise.all([

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import type { StorageTimeouts } from './adapters/dynamodb/document-client.ts';
 
 // zod/mini (used in Lambda code for its size) ships no messages; English ones make config errors readable.
 z.config(en());
@@ -31,14 +32,18 @@ const envSchema = z.object({
   CHAT_SESSION_TTL_HOURS: positiveInt(24),
   CHAT_MAX_TOOL_ROUNDS: positiveInt(4),
   CHAT_MAX_MESSAGE_BYTES: positiveInt(16_384, 30_000),
-  CHAT_MAX_OUTPUT_TOKENS: positiveInt(2048),
+  // One model call's answer must fit what a turn may store (TURN_BYTES): 16k tokens is about 64 KB of text.
+  CHAT_MAX_OUTPUT_TOKENS: positiveInt(2048, 16_384),
   CHAT_MODEL_IDLE_TIMEOUT_MS: positiveInt(15_000),
   CHAT_DEADLINE_MARGIN_MS: positiveInt(3_000),
-  CHAT_STOP_POLL_MS: positiveInt(1_000),
+  CHAT_STOP_POLL_MS: positiveInt(200),
+  CHAT_CANCEL_WAIT_MS: positiveInt(2_000),
+  CHAT_STORAGE_TIMEOUT_MS: positiveInt(5_000),
   CHAT_RESUME_WAIT_MS: positiveInt(5_000),
   CHAT_FLUSH_MIN_MS: positiveInt(50),
   CHAT_FLUSH_MAX_MS: positiveInt(400),
   CHAT_RATE_LIMIT_PER_MINUTE: positiveInt(20),
+  CHAT_STATS_RETENTION_DAYS: positiveInt(90),
   // On-demand prices of the default model (Claude Haiku 4.5), USD per million tokens; set them for yours.
   CHAT_PRICE_INPUT_PER_MTOK: z._default(z.coerce.number().check(z.nonnegative()), 1),
   CHAT_PRICE_OUTPUT_PER_MTOK: z._default(z.coerce.number().check(z.nonnegative()), 5),
@@ -82,6 +87,14 @@ export const DEFAULT_SYSTEM_PROMPT = [
   'If the tools do not give you the answer, say so instead of guessing.',
 ].join(' ');
 
+/**
+ * Most one turn may store (its question, answer, tool calls and results, as JSON): a fifth of DynamoDB's
+ * 400 KB item limit, and less than one WebSocket message (128 KB), so any turn fits the session and a history
+ * frame. The window as a whole is kept under WINDOW_BYTES.
+ */
+export const TURN_BYTES = 96 * 1024;
+export const WINDOW_BYTES = 300 * 1024;
+
 export type ChatConfig = ReturnType<typeof loadConfig>;
 export type AuthConfig = ReturnType<typeof loadAuthConfig>;
 
@@ -107,7 +120,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     uploadsBucket: e.CHAT_UPLOADS_BUCKET,
     resume: { waitMs: e.CHAT_RESUME_WAIT_MS, pollMs: 250 },
+    cancelWaitMs: e.CHAT_CANCEL_WAIT_MS,
+    // Each DynamoDB call: connect within 1 s, each attempt within 2 s, three attempts, all within the budget.
+    storage: {
+      connectionTimeoutMs: 1_000,
+      requestTimeoutMs: 2_000,
+      maxAttempts: 3,
+      budgetMs: e.CHAT_STORAGE_TIMEOUT_MS,
+    } satisfies StorageTimeouts,
     rateLimitPerMinute: e.CHAT_RATE_LIMIT_PER_MINUTE,
+    statsRetentionDays: e.CHAT_STATS_RETENTION_DAYS,
     turn: {
       windowMessages: e.CHAT_WINDOW_MESSAGES,
       prices: {
@@ -120,8 +142,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxToolRounds: e.CHAT_MAX_TOOL_ROUNDS,
       modelIdleTimeoutMs: e.CHAT_MODEL_IDLE_TIMEOUT_MS,
       deadlineMarginMs: e.CHAT_DEADLINE_MARGIN_MS,
+      replyMarginMs: 1_000,
       saveAttempts: 8,
       stopPollMs: e.CHAT_STOP_POLL_MS,
+      attachPollMs: 250,
+      maxTurnBytes: TURN_BYTES,
+      maxWindowBytes: WINDOW_BYTES,
       flush: { minDelayMs: e.CHAT_FLUSH_MIN_MS, maxDelayMs: e.CHAT_FLUSH_MAX_MS, maxFrameBytes: 16 * 1024 },
     },
   };

@@ -12,9 +12,14 @@ export interface ConnectionRecord {
   tokens: number;
   firstFrameAt?: number;
   firstTokenAt?: number;
+  /** The last token frame's arrival and seq: what a client had shown at a given moment. */
+  lastTokenAt?: number;
+  lastSeq?: number;
   endAt?: number;
   end?: 'done' | 'error';
   errorCode?: string;
+  stopReason?: string;
+  keptThroughSeq?: number;
 }
 
 /** API Gateway's management API (`POST /@connections/{id}`) on loopback, recording what each connection got. */
@@ -80,11 +85,17 @@ function observe(entry: { record: ConnectionRecord; text: string }, frame: Serve
   if (frame.type === 'token') {
     record.tokenFrames++;
     record.firstTokenAt ??= arrivedAt;
+    record.lastTokenAt = arrivedAt;
+    record.lastSeq = Math.max(record.lastSeq ?? -1, frame.seq);
     entry.text += frame.value;
   } else if (frame.type === 'done' || frame.type === 'error') {
     record.endAt = arrivedAt;
     record.end = frame.type;
     if (frame.type === 'error') record.errorCode = frame.code;
+    else {
+      record.stopReason = frame.stopReason;
+      record.keptThroughSeq = frame.keptThroughSeq;
+    }
   }
 }
 

@@ -109,6 +109,17 @@ export class UploadsUnavailableError extends ChatError {
   }
 }
 
+/** The turn is still being answered by another request (a retry came early), past this request's deadline. */
+export class TurnInProgressError extends ChatError {
+  override readonly name = 'TurnInProgressError';
+  readonly code = 'TURN_IN_PROGRESS';
+  constructor() {
+    super('This answer is still being written by an earlier request. Try again in a moment to get it.', {
+      retryable: true,
+    });
+  }
+}
+
 export class ModelThrottledError extends ChatError {
   override readonly name = 'ModelThrottledError';
   readonly code = 'MODEL_THROTTLED';
@@ -169,10 +180,33 @@ export class ModelFixtureMismatchError extends ChatError {
 export class StorageUnavailableError extends ChatError {
   override readonly name = 'StorageUnavailableError';
   readonly code = 'STORAGE_UNAVAILABLE';
+  /**
+   * `unconfirmedSave`: the turn's save did not answer in time, so it may have been stored after all. A retry
+   * with the same turn id finds out: a stored answer comes back as it was, without asking the model again.
+   */
+  readonly unconfirmedSave: boolean;
+
+  constructor(cause?: unknown, options: { unconfirmedSave?: boolean } = {}) {
+    super(
+      options.unconfirmedSave
+        ? 'Conversation storage did not confirm that this answer was saved. Try again: an answer that was saved comes back as it was, and nothing is asked twice.'
+        : 'Conversation storage is unavailable. Nothing was lost; please try again shortly.',
+      { cause, retryable: true },
+    );
+    this.unconfirmedSave = options.unconfirmedSave ?? false;
+  }
+}
+
+/**
+ * A turn too large to store, even after the answer was capped (e.g. a session stored by an older version).
+ * Retrying cannot help.
+ */
+export class TurnTooLargeError extends ChatError {
+  override readonly name = 'TurnTooLargeError';
+  readonly code = 'TURN_TOO_LARGE';
   constructor(cause?: unknown) {
-    super('Conversation storage is unavailable. Nothing was lost; please try again shortly.', {
+    super('This answer is too large to store in the conversation, so it was not saved. Start a new chat.', {
       cause,
-      retryable: true,
     });
   }
 }

@@ -48,6 +48,11 @@ export interface FrameStream {
   error(frame: Pick<ErrorFrame, 'code' | 'message' | 'retryable'>): Promise<void>;
   /** Waits until every queued frame is sent (or the client is gone). */
   settled(): Promise<void>;
+  /**
+   * The client froze the answer on Stop after showing frames up to `seenSeq`: no more text is pushed (text not
+   * yet pushed is dropped). Returns how many characters of text the token frames up to `seenSeq` carried.
+   */
+  freeze(seenSeq: number): number;
   readonly gone: boolean;
   /** PostToConnection calls made so far. */
   readonly pushCount: number;
@@ -75,7 +80,10 @@ export function createFrameStream(options: FrameStreamOptions): FrameStream {
   let queue: Promise<void> = Promise.resolve();
   let gone = false;
   let tokenDelivered = false;
+  let frozen = false;
   let pushCount = 0;
+  /** Characters of text sent so far, after each token frame (in seq order). */
+  const textUpTo: Array<{ seq: number; chars: number }> = [];
 
   const send = async (frame: ServerFrame) => {
     if (gone) return;
@@ -104,7 +112,9 @@ export function createFrameStream(options: FrameStreamOptions): FrameStream {
     timer = undefined;
     if (pending === '') return;
     for (const value of splitByJsonBytes(pending, policy.maxFrameBytes)) {
-      enqueue({ type: 'token', ...base(), value });
+      const frame = { type: 'token' as const, ...base(), value };
+      textUpTo.push({ seq: frame.seq, chars: (textUpTo.at(-1)?.chars ?? 0) + value.length });
+      enqueue(frame);
     }
     pending = '';
     pendingBytes = 0;
@@ -112,7 +122,7 @@ export function createFrameStream(options: FrameStreamOptions): FrameStream {
 
   return {
     text(delta) {
-      if (gone || delta === '') return QUEUED;
+      if (gone || frozen || delta === '') return QUEUED;
       pending += delta;
       pendingBytes += utf8Length(delta);
       if (!sentText) {
@@ -143,6 +153,14 @@ export function createFrameStream(options: FrameStreamOptions): FrameStream {
       await queue;
     },
     settled: () => queue,
+    freeze(seenSeq) {
+      frozen = true;
+      clearTimeout(timer);
+      timer = undefined;
+      pending = '';
+      pendingBytes = 0;
+      return textUpTo.findLast((entry) => entry.seq <= seenSeq)?.chars ?? 0;
+    },
     get gone() {
       return gone;
     },
@@ -176,6 +194,13 @@ export function splitByJsonBytes(text: string, maxBytes: number): string[] {
   }
   if (index > start) pieces.push(text.slice(start));
   return pieces;
+}
+
+/** The size of `text` as a JSON string's contents, in UTF-8 bytes (escapes included). */
+export function jsonTextBytes(text: string): number {
+  let bytes = 0;
+  for (const char of text) bytes += jsonBytes(char);
+  return bytes;
 }
 
 function jsonBytes(char: string): number {

@@ -50,6 +50,11 @@ export type ContentBlock =
 export interface Message {
   role: Role;
   content: ContentBlock[];
+  /**
+   * On a question: the turn it opened, so a retried turn id finds its stored answer. Stored with the window,
+   * never sent to the model (the model adapter sends role and content only).
+   */
+  turnId?: string;
 }
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;

@@ -30,34 +30,100 @@ export interface LastTurn {
   stopReason: StopReason;
   /** The last frame sequence number the turn used; a resumed answer continues after it. */
   lastSeq: number;
+  /** The run that recorded it; its lease on the turn ended with this write (absent in older sessions). */
+  runId?: string;
+}
+
+/** Lets a caller give up on a storage call (the Lambda deadline is near). */
+export interface StorageCallOptions {
+  signal?: AbortSignal;
 }
 
 export interface SessionStore {
   /** The stored session, expired or not (the caller decides what expiry means), or undefined. */
-  load(sessionId: string): Promise<StoredSession | undefined>;
+  load(sessionId: string, options?: StorageCallOptions): Promise<StoredSession | undefined>;
   /**
-   * Writes the session only if the stored version is still `expectedVersion` (0: no item yet).
-   * Throws VersionConflictError when someone else wrote first.
+   * Stores a new session (version 0, no turns yet) unless one exists: how a session is claimed for its owner
+   * before its first answer streams. False when the session already exists.
    */
-  save(session: StoredSession, expectedVersion: number): Promise<void>;
+  create(session: StoredSession): Promise<boolean>;
+  /**
+   * Writes the session only if the stored version is still `expectedVersion` (0: not stored yet, or only
+   * claimed). Throws VersionConflictError when someone else wrote first.
+   */
+  save(session: StoredSession, expectedVersion: number, options?: StorageCallOptions): Promise<void>;
 }
 
 /** Why a running turn was asked to stop from outside: the Stop button, or a resume from a new connection. */
 export type StopRequestReason = 'cancelled' | 'client_gone';
 
-/** A request to stop a turn, and when it was made (epoch ms). */
+/** A request to stop one run of a turn. */
 export interface StopRequest {
   reason: StopRequestReason;
+  /** Epoch ms. */
   requestedAt: number;
+  /** The run it stops: the one holding the turn's lease when it was made. A later run ignores it. */
+  runId: string;
+  /** Cancel only: the last `seq` the client showed; the answer is kept up to that frame. */
+  seenSeq?: number;
+}
+
+/** A run's hold on a turn: only the holder streams it. */
+export interface TurnLease {
+  runId: string;
+  /** Epoch ms; the run's Lambda deadline, 0 once the run failed and released it. */
+  leaseUntil: number;
 }
 
 /**
- * A mailbox between invocations: the `cancel` and `resume` routes ask, the running turn polls. A request
- * only stops runs that started before it: a resumed run must not obey the request that stopped its old run.
+ * A turn as its own small item, claimed before anything streams: whose it is, which run may stream it, and
+ * a request to stop that run (docs/decisions/0018).
  */
-export interface StopRequests {
-  request(sessionId: string, turnId: string, request: StopRequest): Promise<void>;
-  find(sessionId: string, turnId: string): Promise<StopRequest | undefined>;
+export interface StoredTurn extends TurnLease {
+  sessionId: string;
+  turnId: string;
+  /** The user who asked; absent when auth is off. Only they may stop or resume it. */
+  ownerId?: string;
+  /** Epoch ms of the first claim. */
+  createdAt: number;
+  /** Epoch seconds; DynamoDB's TTL attribute. */
+  expiresAt: number;
+  stop?: StopRequest;
+}
+
+/** What a stop request found: the caller's turn (stop written), someone else's, or none (nothing written). */
+export type StopRequestOutcome = 'requested' | 'forbidden' | 'absent';
+
+export interface TurnStore {
+  /**
+   * Creates the turn's item unless it exists. False when the turn id is taken (a retry, or a stranger); true
+   * when it exists already for this very run (a storage call retried after its first attempt landed).
+   */
+  claim(turn: StoredTurn): Promise<boolean>;
+  /** The turn's item, read consistently, or undefined. */
+  find(sessionId: string, turnId: string): Promise<StoredTurn | undefined>;
+  /**
+   * Hands the lease from run `fromRunId` to `lease.runId` (one resume at a time, or a retry after a failed
+   * run), clearing any stop request. False when the lease is no longer `fromRunId`'s, unless it is already
+   * `lease.runId`'s (the same hand-over, retried).
+   */
+  takeOver(sessionId: string, turnId: string, fromRunId: string, lease: TurnLease): Promise<boolean>;
+  /** Ends run `runId`'s lease now (it failed without recording the turn); no-op if it no longer holds it. */
+  release(sessionId: string, turnId: string, runId: string): Promise<void>;
+  /** Deletes the turn's item while run `runId` holds it: a refused request leaves nothing behind. */
+  discard(sessionId: string, turnId: string, runId: string): Promise<void>;
+  /**
+   * Asks the run holding the turn's lease to stop, if `ownerId` may (the turn is theirs, or has no owner).
+   * Writes nothing unless the outcome is 'requested'.
+   */
+  requestStop(
+    sessionId: string,
+    turnId: string,
+    ownerId: string | undefined,
+    request: Omit<StopRequest, 'runId'>,
+  ): Promise<StopRequestOutcome>;
+  /** The stop request on the turn, if any: the small read a running turn polls. */
+  findStop(sessionId: string, turnId: string): Promise<StopRequest | undefined>;
 }
 
 /** Running totals of one user's turns, tokens and estimated cost. */
@@ -172,7 +238,7 @@ export const systemClock: Clock = { now: () => Date.now() };
 /** Every store a turn uses, as one bundle of ports (DynamoDB in Lambda, in memory for the recorder and tests). */
 export interface ChatStorage {
   sessions: SessionStore;
-  stopRequests: StopRequests;
+  turns: TurnStore;
   usage: UsageLedger;
   rateLimiter: TurnRateLimiter;
   resources: ResourceCatalog;

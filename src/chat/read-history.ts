@@ -1,4 +1,10 @@
-import { type HistoryEntry, type HistoryFrame, toUsage } from '../protocol/server-frame.ts';
+import { splitHistory } from '../protocol/history-parts.ts';
+import {
+  type HistoryEntry,
+  type HistoryFrame,
+  MAX_SERVER_MESSAGE_BYTES,
+  toUsage,
+} from '../protocol/server-frame.ts';
 import {
   isAttachmentBlock,
   isToolUseBlock,
@@ -7,7 +13,7 @@ import {
   ROUND_SEPARATOR,
   textOf,
 } from './messages.ts';
-import type { Clock, SessionStore, StoredSession } from './ports.ts';
+import type { Clock, Reply, SessionStore, StoredSession } from './ports.ts';
 import { assertUsable, createSession, interruptedTurnOf } from './session.ts';
 
 /**
@@ -23,6 +29,14 @@ export async function readHistory(
   if (!session) return unstoredHistoryFrame(request.sessionId, request.userId, deps.clock);
   assertUsable(session, request.userId, deps.clock.now());
   return historyFrameOf(session);
+}
+
+/**
+ * Sends a history to the client: in one frame, or in parts when it is over API Gateway's message limit
+ * (docs/protocol.md), so a long conversation can always be redrawn and resumed.
+ */
+export async function sendHistory(reply: Reply, frame: HistoryFrame): Promise<void> {
+  for (const part of splitHistory(frame, MAX_SERVER_MESSAGE_BYTES)) await reply.send(part);
 }
 
 export function historyFrameOf(session: StoredSession): HistoryFrame {

@@ -1,6 +1,6 @@
-import { SessionConflictError, VersionConflictError } from './errors.ts';
+import { SessionConflictError, StorageUnavailableError, VersionConflictError } from './errors.ts';
 import type { Clock, SessionStore, StoredSession } from './ports.ts';
-import { applyTurn, createSession, type WindowSettings } from './session.ts';
+import { applyTurn, createSession, holdsRecord, type WindowSettings } from './session.ts';
 import type { TurnRecord } from './turn-record.ts';
 
 export interface SaveTurnOptions {
@@ -11,33 +11,43 @@ export interface SaveTurnOptions {
     saveAttempts: number;
   };
   onConflict?: (attempt: number) => void;
+  /** Aborts when the Lambda deadline is too near to wait longer for storage. */
+  signal?: AbortSignal;
 }
 
 /**
  * Optimistic concurrency: writes the record if nobody else wrote since the session was loaded; otherwise
- * reloads and re-applies it on top of theirs, so two tabs sending at once both get their turns recorded.
- * Returns the session as saved.
+ * reloads and re-applies it on top of theirs, so two tabs sending at once both get their turns recorded. A
+ * record the reloaded session already holds (an earlier attempt of the same turn landed after all) is not
+ * applied twice. Returns the session as saved.
+ *
+ * A storage failure here leaves the outcome unknown (a write that timed out may still land), which the error
+ * says: the client retries with the same turn id and gets the stored answer if there is one.
  */
 export async function saveTurn(
   options: SaveTurnOptions,
   loaded: StoredSession,
   record: TurnRecord,
 ): Promise<StoredSession> {
-  const { sessions, clock, settings } = options;
+  const { sessions, clock, settings, signal } = options;
   let current = loaded;
   for (let attempt = 1; ; attempt++) {
     const next = applyTurn(current, record, clock.now(), settings);
     try {
-      await sessions.save(next, current.version);
+      await sessions.save(next, current.version, { signal });
       return next;
     } catch (error) {
+      if (error instanceof StorageUnavailableError) {
+        throw new StorageUnavailableError(error.cause, { unconfirmedSave: true });
+      }
       if (!(error instanceof VersionConflictError)) throw error;
       options.onConflict?.(attempt);
       if (attempt >= settings.saveAttempts) throw new SessionConflictError(error);
       await sleep(Math.random() * 20 * attempt);
       current =
-        (await sessions.load(loaded.sessionId)) ??
+        (await sessions.load(loaded.sessionId, { signal })) ??
         createSession(loaded.sessionId, loaded.ownerId, clock.now());
+      if (holdsRecord(current, record)) return current;
     }
   }
 }

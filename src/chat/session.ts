@@ -3,11 +3,16 @@ import { ForbiddenError, SessionExpiredError } from './errors.ts';
 import { addUsage, ZERO_USAGE } from './messages.ts';
 import type { LastTurn, StoredSession } from './ports.ts';
 import type { TurnRecord } from './turn-record.ts';
-import { repairWindow, trimWindow } from './window.ts';
+import { repairWindow, trimWindow, trimWindowToBytes } from './window.ts';
 
 export interface WindowSettings {
   /** Messages kept per session (whole turns only). */
   windowMessages: number;
+  /**
+   * Largest stored window, in bytes of its JSON, so the session item stays well under DynamoDB's 400 KB item
+   * limit whatever the turns hold (the newest turn is always kept; it is capped on its own, see TurnSettings).
+   */
+  maxWindowBytes: number;
   /** Sliding expiry: every saved turn moves `expiresAt` this far ahead. */
   sessionTtlSeconds: number;
 }
@@ -27,9 +32,22 @@ export function createSession(sessionId: string, ownerId: string | undefined, no
   };
 }
 
+/**
+ * A new session as it is claimed for its owner before its first answer streams (docs/decisions/0018): empty,
+ * version 0, and expiring like a session, so an abandoned claim goes away on its own.
+ */
+export function claimedSession(
+  sessionId: string,
+  ownerId: string | undefined,
+  nowMs: number,
+  ttlSeconds: number,
+): StoredSession {
+  return { ...createSession(sessionId, ownerId, nowMs), expiresAt: Math.floor(nowMs / 1000) + ttlSeconds };
+}
+
 /** Stores and AWS keep expired items for a while after `expiresAt`; such a session counts as gone. */
 export function isExpired(session: StoredSession, nowMs: number): boolean {
-  return session.version > 0 && session.expiresAt * 1000 <= nowMs;
+  return session.expiresAt > 0 && session.expiresAt * 1000 <= nowMs;
 }
 
 /** The last turn, if it was cut short. */
@@ -51,13 +69,25 @@ export function applyTurn(
     version: session.version + 1,
     turns: session.turns + (record.isNewTurn ? 1 : 0),
     // Repair merges a resumed answer into the partial one it continues (two assistant messages in a row).
-    messages: trimWindow(repairWindow([...session.messages, ...record.messages]), settings.windowMessages),
+    messages: trimWindowToBytes(
+      trimWindow(repairWindow([...session.messages, ...record.messages]), settings.windowMessages),
+      settings.maxWindowBytes,
+    ),
     usage: addUsage(session.usage, record.usage),
     costMicroUsd: (session.costMicroUsd ?? 0) + record.costMicroUsd,
     updatedAt: new Date(nowMs).toISOString(),
     expiresAt: Math.floor(nowMs / 1000) + settings.sessionTtlSeconds,
     lastTurn: record.lastTurn,
   };
+}
+
+/**
+ * Whether the session already holds what the record would add: its question (a new turn), or its run (a
+ * continuation). A save whose outcome was unknown may have landed before a retry's did.
+ */
+export function holdsRecord(session: StoredSession, record: TurnRecord): boolean {
+  if (!record.isNewTurn) return session.lastTurn?.runId === record.lastTurn.runId;
+  return session.messages.some((message) => message.turnId === record.lastTurn.turnId);
 }
 
 /**

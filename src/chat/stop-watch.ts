@@ -1,22 +1,23 @@
-import type { StopRequest, StopRequestReason, StopRequests } from './ports.ts';
+import type { StopRequest, TurnStore } from './ports.ts';
 
 /**
- * Polls for a request to stop this run of a turn (Stop button, or a resume from a new connection) every
- * `intervalMs`, starting one interval in, so a short answer costs no extra reads. A failed poll is skipped,
- * not fatal. Returns a function that ends the watch.
+ * Polls the turn's item for a request to stop this run (Stop button, or a resume from a new connection) every
+ * `intervalMs`, starting one interval in, so a short answer costs no read. A request made for another run of
+ * the turn (the one a resume took over from) is ignored. A failed poll is skipped, not fatal. Returns a
+ * function that ends the watch.
  */
 export function watchForStopRequest(
-  stopRequests: StopRequests,
-  target: { sessionId: string; turnId: string; startedAt: number },
+  turns: TurnStore,
+  target: { sessionId: string; turnId: string; runId: string },
   intervalMs: number,
-  onStop: (reason: StopRequestReason) => void,
+  onStop: (request: StopRequest) => void,
 ): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let ended = false;
   const poll = async () => {
-    const request = await stopRequests.find(target.sessionId, target.turnId).catch(() => undefined);
+    const request = await turns.findStop(target.sessionId, target.turnId).catch(() => undefined);
     if (ended) return;
-    if (request && appliesToThisRun(request, target.startedAt)) onStop(request.reason);
+    if (request?.runId === target.runId) onStop(request);
     else timer = setTimeout(poll, intervalMs);
   };
   timer = setTimeout(poll, intervalMs);
@@ -24,13 +25,4 @@ export function watchForStopRequest(
     ended = true;
     clearTimeout(timer);
   };
-}
-
-/**
- * A cancel ends the turn whichever run it finds, even one that started after it: Stop pressed right after
- * Send can reach the server before the turn does. A resume's `client_gone` is meant for the run before it,
- * so one made by the time this run started is ignored.
- */
-function appliesToThisRun(request: StopRequest, runStartedAt: number): boolean {
-  return request.reason === 'cancelled' || request.requestedAt > runStartedAt;
 }

@@ -1,6 +1,6 @@
 import { toUsage } from '../protocol/server-frame.ts';
 import { INTERRUPTED_STOP_REASONS } from '../protocol/stop-reasons.ts';
-import { toChatError } from './errors.ts';
+import { StorageUnavailableError, toChatError } from './errors.ts';
 import { createFrameStream } from './frame-stream.ts';
 import { ANONYMOUS_USER } from './ports.ts';
 import { saveTurn } from './save-turn.ts';
@@ -12,7 +12,7 @@ import { usageDeltaOf } from './turn-record.ts';
 /**
  * Streams one run of the model loop to the client and records it with one conditional write, then sends
  * `done`. The run stops early, keeping what was said, when it is interrupted (turn-interrupts.ts). A failure
- * is sent as an error frame and nothing is recorded.
+ * is sent as an error frame, nothing is recorded, and the run releases the turn so a retry may run it.
  */
 export async function streamTurn(deps: TurnDependencies, run: TurnRun): Promise<TurnSummary> {
   const summary = await streamAndRecord(deps, run);
@@ -22,20 +22,26 @@ export async function streamTurn(deps: TurnDependencies, run: TurnRun): Promise<
 
 async function streamAndRecord(deps: TurnDependencies, run: TurnRun): Promise<TurnSummary> {
   const { settings, observer } = deps;
+  const { sessionId } = run.session;
   const sinceRequest = () => performance.now() - run.requestedAt;
   const timings: FirstTokenTimings = { readyMs: sinceRequest() };
+  /** Set when the client froze the answer on Stop: the seq it showed, and the characters that makes. */
+  let frozen: { seenSeq: number; keptChars: number } | undefined;
   const interrupts = createTurnInterrupts({
-    stopRequests: deps.stopRequests,
-    sessionId: run.session.sessionId,
+    turns: deps.turns,
+    sessionId,
     turnId: run.turnId,
-    startedAt: deps.clock.now(),
+    runId: run.runId,
     stopPollMs: settings.stopPollMs,
     remainingTimeMs: run.remainingTimeMs,
     deadlineMarginMs: settings.deadlineMarginMs,
+    onFrozen: (seenSeq) => {
+      frozen = { seenSeq, keptChars: frames.freeze(seenSeq) };
+    },
   });
   const frames = createFrameStream({
     reply: run.reply,
-    sessionId: run.session.sessionId,
+    sessionId,
     turnId: run.turnId,
     firstSeq: run.firstSeq,
     policy: settings.flush,
@@ -63,6 +69,7 @@ async function streamAndRecord(deps: TurnDependencies, run: TurnRun): Promise<Tu
       frames,
       maxToolRounds: settings.maxToolRounds,
       idleTimeoutMs: settings.modelIdleTimeoutMs,
+      maxAnswerBytes: run.maxAnswerBytes,
       signal: interrupts.signal,
       onToolCall: (call) => observer?.toolCalled?.(call),
     });
@@ -73,25 +80,59 @@ async function streamAndRecord(deps: TurnDependencies, run: TurnRun): Promise<Tu
       usage: result.usage,
     });
 
-    const record = run.record(result, frames.lastSeq + 1);
+    const record = run.record(result, {
+      lastSeq: frames.lastSeq + 1,
+      runId: run.runId,
+      keptChars: frozen?.keptChars,
+    });
     const saved = await saveTurn(
-      { ...deps, onConflict: (attempt) => observer?.saveConflict?.(attempt) },
+      {
+        ...deps,
+        onConflict: (attempt) => observer?.saveConflict?.(attempt),
+        signal: deadlineSignal(run, settings.replyMarginMs),
+      },
       run.session,
       record,
     );
     const { stopReason, modelCalls, toolCalls } = result;
-    await frames.done({ stopReason, usage: toUsage(result.usage), modelCalls, toolCalls });
+    await frames.done({
+      stopReason,
+      usage: toUsage(result.usage),
+      modelCalls,
+      toolCalls,
+      ...(frozen ? { keptThroughSeq: frozen.seenSeq } : {}),
+    });
     // After `done`, off the client's path; analytics may miss a turn, the session never does.
     await deps.usage
       .record(saved.ownerId ?? ANONYMOUS_USER, usageDeltaOf(record))
       .catch((error: unknown) => observer?.usageNotRecorded?.(error));
     const outcome = INTERRUPTED_STOP_REASONS.has(stopReason) ? 'interrupted' : 'completed';
-    return { ...summary, outcome, stopReason, pushCount: frames.pushCount, savedVersion: saved.version };
+    return {
+      ...summary,
+      outcome,
+      stopReason,
+      pushCount: frames.pushCount,
+      savedVersion: saved.version,
+      costMicroUsd: record.costMicroUsd,
+    };
   } catch (error) {
     const chatError = toChatError(error);
-    await frames.error({ code: chatError.code, message: chatError.message, retryable: chatError.retryable });
+    // Nothing was recorded: the turn is free for a retry at once. Unless the save may still land, in which
+    // case the lease runs out at this run's deadline and a retry meanwhile waits for the stored answer.
+    const recorded = error instanceof StorageUnavailableError && error.unconfirmedSave;
+    await Promise.all([
+      frames.error({ code: chatError.code, message: chatError.message, retryable: chatError.retryable }),
+      recorded ? undefined : deps.turns.release(sessionId, run.turnId, run.runId).catch(() => undefined),
+    ]);
     return { ...summary, outcome: 'failed', errorCode: chatError.code, pushCount: frames.pushCount };
   } finally {
     interrupts.end();
   }
+}
+
+/** Aborts when only `marginMs` is left before the Lambda deadline: time to send the turn's last frame. */
+function deadlineSignal(run: TurnRun, marginMs: number): AbortSignal | undefined {
+  return run.remainingTimeMs
+    ? AbortSignal.timeout(Math.max(0, Math.floor(run.remainingTimeMs() - marginMs)))
+    : undefined;
 }

@@ -1,6 +1,6 @@
 import type { StopReason } from '../protocol/server-frame.ts';
 import { ModelTimeoutError } from './errors.ts';
-import type { FrameStream } from './frame-stream.ts';
+import { type FrameStream, jsonTextBytes, splitByJsonBytes } from './frame-stream.ts';
 import {
   addUsage,
   type ContentBlock,
@@ -14,6 +14,7 @@ import {
 import type { ModelClient, ModelStopReason } from './ports.ts';
 import type { ToolRegistry } from './tools/registry.ts';
 import { type InterruptReason, interruptionOf, TurnInterrupted } from './turn-interrupts.ts';
+import { jsonBytes } from './window.ts';
 
 export interface ToolLoopOptions {
   model: ModelClient;
@@ -23,6 +24,11 @@ export interface ToolLoopOptions {
   maxToolRounds: number;
   /** A model stream silent for this long is aborted with ModelTimeoutError. */
   idleTimeoutMs: number;
+  /**
+   * Most the answer may hold (text, tool calls and results), in bytes of JSON. An answer that reaches it ends
+   * with `size_limit` and says so, so a turn always fits where it is stored and sent.
+   */
+  maxAnswerBytes: number;
   /** Aborted with a TurnInterrupted reason when the client leaves, cancels or the deadline nears. */
   signal: AbortSignal;
   onToolCall?: (call: {
@@ -45,6 +51,12 @@ export interface ToolLoopResult {
 export const TOOL_LIMIT_NOTE =
   'I stopped here because this question needed more tool calls than I am allowed per answer.';
 
+export const SIZE_LIMIT_NOTE =
+  'I stopped here because this answer reached the longest length a conversation can store.';
+
+/** Room kept in the answer's size for the size-limit note and the JSON around the last text. */
+const SIZE_LIMIT_RESERVE_BYTES = 512;
+
 /**
  * The turn's single streaming loop: one ConverseStream call per round, text forwarded as it arrives, tool calls
  * run (in parallel) between rounds. A question that needs no tool costs exactly one model call.
@@ -65,37 +77,48 @@ export async function runToolLoop(
     toolCalls,
   });
   const text = createRoundText(options.frames);
+  /** Ends the answer with a note saying why (the tool limit, the size limit), as streamed and as stored. */
+  const endWithNote = async (spoken: ContentBlock[], note: string, stopReason: StopReason) => {
+    const said = text.emittedThisRound ? `${ROUND_SEPARATOR}${note}` : note;
+    await text.emit(said);
+    added.push({ role: 'assistant', content: [...spoken, { text: said }] });
+    return finish(stopReason);
+  };
+  const textRoom = () => options.maxAnswerBytes - SIZE_LIMIT_RESERVE_BYTES - jsonBytes(added);
 
   for (let round = 0; ; round++) {
     const interruption = interruptionOf(options.signal);
     if (interruption) return finish(interruption);
+    if (textRoom() <= 0) return endWithNote([], SIZE_LIMIT_NOTE, 'size_limit');
 
     modelCalls++;
     text.newRound();
-    const response = await streamResponse([...conversation, ...added], text.emit, options);
+    const response = await streamResponse([...conversation, ...added], text.emit, textRoom(), options);
     usage = addUsage(usage, response.usage);
     const toolUses = response.content.filter(isToolUseBlock);
+    const spoken = response.content.filter((block) => !isToolUseBlock(block));
 
     if (response.interrupted) {
-      added.push({ role: 'assistant', content: response.content.filter((block) => !isToolUseBlock(block)) });
+      added.push({ role: 'assistant', content: spoken });
       return finish(response.interrupted);
     }
+    if (response.sizeLimited) return endWithNote(spoken, SIZE_LIMIT_NOTE, 'size_limit');
     if (response.stopReason !== 'tools_requested' || toolUses.length === 0) {
       added.push({ role: 'assistant', content: response.content });
       // A request for tools without a tool call is an answer that simply ended.
       return finish(response.stopReason === 'tools_requested' ? 'end_turn' : response.stopReason);
     }
-    if (round >= options.maxToolRounds) {
-      const note = text.emittedThisRound ? `${ROUND_SEPARATOR}${TOOL_LIMIT_NOTE}` : TOOL_LIMIT_NOTE;
-      await text.emit(note);
-      const spoken = response.content.filter((block) => !isToolUseBlock(block));
-      added.push({ role: 'assistant', content: [...spoken, { text: note }] });
-      return finish('tool_limit');
-    }
+    if (round >= options.maxToolRounds) return endWithNote(spoken, TOOL_LIMIT_NOTE, 'tool_limit');
 
     toolCalls += toolUses.length;
     const results = await Promise.all(toolUses.map((block) => runTool(block, options)));
-    added.push({ role: 'assistant', content: response.content }, { role: 'user', content: results });
+    const toolRound = [
+      { role: 'assistant', content: response.content },
+      { role: 'user', content: results },
+    ] satisfies Message[];
+    // Tool results too large to keep end the answer here, with what was said before the calls.
+    if (jsonBytes(toolRound) > textRoom()) return endWithNote(spoken, SIZE_LIMIT_NOTE, 'size_limit');
+    added.push(...toolRound);
   }
 }
 
@@ -104,6 +127,13 @@ interface ModelResponse {
   stopReason: ModelStopReason;
   usage: TokenUsage;
   interrupted?: InterruptReason;
+  /** The text reached the room left for it: the call was stopped there. */
+  sizeLimited?: boolean;
+}
+
+/** Stops a model call whose answer reached its size limit; not an interruption, not a failure. */
+class SizeLimitReached extends Error {
+  override readonly name = 'SizeLimitReached';
 }
 
 /**
@@ -113,6 +143,7 @@ interface ModelResponse {
 async function streamResponse(
   messages: Message[],
   emitText: (text: string) => Promise<void>,
+  textRoomBytes: number,
   options: ToolLoopOptions,
 ): Promise<ModelResponse> {
   const call = new AbortController();
@@ -129,6 +160,7 @@ async function streamResponse(
 
   const content: ContentBlock[] = [];
   let text = '';
+  let textBytes = 0;
   let stopReason: ModelStopReason = 'end_turn';
   let usage = ZERO_USAGE;
   const closeText = () => {
@@ -142,13 +174,17 @@ async function streamResponse(
       armIdleTimer();
       if (call.signal.aborted) break;
       switch (event.type) {
-        case 'text':
-          text += event.text;
+        case 'text': {
+          const delta = fitText(event.text, textRoomBytes - textBytes);
+          text += delta;
+          textBytes += jsonTextBytes(delta);
           // The first token's push goes out before the rest of a burst of deltas is decoded, not after.
           pushing = true;
-          await emitText(event.text);
+          await emitText(delta);
           pushing = false;
+          if (delta !== event.text) call.abort(new SizeLimitReached());
           break;
+        }
         case 'toolStart':
           options.frames.status(event.name, options.tools.statusFor(event.name));
           break;
@@ -176,9 +212,16 @@ async function streamResponse(
     const reason: unknown = call.signal.reason;
     if (reason instanceof TurnInterrupted)
       return { content, stopReason, usage, interrupted: reason.stopReason };
+    if (reason instanceof SizeLimitReached) return { content, stopReason, usage, sizeLimited: true };
     throw reason;
   }
   return { content, stopReason, usage };
+}
+
+/** The longest start of `text` whose JSON form fits in `roomBytes`, never cut inside a code point. */
+function fitText(text: string, roomBytes: number): string {
+  if (jsonTextBytes(text) <= roomBytes) return text;
+  return roomBytes <= 0 ? '' : (splitByJsonBytes(text, roomBytes)[0] ?? '');
 }
 
 async function runTool(block: ToolUseBlock, options: ToolLoopOptions): Promise<ContentBlock> {

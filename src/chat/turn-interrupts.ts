@@ -1,5 +1,5 @@
 import type { StopReason } from '../protocol/server-frame.ts';
-import type { StopRequests } from './ports.ts';
+import type { TurnStore } from './ports.ts';
 import { watchForStopRequest } from './stop-watch.ts';
 
 /** Why a turn was cut short from outside the model. */
@@ -32,26 +32,34 @@ export interface TurnInterrupts {
 
 /**
  * The one place a running turn is stopped from outside the model, with one AbortController and its three
- * sources: the client is gone (a push failed), a stop request arrived (Stop, or a resume elsewhere, polled
- * every `stopPollMs`), or the Lambda deadline less `deadlineMarginMs` came. The first one wins.
+ * sources: the client is gone (a push failed), a stop request for this run arrived (Stop, or a resume
+ * elsewhere, polled every `stopPollMs`), or the Lambda deadline less `deadlineMarginMs` came. The first one
+ * wins. A Stop that says how far the client showed the answer is passed to `onFrozen` before the abort, so
+ * nothing more is pushed.
  */
 export function createTurnInterrupts(options: {
-  stopRequests: StopRequests;
+  turns: TurnStore;
   sessionId: string;
   turnId: string;
-  /** Epoch ms this run started; a resume's stop request made before it is for the run before. */
-  startedAt: number;
+  /** This run: a stop request made for an earlier run of the turn does not apply. */
+  runId: string;
   stopPollMs: number;
   remainingTimeMs?: () => number;
   deadlineMarginMs: number;
+  onFrozen?: (seenSeq: number) => void;
 }): TurnInterrupts {
   const controller = new AbortController();
   const interrupt = (reason: InterruptReason) => controller.abort(new TurnInterrupted(reason));
   const endStopWatch = watchForStopRequest(
-    options.stopRequests,
-    { sessionId: options.sessionId, turnId: options.turnId, startedAt: options.startedAt },
+    options.turns,
+    { sessionId: options.sessionId, turnId: options.turnId, runId: options.runId },
     options.stopPollMs,
-    interrupt,
+    (request) => {
+      if (controller.signal.aborted) return;
+      if (request.reason === 'cancelled' && request.seenSeq !== undefined)
+        options.onFrozen?.(request.seenSeq);
+      interrupt(request.reason);
+    },
   );
   const deadline = options.remainingTimeMs
     ? setTimeout(

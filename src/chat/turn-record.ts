@@ -1,8 +1,9 @@
-import { INTERRUPTED_STOP_REASONS } from '../protocol/stop-reasons.ts';
+import { RESUMABLE_STOP_REASONS } from '../protocol/stop-reasons.ts';
 import { type Message, type TokenUsage, trimTrailingWhitespace } from './messages.ts';
 import type { LastTurn, UsageTotals } from './ports.ts';
 import { costMicroUsd, type PriceTable } from './pricing.ts';
 import type { ToolLoopResult } from './tool-loop.ts';
+import { truncateAnswer } from './truncate-answer.ts';
 
 /** What one run of the model loop adds to a session, and to its owner's usage. */
 export interface TurnRecord {
@@ -11,25 +12,37 @@ export interface TurnRecord {
   usage: TokenUsage;
   /** The run's estimated model cost, in micro-dollars; computed once, here. */
   costMicroUsd: number;
-  lastTurn: LastTurn;
+  lastTurn: LastTurn & { runId: string };
   /** False when the record continues the last turn (a resumed answer) rather than adding one. */
   isNewTurn: boolean;
 }
 
-/**
- * Builds the record of a run from the loop's result and the last frame seq it used. A function, so it can be
- * re-applied on top of a reloaded session after a write conflict.
- */
-export type TurnRecorder = (result: ToolLoopResult, lastSeq: number) => TurnRecord;
+/** How a run ended, as far as its record is concerned. */
+export interface RunEnding {
+  /** The seq of the run's last frame (`done`). */
+  lastSeq: number;
+  runId: string;
+  /**
+   * Set when the client froze the answer on Stop: how many characters of the streamed text it showed. The
+   * record keeps exactly those, so what is stored is what the person saw.
+   */
+  keptChars?: number;
+}
 
-/** A new turn: the user's question, then the answer. */
+/**
+ * Builds the record of a run from the loop's result and how the run ended. A function, so it can be re-applied
+ * on top of a reloaded session after a write conflict.
+ */
+export type TurnRecorder = (result: ToolLoopResult, ending: RunEnding) => TurnRecord;
+
+/** A new turn: the user's question (carrying its turn id), then the answer. */
 export function recordNewTurn(turnId: string, question: Message, prices: PriceTable): TurnRecorder {
-  return (result, lastSeq) => buildRecord(turnId, [question], result, lastSeq, prices, true);
+  return (result, ending) => buildRecord(turnId, [{ ...question, turnId }], result, ending, prices, true);
 }
 
 /** A resumed answer: the rest of the answer, merged into the partial one it continues. */
 export function recordContinuation(turnId: string, prices: PriceTable): TurnRecorder {
-  return (result, lastSeq) => buildRecord(turnId, [], result, lastSeq, prices, false);
+  return (result, ending) => buildRecord(turnId, [], result, ending, prices, false);
 }
 
 /** The record's contribution to its owner's usage totals. */
@@ -41,25 +54,25 @@ function buildRecord(
   turnId: string,
   before: Message[],
   result: ToolLoopResult,
-  lastSeq: number,
+  ending: RunEnding,
   prices: PriceTable,
   isNewTurn: boolean,
 ): TurnRecord {
   return {
-    messages: [...before, ...answerToRecord(result)],
+    messages: [...before, ...answerToRecord(result, ending.keptChars)],
     usage: result.usage,
     costMicroUsd: costMicroUsd(result.usage, prices),
-    lastTurn: { turnId, stopReason: result.stopReason, lastSeq },
+    lastTurn: { turnId, stopReason: result.stopReason, lastSeq: ending.lastSeq, runId: ending.runId },
     isNewTurn,
   };
 }
 
 /**
- * The loop's messages as stored. An interrupted answer loses trailing whitespace: Bedrock rejects an
- * assistant message that ends in whitespace as the last message, which is how `resume` continues it.
+ * The loop's messages as stored: as far as the client showed them when it froze the answer on Stop, and
+ * without trailing whitespace when `resume` may continue them (Bedrock rejects a last assistant message that
+ * ends in whitespace, which is how a resume sends it).
  */
-function answerToRecord(result: ToolLoopResult): Message[] {
-  return INTERRUPTED_STOP_REASONS.has(result.stopReason)
-    ? trimTrailingWhitespace(result.messages)
-    : result.messages;
+function answerToRecord(result: ToolLoopResult, keptChars: number | undefined): Message[] {
+  const messages = keptChars === undefined ? result.messages : truncateAnswer(result.messages, keptChars);
+  return RESUMABLE_STOP_REASONS.has(result.stopReason) ? trimTrailingWhitespace(messages) : messages;
 }

@@ -11,9 +11,9 @@ import type {
   ModelClient,
   Reply,
   SessionStore,
-  StopRequests,
   StoredSession,
   TurnRateLimiter,
+  TurnStore,
   UsageLedger,
 } from './ports.ts';
 import type { PriceTable } from './pricing.ts';
@@ -27,17 +27,26 @@ export interface TurnSettings extends WindowSettings {
   modelIdleTimeoutMs: number;
   /** Time kept in reserve before the Lambda deadline to save the turn and send `done`. */
   deadlineMarginMs: number;
+  /** Time kept before the Lambda deadline to send the last frame: a save still unanswered then is given up. */
+  replyMarginMs: number;
   /** Conditional-write attempts before a SESSION_CONFLICT error. */
   saveAttempts: number;
   /** How often a running turn checks for a stop request (cancel, or resume elsewhere). */
   stopPollMs: number;
+  /** How often a request waiting for another run of its turn (a retry, a second resume) looks again. */
+  attachPollMs: number;
+  /**
+   * Most a turn may store (question, answer, tool calls and results), in bytes of JSON. A longer answer ends
+   * with `size_limit`, so a turn always fits the session item and a history frame.
+   */
+  maxTurnBytes: number;
   flush: FlushPolicy;
 }
 
 /** Everything a turn uses, built once per container; the reply comes with each request. */
 export interface TurnDependencies {
   sessions: SessionStore;
-  stopRequests: StopRequests;
+  turns: TurnStore;
   rateLimiter: TurnRateLimiter;
   usage: UsageLedger;
   model: ModelClient;
@@ -77,13 +86,16 @@ export interface FirstTokenTimings {
 
 export interface TurnSummary {
   turnId: string;
-  outcome: 'completed' | 'interrupted' | 'failed';
+  /** `replayed`: the turn was already answered, and its stored answer was sent again (no model call). */
+  outcome: 'completed' | 'interrupted' | 'failed' | 'replayed';
   stopReason?: StopReason;
   errorCode?: ErrorCode;
   modelCalls: number;
   toolCalls: number;
   pushCount: number;
   usage: TokenUsage;
+  /** The estimated model cost of what was recorded, in micro-dollars (absent when nothing was). */
+  costMicroUsd?: number;
   /** The session version written by this turn, if it was saved. */
   savedVersion?: number;
   timings: FirstTokenTimings;
@@ -93,6 +105,8 @@ export interface TurnSummary {
 export interface TurnRun {
   reply: Reply;
   turnId: string;
+  /** This run, holder of the turn's lease (decision 18); a failed run releases it. */
+  runId: string;
   session: StoredSession;
   /** Exactly what the model sees. */
   conversation: Message[];
@@ -102,4 +116,6 @@ export interface TurnRun {
   remainingTimeMs?: () => number;
   /** What to record for the loop's result (turn-record.ts). */
   record: TurnRecorder;
+  /** Most the run may add to the turn, in bytes of JSON (what is left of `maxTurnBytes`). */
+  maxAnswerBytes: number;
 }

@@ -1,3 +1,4 @@
+import { utf8Length } from '../protocol/utf8-length.ts';
 import {
   type ContentBlock,
   isTextBlock,
@@ -16,7 +17,7 @@ import {
  */
 export function repairWindow(messages: readonly Message[]): Message[] {
   const withoutBlanks = messages.map((message) => ({
-    role: message.role,
+    ...message,
     content: message.content.filter((block) =>
       isTextBlock(block) ? block.text.trim() !== '' : belongsTo(block, message.role),
     ),
@@ -100,7 +101,13 @@ function mergeSameRole(messages: Message[]): Message[] {
   for (const message of messages) {
     const last = merged.at(-1);
     if (last?.role === message.role) {
-      merged[merged.length - 1] = { role: last.role, content: [...last.content, ...message.content] };
+      // Two questions in a row (the first answer said nothing): the answer that follows is the later one's.
+      const turnId = message.turnId ?? last.turnId;
+      merged[merged.length - 1] = {
+        role: last.role,
+        content: [...last.content, ...message.content],
+        ...(turnId === undefined ? {} : { turnId }),
+      };
     } else {
       merged.push(message);
     }
@@ -117,7 +124,27 @@ function compactTurn(turn: Message[]): Message[] {
     .flatMap((message) => message.content.filter(isTextBlock));
   const lastAnswer = answerText.at(-1);
   return [
-    { role: 'user', content: question.content.filter(isTextBlock) },
+    { ...question, content: question.content.filter(isTextBlock) },
     { role: 'assistant', content: [lastAnswer ?? { text: '(answer omitted)' }] },
   ];
+}
+
+/**
+ * Keeps the newest whole turns whose JSON fits in `maxBytes` (UTF-8), so a window of long answers never
+ * outgrows the session item. The newest turn is kept whatever its size: each turn is capped on its own.
+ */
+export function trimWindowToBytes(messages: readonly Message[], maxBytes: number): Message[] {
+  let bytes = 2; // the brackets of the list
+  let keepFrom = messages.length;
+  for (let index = messages.length - 1; index >= 0; index--) {
+    bytes += jsonBytes(messages[index] as Message) + 1;
+    if (bytes > maxBytes && keepFrom < messages.length) break;
+    if (isTurnStart(messages[index] as Message)) keepFrom = index;
+  }
+  return keepFrom === 0 ? [...messages] : messages.slice(keepFrom);
+}
+
+/** The size of a value as JSON, in UTF-8 bytes: what a message costs in the session item and on the wire. */
+export function jsonBytes(value: unknown): number {
+  return utf8Length(JSON.stringify(value));
 }

@@ -12,8 +12,9 @@ const logger = createLogger();
 /**
  * The `$connect` REQUEST authorizer. Browsers cannot set headers on a WebSocket, so the JWT comes in the
  * `token` query parameter. A valid token allows the connection and names its user for every later route
- * (`requestContext.authorizer.userId`); anything else is denied and the connection refused. A browser page
- * from an origin not in CHAT_ALLOWED_ORIGINS (when set) is refused before its token is looked at.
+ * (`requestContext.authorizer.userId`, and its groups in `groups`); anything else is denied and the
+ * connection refused. A browser page from an origin not in CHAT_ALLOWED_ORIGINS (when set) is refused before
+ * its token is looked at.
  */
 export const handler = async (
   event: APIGatewayRequestAuthorizerEvent,
@@ -29,8 +30,8 @@ export const handler = async (
     return policy('Deny', 'anonymous', event.methodArn, '');
   }
   try {
-    const { userId } = await verifier.verify(token);
-    return policy('Allow', userId, event.methodArn, userId);
+    const { userId, groups } = await verifier.verify(token);
+    return policy('Allow', userId, event.methodArn, userId, groups);
   } catch (error) {
     // The reason (expired, wrong audience, bad signature) is logged; the token itself never is.
     logger.info('connection refused: invalid token', { reason: (error as Error).message });
@@ -43,6 +44,7 @@ function policy(
   principalId: string,
   methodArn: string,
   userId: string,
+  groups: string[] = [],
 ): APIGatewayAuthorizerResult {
   return {
     principalId,
@@ -50,6 +52,7 @@ function policy(
       Version: '2012-10-17',
       Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: methodArn }],
     },
-    context: { userId },
+    // An authorizer context holds only strings, numbers and booleans on AWS: the groups go as a JSON array.
+    context: { userId, groups: JSON.stringify(groups) },
   };
 }

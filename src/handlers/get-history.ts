@@ -1,5 +1,5 @@
 import { systemClock } from '../chat/ports.ts';
-import { readHistory } from '../chat/read-history.ts';
+import { readHistory, sendHistory } from '../chat/read-history.ts';
 import { loadConfig } from '../config.ts';
 import { createChatStorage } from '../lambda/chat-dependencies.ts';
 import { createRouteContext } from '../lambda/route-context.ts';
@@ -9,10 +9,11 @@ const config = loadConfig();
 const route = createRouteContext(config);
 const { sessions } = createChatStorage(config);
 
-/** `getHistory`: the stored window, so a reconnecting client can redraw the conversation. */
+/** `getHistory`: the stored window (in parts if it is long), so a reconnecting client can redraw the conversation. */
 export const handler = createWebSocketRoute(route, 'getHistory', async ({ frame, userId, reply }) => {
   route.observability.logger.appendKeys({ sessionId: frame.sessionId });
-  await reply.send(
+  await sendHistory(
+    reply,
     await readHistory({ sessions, clock: systemClock }, { sessionId: frame.sessionId, userId }),
   );
 });

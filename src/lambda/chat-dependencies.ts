@@ -1,10 +1,9 @@
 import { createBedrockRuntimeClient } from '../adapters/bedrock/clients.ts';
 import { createBedrockModelClient } from '../adapters/bedrock/model-client.ts';
-import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
 import { createDynamoDbRateLimiter } from '../adapters/dynamodb/rate-limiter.ts';
 import { createDynamoDbResourceCatalog } from '../adapters/dynamodb/resource-catalog.ts';
 import { createDynamoDbSessionStore } from '../adapters/dynamodb/session-store.ts';
-import { createDynamoDbStopRequests } from '../adapters/dynamodb/stop-requests.ts';
+import { createDynamoDbTurnStore } from '../adapters/dynamodb/turn-store.ts';
 import { createDynamoDbUsageLedger } from '../adapters/dynamodb/usage-ledger.ts';
 import { withAttachments } from '../chat/attachment-model.ts';
 import { type ChatStorage, type Clock, type ResourceCatalog, systemClock } from '../chat/ports.ts';
@@ -15,6 +14,7 @@ import { createToolRegistry, type Tool } from '../chat/tools/registry.ts';
 import type { TurnDependencies } from '../chat/turn.ts';
 import type { ChatConfig } from '../config.ts';
 import { createAttachmentStore } from './attachment-store.ts';
+import { type ChatTable, createChatTable } from './chat-table.ts';
 import { createLazyKnowledgeBase } from './lazy-knowledge-base.ts';
 
 /*
@@ -24,12 +24,14 @@ import { createLazyKnowledgeBase } from './lazy-knowledge-base.ts';
  */
 
 /** Everything a turn keeps in DynamoDB; the `getHistory`, `cancel` and `getUsage` routes need only this. */
-export function createChatStorage(config: ChatConfig, clock: Clock = systemClock): ChatStorage {
-  const client = createDocumentClient({ region: config.region, endpoint: config.endpoints.dynamodb });
-  const table = { client, tableName: config.tableName };
+export function createChatStorage(
+  config: ChatConfig,
+  clock: Clock = systemClock,
+  table: ChatTable = createChatTable(config),
+): ChatStorage {
   return {
     sessions: createDynamoDbSessionStore(table),
-    stopRequests: createDynamoDbStopRequests(table),
+    turns: createDynamoDbTurnStore(table),
     usage: createDynamoDbUsageLedger(table),
     rateLimiter: createDynamoDbRateLimiter({ ...table, limitPerMinute: config.rateLimitPerMinute, clock }),
     resources: createDynamoDbResourceCatalog(table),
@@ -70,8 +72,12 @@ export function createModelAndTools(
 }
 
 /** Everything a turn needs; the reply comes with each request. */
-export function createTurnDependencies(config: ChatConfig, clock: Clock = systemClock): TurnDependencies {
-  const { resources, ...storage } = createChatStorage(config, clock);
+export function createTurnDependencies(
+  config: ChatConfig,
+  clock: Clock = systemClock,
+  table: ChatTable = createChatTable(config),
+): TurnDependencies {
+  const { resources, ...storage } = createChatStorage(config, clock, table);
   const { model, tools } = createModelAndTools(config, clock, resources);
   const attachments = createAttachmentStore(config, clock);
   // Stored questions name their files; the model gets their bytes (on resume too).

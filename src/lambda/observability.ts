@@ -1,9 +1,16 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import {
+  METRICS,
+  METRICS_NAMESPACE,
+  type MetricDefinition,
+  SERVER_ERROR_CODES,
+  SERVICE_DIMENSION,
+} from '../analytics/metrics.ts';
 import type { FirstTokenTimings, TurnObserver, TurnSummary } from '../chat/turn.ts';
 import type { ErrorCode } from '../protocol/server-frame.ts';
 
-export const METRICS_NAMESPACE = 'BedrockWsChat';
+export { METRICS_NAMESPACE };
 
 /**
  * Structured JSON logs and CloudWatch Embedded Metric Format metrics (Powertools for AWS Lambda), one pair per
@@ -17,7 +24,7 @@ export interface Observability {
 export function createObservability(): Observability {
   return {
     logger: createLogger(),
-    metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'chat' }),
+    metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_DIMENSION.value }),
   };
 }
 
@@ -26,9 +33,18 @@ export function createLogger(): Logger {
   return new Logger({ serviceName: 'chat' });
 }
 
-/** Errors by code, as their own metric so each code gets a dimension. */
+/** Adds one value of a metric of the catalogue (src/analytics/metrics.ts) to the invocation's metrics. */
+export function addMetric(metrics: Metrics, metric: MetricDefinition, value: number): void {
+  metrics.addMetric(metric.name, metric.unit, value);
+}
+
+/**
+ * Errors by code, as their own metric so each code gets a dimension; the service's own failures also count
+ * in ServerErrors, which has no code dimension so that the error-rate alarm can read it.
+ */
 export function recordError({ metrics }: Observability, code: ErrorCode): void {
-  metrics.singleMetric().addDimension('code', code).addMetric('Errors', MetricUnit.Count, 1);
+  metrics.singleMetric().addDimension('code', code).addMetric(METRICS.errors.name, METRICS.errors.unit, 1);
+  if (SERVER_ERROR_CODES.has(code)) addMetric(metrics, METRICS.serverErrors, 1);
 }
 
 /**
@@ -37,7 +53,7 @@ export function recordError({ metrics }: Observability, code: ErrorCode): void {
  */
 export function recordPushFailure({ logger, metrics }: Observability, error: unknown): void {
   logger.warn('push failed', { error });
-  metrics.addMetric('PushFailures', MetricUnit.Count, 1);
+  addMetric(metrics, METRICS.pushFailures, 1);
 }
 
 /** The chat core's hooks, as log lines and metrics. `toolUse` lines make the planner's choices searchable. */
@@ -46,7 +62,10 @@ export function createTurnObserver(observability: Observability): TurnObserver {
   return {
     toolCalled({ name, input, status, durationMs }) {
       logger.info('toolUse', { tool: name, input, status, durationMs: Math.round(durationMs) });
-      metrics.singleMetric().addDimension('tool', name).addMetric('ToolInvocations', MetricUnit.Count, 1);
+      metrics
+        .singleMetric()
+        .addDimension('tool', name)
+        .addMetric(METRICS.toolInvocations.name, METRICS.toolInvocations.unit, 1);
     },
     pushFailed(error) {
       recordPushFailure(observability, error);
@@ -56,7 +75,7 @@ export function createTurnObserver(observability: Observability): TurnObserver {
     },
     saveConflict(attempt) {
       logger.warn('session changed since it was read; re-applying the turn', { attempt });
-      metrics.addMetric('SessionWriteConflicts', MetricUnit.Count, 1);
+      addMetric(metrics, METRICS.sessionWriteConflicts, 1);
     },
     turnFinished(summary: TurnSummary, durationMs: number) {
       logger.info('turn finished', {
@@ -65,14 +84,16 @@ export function createTurnObserver(observability: Observability): TurnObserver {
         durationMs: Math.round(durationMs),
       });
       const { readyMs, firstTextMs, firstTokenMs } = summary.timings;
-      metrics.addMetric('TimeToReady', MetricUnit.Milliseconds, readyMs);
-      if (firstTextMs !== undefined)
-        metrics.addMetric('ModelTimeToFirstText', MetricUnit.Milliseconds, firstTextMs - readyMs);
-      if (firstTokenMs !== undefined)
-        metrics.addMetric('TimeToFirstToken', MetricUnit.Milliseconds, firstTokenMs);
-      metrics.addMetric('TurnDuration', MetricUnit.Milliseconds, durationMs);
-      metrics.addMetric('InputTokens', MetricUnit.Count, summary.usage.inputTokens);
-      metrics.addMetric('OutputTokens', MetricUnit.Count, summary.usage.outputTokens);
+      addMetric(metrics, METRICS.timeToReady, readyMs);
+      if (firstTextMs !== undefined) addMetric(metrics, METRICS.modelTimeToFirstText, firstTextMs - readyMs);
+      if (firstTokenMs !== undefined) addMetric(metrics, METRICS.timeToFirstToken, firstTokenMs);
+      addMetric(metrics, METRICS.turnDuration, durationMs);
+      addMetric(metrics, METRICS.inputTokens, summary.usage.inputTokens);
+      addMetric(metrics, METRICS.outputTokens, summary.usage.outputTokens);
+      addMetric(metrics, METRICS.cacheReadTokens, summary.usage.cacheReadTokens ?? 0);
+      addMetric(metrics, METRICS.cacheWriteTokens, summary.usage.cacheWriteTokens ?? 0);
+      addMetric(metrics, METRICS.estimatedCost, summary.costMicroUsd ?? 0);
+      if (summary.stopReason === 'timeout') addMetric(metrics, METRICS.deadlineReached, 1);
       if (summary.errorCode) recordError(observability, summary.errorCode);
     },
   };

@@ -1,12 +1,13 @@
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2, Context } from 'aws-lambda';
 import type { ClientPush } from '../adapters/apigateway/client-push.ts';
+import type { StatsLedger } from '../analytics/stats-ledger.ts';
 import { ClientGoneError, toChatError } from '../chat/errors.ts';
-import type { Reply } from '../chat/ports.ts';
+import { ANONYMOUS_USER, type Reply } from '../chat/ports.ts';
 import type { ClientAction, ClientFrame, FrameLimits } from '../protocol/client-frame.ts';
 import { errorFrame } from '../protocol/server-frame.ts';
 import { FrameRefusedError } from './errors.ts';
 import { type Observability, recordError, recordPushFailure } from './observability.ts';
-import { managementEndpointOf, readFrameOf, userIdOf } from './websocket-event.ts';
+import { groupsOf, managementEndpointOf, readFrameOf, userIdOf } from './websocket-event.ts';
 
 export interface RouteContext {
   region: string;
@@ -14,6 +15,8 @@ export interface RouteContext {
   pushFor: (endpoint: string) => ClientPush;
   observability: Observability;
   limits: FrameLimits;
+  /** Where refused requests count as errors in the usage stats (absent: only in the metrics). */
+  refusals?: Pick<StatsLedger, 'recordRefusal'>;
 }
 
 export type RouteHandler = (
@@ -27,6 +30,10 @@ export interface RouteRequest<F extends ClientFrame = ClientFrame> {
   frame: F;
   /** Named by the $connect authorizer; absent when auth is off. */
   userId: string | undefined;
+  /** The user's groups, from their token (`admins` may read usage statistics). */
+  groups: string[];
+  /** The first invocation of this Lambda container. */
+  coldStart: boolean;
   /** The caller's connection as data (a rate-limit key when there is no user); frames go through `reply`. */
   connectionId: string;
   /** Sends frames to this connection. */
@@ -52,7 +59,9 @@ export function createWebSocketRoute<A extends ClientAction | undefined>(
   handle: (request: RouteRequest<FrameOf<A>>) => Promise<void>,
 ): RouteHandler {
   const { logger, metrics } = route.observability;
+  let invocations = 0;
   return async (event, context) => {
+    const coldStart = invocations++ === 0;
     const { connectionId, routeKey } = event.requestContext;
     logger.addContext(context);
     logger.appendKeys({ connectionId, routeKey });
@@ -66,6 +75,8 @@ export function createWebSocketRoute<A extends ClientAction | undefined>(
       await handle({
         frame: reading.frame as FrameOf<A>,
         userId: userIdOf(event),
+        groups: groupsOf(event),
+        coldStart,
         connectionId,
         reply,
         remainingTimeMs: () => context.getRemainingTimeInMillis(),
@@ -81,6 +92,11 @@ export function createWebSocketRoute<A extends ClientAction | undefined>(
         chatError.code === 'INTERNAL' || chatError.code === 'STORAGE_UNAVAILABLE' ? 'error' : 'info';
       logger[level]('request failed', { code: chatError.code, error });
       recordError(route.observability, chatError.code);
+      await route.refusals
+        ?.recordRefusal({ userId: userIdOf(event) ?? ANONYMOUS_USER, code: chatError.code, at: Date.now() })
+        .catch((statsError: unknown) =>
+          logger.warn('refusal not counted in the usage stats', { statsError }),
+        );
       await reply.send(errorFrame(chatError, reading.address)).catch((pushError: unknown) => {
         if (pushError instanceof ClientGoneError) logger.info('client left before the error frame was sent');
         else recordPushFailure(route.observability, pushError);

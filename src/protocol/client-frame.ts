@@ -57,9 +57,37 @@ const createUploadFrame = z.object({
 });
 
 const getHistoryFrame = z.object({ action: z.literal('getHistory'), sessionId });
-const cancelFrame = z.object({ action: z.literal('cancel'), sessionId, turnId });
+const cancelFrame = z.object({
+  action: z.literal('cancel'),
+  sessionId,
+  turnId,
+  /** Optional: the last `seq` of the turn the client showed; the answer is kept up to it (-1: none yet). */
+  seenSeq: z.optional(z.number({ error: 'seenSeq must be a number' }).check(z.int(), z.minimum(-1))),
+});
 const resumeFrame = z.object({ action: z.literal('resume'), sessionId, turnId });
 const getUsageFrame = z.object({ action: z.literal('getUsage'), sessionId: z.optional(sessionId) });
+
+/** The longest range `getStats` reads at once: an hourly series of a month fits one frame. */
+export const MAX_STATS_RANGE_MS = 31 * 24 * 3_600_000;
+const instant = z.iso.datetime({
+  offset: true,
+  error: 'must be an ISO 8601 date and time, e.g. 2026-11-30T10:00:00Z',
+});
+const getStatsFrame = z
+  .object({
+    action: z.literal('getStats'),
+    since: instant,
+    /** Default: now. */
+    until: z.optional(instant),
+    /** Only this user's figures. */
+    userId: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+  })
+  .check(
+    z.refine(
+      ({ since, until }) => until === undefined || Date.parse(since) < Date.parse(until),
+      'since must be before until',
+    ),
+  );
 
 const schemasByAction = {
   sendMessage: sendMessageFrame,
@@ -68,6 +96,7 @@ const schemasByAction = {
   resume: resumeFrame,
   getUsage: getUsageFrame,
   createUpload: createUploadFrame,
+  getStats: getStatsFrame,
 } as const;
 
 export type ClientAction = keyof typeof schemasByAction;
@@ -79,6 +108,7 @@ export type CancelFrame = z.infer<typeof cancelFrame>;
 export type ResumeFrame = z.infer<typeof resumeFrame>;
 export type CreateUploadFrame = z.infer<typeof createUploadFrame>;
 export type AttachmentReference = z.infer<typeof attachmentReference>;
+export type GetStatsFrame = z.infer<typeof getStatsFrame>;
 export type ClientFrame = { [A in ClientAction]: z.infer<(typeof schemasByAction)[A]> }[ClientAction];
 
 export interface FrameLimits {

@@ -8,7 +8,13 @@ export type ModelEndReason =
   | 'guardrail_intervened';
 
 /** Why a turn ended: the model's reason, or this service's (see docs/protocol.md). */
-export type StopReason = ModelEndReason | 'tool_limit' | 'timeout' | 'cancelled' | 'client_gone';
+export type StopReason =
+  | ModelEndReason
+  | 'tool_limit'
+  | 'size_limit'
+  | 'timeout'
+  | 'cancelled'
+  | 'client_gone';
 
 /** What went wrong, in an `error` frame (see docs/protocol.md for each code's meaning). */
 export type ErrorCode =
@@ -20,6 +26,7 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'SESSION_EXPIRED'
   | 'SESSION_CONFLICT'
+  | 'TURN_IN_PROGRESS'
   | 'MODEL_THROTTLED'
   | 'MODEL_REJECTED'
   | 'MODEL_STREAM_ERROR'
@@ -32,6 +39,7 @@ export type ErrorCode =
   | 'ATTACHMENT_NOT_FOUND'
   | 'ATTACHMENT_UNREADABLE'
   | 'UPLOADS_UNAVAILABLE'
+  | 'TURN_TOO_LARGE'
   | 'INTERNAL';
 
 export interface Usage {
@@ -65,6 +73,12 @@ export function toUsage(tokens: {
   };
 }
 
+/**
+ * The largest message API Gateway delivers to a client: PostToConnection's `Data` is at most 131,072 bytes
+ * (botocore's apigatewaymanagementapi model, `Data` max; larger pushes get 413 PayloadTooLargeException).
+ */
+export const MAX_SERVER_MESSAGE_BYTES = 128 * 1024;
+
 /** Every frame of a turn carries its turn id and a sequence number (0, 1, 2, ...) to order and de-duplicate. */
 export interface TurnFrameBase {
   sessionId: string;
@@ -91,6 +105,13 @@ export interface DoneFrame extends TurnFrameBase {
   usage: Usage;
   modelCalls: number;
   toolCalls: number;
+  /**
+   * Set when the client froze the answer on Stop (`cancel` with `seenSeq`): the stored answer is the text of
+   * this turn's token frames up to and including this seq; later token frames were not kept.
+   */
+  keptThroughSeq?: number;
+  /** The turn was already answered (a retried turn id): these frames replay the stored answer, no model call. */
+  replayed?: true;
 }
 
 export interface ErrorFrame {
@@ -134,6 +155,12 @@ export interface HistoryFrame {
    * after expiry, a reset dev database). Absent when the session is stored.
    */
   stored?: false;
+  /**
+   * A history too large for one WebSocket message comes in `parts` frames, oldest messages first; this is
+   * part number `part` (0, 1, …). Each part repeats every other field. Absent: the whole history in one frame.
+   */
+  part?: number;
+  parts?: number;
 }
 
 /** Token totals and the estimated model cost (on-demand prices from config). */
@@ -169,8 +196,40 @@ export interface UploadFrame {
   expiresAt: number;
 }
 
+/** How a figure's numbers read: a count, milliseconds, US dollars, a percentage, turns or minutes. */
+export type FigureUnit = 'count' | 'ms' | 'usd' | 'percent' | 'turns' | 'minutes' | 'tokens';
+
+/** One usage figure over the asked range, self-describing so a client can show figures it does not know. */
+export interface FigureReport {
+  id: string;
+  title: string;
+  description: string;
+  unit: FigureUnit;
+  /** Headline numbers (total, average, p50, p95…); null when there was nothing to measure. */
+  values: Array<{ label: string; value: number | null }>;
+  /** Per hour, aligned with the frame's `hours`; one line each. */
+  series?: Array<{ label: string; values: Array<number | null> }>;
+  /** By key (tool, error code, stop reason, user), largest first. */
+  breakdown?: Array<{ key: string; value: number }>;
+}
+
+/** The answer to `getStats` (admins only): every usage figure over a range of whole hours. */
+export interface StatsFrame {
+  type: 'stats';
+  /** A stats frame belongs to no conversation (a chat client ignores it). */
+  sessionId: null;
+  /** Start of the first hour and end of the range, ISO 8601. */
+  since: string;
+  until: string;
+  /** Present when the figures are one user's. */
+  userId?: string;
+  /** Start of each hour of the series (epoch ms). */
+  hours: number[];
+  figures: FigureReport[];
+}
+
 export type TurnFrame = StatusFrame | TokenFrame | DoneFrame;
-export type ServerFrame = TurnFrame | ErrorFrame | HistoryFrame | UsageFrame | UploadFrame;
+export type ServerFrame = TurnFrame | ErrorFrame | HistoryFrame | UsageFrame | StatsFrame | UploadFrame;
 
 /** An `error` frame for a failure that knows its code, message and whether a retry may help. */
 export function errorFrame(

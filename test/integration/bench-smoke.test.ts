@@ -32,7 +32,7 @@ describe('the benchmark, smoke-sized', () => {
 
     expect(results).toMatchObject({ format: 'bench-results', version: 1, meta: { mode: 'smoke' } });
     expect(results.meta.machine.nproc).toBeGreaterThan(0);
-    expect(results.targets).toHaveLength(10);
+    expect(results.targets).toHaveLength(11);
     for (const target of results.targets) expect(typeof target.met).toBe('boolean');
 
     expect(results.handlerOverhead?.rows).toHaveLength(4);
@@ -102,6 +102,13 @@ describe('the benchmark, smoke-sized', () => {
       sdkDefault: summaryOf(SMOKE_OPTIONS.emulator.requests),
     });
 
+    expect(results.stop?.rows).toHaveLength(2);
+    for (const row of results.stop?.rows ?? []) {
+      expect(row.stops).toBeGreaterThan(0);
+      expect(row.frozenAsShown).toBe(row.stops);
+      expect(row.stopToDoneMs).toMatchObject(summaryOf(row.stops));
+    }
+
     const report = renderReport(results);
     for (const heading of [
       'Figures to reach',
@@ -111,6 +118,7 @@ describe('the benchmark, smoke-sized', () => {
       '4. Cold',
       '5. Scale',
       '6. The emulator',
+      '7. Stop',
     ])
       expect(report).toContain(heading);
   }, 180_000);

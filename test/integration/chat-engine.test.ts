@@ -1,21 +1,14 @@
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { StoredSession } from '../../src/chat/ports.ts';
 import type { HistoryFrame, ServerFrame } from '../../src/protocol/server-frame.ts';
 import { type ChatSocket, openChat } from '../support/chat-socket.ts';
+import { closeAfterEach } from '../support/close-after-each.ts';
 import { emulatorCalls, uniqueMarker } from '../support/emulator-calls.ts';
 import { storedSession } from '../support/fakes.ts';
 import { readSessionItem, writeSessionItem } from '../support/sessions.ts';
 
 const stack = inject('stack');
-const sockets: ChatSocket[] = [];
-const open = async (user?: string) => {
-  const socket = await openChat(stack, user);
-  sockets.push(socket);
-  return socket;
-};
-afterEach(async () => {
-  await Promise.all(sockets.splice(0).map((socket) => socket.close()));
-});
+const open = closeAfterEach((user?: string) => openChat(stack, user));
 
 const modelCalls = async (marker: string) =>
   (await emulatorCalls(stack.emulatorUrl, marker)).filter((call) => call.operation === 'ConverseStream');

@@ -103,4 +103,49 @@ describe('DynamoDB unavailable, then back (a cuttable proxy in front of DynamoDB
     expect(await readSessionItem(direct, sessionId)).toMatchObject({ version: 1, turns: 1 });
     expect((await socket.turn(sessionId, 'Again')).end.type).toBe('done');
   });
+
+  it('ends a turn whose save hangs with a typed frame well before the deadline; its retry gets the stored answer', async () => {
+    const sessionId = crypto.randomUUID();
+    expect((await socket.turn(sessionId, 'First')).end.type).toBe('done');
+    const direct = { ...info, dynamodbEndpoint: `http://127.0.0.1:${proxy.port}` };
+    const turnId = crypto.randomUUID();
+    const message = '#tokens:40 #pace:25 Saved while storage hangs';
+
+    const from = socket.frames.length;
+    const started = performance.now();
+    socket.send({ action: 'sendMessage', sessionId, turnId, message });
+    await socket.waitFor((f) => f.type === 'token', { fromIndex: from });
+    // DynamoDB applies what it is sent, but its answers never come back: the save lands, unconfirmed.
+    proxy.freeze();
+    const end = await socket.waitFor((f) => (f.type === 'done' || f.type === 'error') && 'turnId' in f, {
+      fromIndex: from,
+      timeoutMs: 25_000,
+    });
+    const endedAfterMs = performance.now() - started;
+    proxy.thaw();
+    const streamed = socket.frames
+      .slice(from)
+      .map((f) => (f.type === 'token' && f.turnId === turnId ? f.value : ''))
+      .join('');
+
+    expect(end).toMatchObject({ type: 'error', turnId, code: 'STORAGE_UNAVAILABLE', retryable: true });
+    // The storage budget (5 s) ended it, not the Lambda deadline (28 s) or API Gateway's 29 s.
+    expect(endedAfterMs).toBeLessThan(15_000);
+
+    const retryFrom = socket.frames.length;
+    socket.send({ action: 'sendMessage', sessionId, turnId, message });
+    const retryEnd = await socket.waitFor((f) => f.type === 'done' || f.type === 'error', {
+      fromIndex: retryFrom,
+      timeoutMs: 30_000,
+    });
+    const replayed = socket.frames
+      .slice(retryFrom)
+      .map((f) => (f.type === 'token' ? f.value : ''))
+      .join('');
+    expect(retryEnd).toMatchObject({ type: 'done', turnId, replayed: true, modelCalls: 0 });
+    expect(replayed).toBe(streamed);
+    const stored = await readSessionItem(direct, sessionId);
+    expect(stored).toMatchObject({ version: 2, turns: 2 });
+    expect(stored?.messages.filter((m) => m.role === 'user' && m.turnId === turnId)).toHaveLength(1);
+  });
 });

@@ -7,7 +7,10 @@ import { promisify } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../local/stack.ts';
+import { FIGURES } from '../../src/analytics/figures.ts';
+import { METRICS_NAMESPACE } from '../../src/analytics/metrics.ts';
 import { contentSecurityPolicy } from '../../web/build/content-security-policy.ts';
+import { type EmittedMetric, emittedMetrics } from '../support/emitted-metrics.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource: unknown[] };
@@ -34,12 +37,13 @@ beforeAll(async () => {
   await promisify(execFile)(
     process.execPath,
     [require.resolve('serverless/bin/serverless.js'), 'package', '--stage', 'ci', '--package', outDir],
-    { cwd: ROOT, env, timeout: 120_000 },
+    // Minutes, not seconds: on a machine busy with other stacks and builds packaging takes several times its ~30 s.
+    { cwd: ROOT, env, timeout: 300_000 },
   );
   resources = JSON.parse(
     readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'),
   ).Resources;
-}, 150_000);
+}, 330_000);
 
 afterAll(() => {
   rmSync(outDir, { recursive: true, force: true });
@@ -63,11 +67,27 @@ describe('the packaged CloudFormation template', () => {
       'cancel',
       'createUpload',
       'getHistory',
+      'getStats',
       'getUsage',
       'resume',
       'sendMessage',
     ]);
     expect(ofType('AWS::ApiGatewayV2::Integration')).toHaveLength(routes.length);
+  });
+
+  it('throttles the stage before any Lambda runs, the routes that call the model lower than the rest', () => {
+    const [stage] = ofType('AWS::ApiGatewayV2::Stage');
+    expect(stage?.Properties.ApiId).toEqual({ Ref: 'WebsocketsApi' });
+    expect(stage?.Properties.DefaultRouteSettings).toEqual({
+      ThrottlingRateLimit: 100,
+      ThrottlingBurstLimit: 200,
+    });
+    const modelRoute = { ThrottlingRateLimit: 25, ThrottlingBurstLimit: 50 };
+    expect(stage?.Properties.RouteSettings).toEqual({ sendMessage: modelRoute, resume: modelRoute });
+    // Each route key named there is a route of the API (a typo would fail the deployment).
+    const routeKeys = ofType('AWS::ApiGatewayV2::Route').map((route) => route.Properties.RouteKey);
+    for (const key of Object.keys(stage?.Properties.RouteSettings as object))
+      expect(routeKeys).toContain(key);
   });
 
   it('has the chat table: PK/SK strings, on-demand billing, TTL on expiresAt', () => {
@@ -205,6 +225,18 @@ describe('the packaged CloudFormation template', () => {
     });
   });
 
+  it('has the admins group whose members may read usage statistics, and lets getStats query the table', () => {
+    expect(ofType('AWS::Cognito::UserPoolGroup').map((group) => group.Properties)).toEqual([
+      expect.objectContaining({ GroupName: 'admins', UserPoolId: { Ref: 'ChatUserPool' } }),
+    ]);
+    const statements = ofType('AWS::IAM::Role').flatMap((role) =>
+      (role.Properties.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>).flatMap(
+        (p) => p.PolicyDocument.Statement,
+      ),
+    );
+    expect(statements.find((s) => s.Sid === 'ChatTable')?.Action).toContain('dynamodb:Query');
+  });
+
   it('keeps logs for a bounded time', () => {
     for (const group of ofType('AWS::Logs::LogGroup')) expect(group.Properties.RetentionInDays).toBe(14);
   });
@@ -270,6 +302,188 @@ describe('the packaged CloudFormation template', () => {
     }
   });
 });
+
+describe('the CloudWatch dashboard and alarms', () => {
+  /** The deployed names of the template's functions, by their key in serverless.yml (sendMessage…). */
+  const functions = () =>
+    new Map(
+      ofType('AWS::Lambda::Function').map((fn) => {
+        const name = fn.Properties.FunctionName as string;
+        return [name.replace('bedrock-ws-chat-ci-', ''), { name, timeout: fn.Properties.Timeout as number }];
+      }),
+    );
+  const tableName = () => ofType('AWS::DynamoDB::Table')[0]?.Properties.TableName;
+  let emitted: EmittedMetric[] = [];
+  beforeAll(async () => {
+    emitted = await emittedMetrics(functions().get('sendMessage')?.name as string);
+  });
+
+  /** A metric our code emits with exactly these dimensions, or one AWS publishes for this stack's resources. */
+  function expectMetricExists(namespace: string, name: string, dimensions: Record<string, string>) {
+    const where = `${namespace} ${name} ${JSON.stringify(dimensions)}`;
+    if (namespace === METRICS_NAMESPACE) {
+      const sameName = emitted.filter((m) => m.name === name);
+      expect(sameName.length, `${where}: the code never emits ${name}`).toBeGreaterThan(0);
+      expect(
+        sameName.some(
+          (m) =>
+            JSON.stringify(Object.keys(m.dimensions).sort()) ===
+              JSON.stringify(Object.keys(dimensions).sort()) &&
+            Object.entries(dimensions).every(([key, value]) => key === 'code' || m.dimensions[key] === value),
+        ),
+        `${where}: emitted only as ${JSON.stringify(sameName.map((m) => m.dimensions))}`,
+      ).toBe(true);
+    } else if (namespace === 'AWS/Lambda') {
+      expect(Object.keys(dimensions), where).toEqual(['FunctionName']);
+      expect(
+        [...functions().values()].map((fn) => fn.name),
+        where,
+      ).toContain(dimensions.FunctionName);
+    } else {
+      expect(namespace, where).toBe('AWS/DynamoDB');
+      expect(dimensions, where).toEqual({ TableName: tableName() });
+    }
+  }
+
+  const dashboard = () => {
+    const [resource] = ofType('AWS::CloudWatch::Dashboard');
+    if (!resource) throw new Error('The template has no CloudWatch dashboard');
+    return JSON.parse((resource.Properties.DashboardBody as { 'Fn::Sub': string })['Fn::Sub']) as {
+      widgets: Array<{
+        type: string;
+        properties: { metrics?: unknown[][]; alarms?: string[]; region?: string };
+      }>;
+    };
+  };
+
+  const alarmsOf = () =>
+    Object.fromEntries(
+      Object.entries(resources)
+        .filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm')
+        .map(([id, r]) => [id, r.Properties]),
+    ) as unknown as Record<string, Alarm>;
+
+  it('draws every dashboard metric from what the code emits, in its namespace and dimensions', () => {
+    const lines = dashboard().widgets.flatMap((widget) => widget.properties.metrics ?? []);
+    expect(lines.length).toBeGreaterThan(20);
+    let searches = 0;
+    for (const line of lines) {
+      const options = line.at(-1) as { expression?: string };
+      if (typeof line[0] === 'string') {
+        const [namespace, name, ...rest] = line.slice(0, -1) as string[];
+        const dimensions: Record<string, string> = {};
+        for (let i = 0; i < rest.length; i += 2) dimensions[rest[i] as string] = rest[i + 1] as string;
+        expectMetricExists(namespace as string, name as string, dimensions);
+      } else if (options.expression?.startsWith('SEARCH(')) {
+        // SEARCH('{Namespace,dim,dim} MetricName="X"', ...): that schema must be one the code emits.
+        const [, schema, name] = /\{([^}]+)\} MetricName="([^"]+)"/.exec(options.expression) ?? [];
+        const [namespace, ...dimensionNames] = (schema ?? '').split(',');
+        expect(namespace).toBe(METRICS_NAMESPACE);
+        const shapes = emitted
+          .filter((m) => m.name === name)
+          .map((m) => Object.keys(m.dimensions).sort().join());
+        expect(shapes, options.expression).toContain([...dimensionNames].sort().join());
+        searches++;
+      }
+    }
+    expect(searches).toBeGreaterThanOrEqual(2);
+    for (const widget of dashboard().widgets) {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the body's Fn::Sub placeholder.
+      if (widget.type === 'metric') expect(widget.properties.region).toBe('${AWS::Region}');
+    }
+  });
+
+  it('shows every figure CloudWatch can show, and the state of every alarm', () => {
+    const titles = dashboard().widgets.map((widget) => (widget.properties as { title?: string }).title);
+    for (const figure of FIGURES.filter((f) => f.cloudwatch)) expect(titles).toContain(figure.title);
+    const alarmIds = Object.entries(resources)
+      .filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm')
+      .map(([id]) => id);
+    const widget = dashboard().widgets.find((w) => w.type === 'alarm');
+    expect(widget?.properties.alarms).toEqual(alarmIds.map((id) => `\${${id}.Arn}`));
+  });
+
+  it('alarms on the error rate, first-token latency, throttling, turns near the timeout and Lambda errors', () => {
+    const alarms = alarmsOf();
+    expect(Object.keys(alarms).sort()).toEqual([
+      'DynamoDbThrottlesAlarm',
+      'LambdaThrottlesAlarm',
+      'ModelThrottlingAlarm',
+      'ServerErrorRateAlarm',
+      'TimeToFirstTokenAlarm',
+      'TurnDeadlineAlarm',
+      'TurnLambdaErrorsAlarm',
+      'TurnNearTimeoutAlarm',
+    ]);
+    const metricNames = (alarm: Alarm) =>
+      alarm.Metrics.flatMap((q) => (q.MetricStat ? [q.MetricStat.Metric.MetricName] : []));
+    expect(metricNames(alarms.ServerErrorRateAlarm as Alarm)).toEqual(['ServerErrors', 'Turns', 'Resumes']);
+    expect(alarms.ServerErrorRateAlarm?.Threshold).toBe(5);
+    expect(alarms.TimeToFirstTokenAlarm?.Metrics[0]?.MetricStat?.Stat).toBe('p95');
+    expect(alarms.TimeToFirstTokenAlarm?.Threshold).toBeGreaterThanOrEqual(2_000);
+    expect(alarms.TimeToFirstTokenAlarm?.Threshold).toBeLessThanOrEqual(10_000);
+    expect(metricNames(alarms.LambdaThrottlesAlarm as Alarm).every((name) => name === 'Throttles')).toBe(
+      true,
+    );
+    expect(metricNames(alarms.DynamoDbThrottlesAlarm as Alarm).sort()).toEqual([
+      'ReadThrottleEvents',
+      'WriteThrottleEvents',
+    ]);
+    // Near the timeout: at most 90% of the turn functions' timeout, which is itself below API Gateway's 29 s.
+    const turnTimeoutMs =
+      Math.min(functions().get('sendMessage')?.timeout ?? 0, functions().get('resume')?.timeout ?? 0) * 1000;
+    expect(turnTimeoutMs).toBeLessThan(29_000);
+    expect(alarms.TurnNearTimeoutAlarm?.Threshold).toBeLessThanOrEqual(turnTimeoutMs * 0.9);
+    expect(alarms.TurnNearTimeoutAlarm?.Threshold).toBeGreaterThanOrEqual(turnTimeoutMs * 0.75);
+    expect(metricNames(alarms.TurnDeadlineAlarm as Alarm)).toEqual(['DeadlineReached']);
+  });
+
+  it('gives every alarm a sensible threshold and period, metrics that exist, and no action without a topic', () => {
+    for (const [id, alarm] of Object.entries(alarmsOf())) {
+      expect(alarm.Threshold, id).toBeGreaterThan(0);
+      expect(alarm.EvaluationPeriods, id).toBeGreaterThanOrEqual(1);
+      expect(alarm.EvaluationPeriods, id).toBeLessThanOrEqual(6);
+      expect(alarm.DatapointsToAlarm, id).toBeLessThanOrEqual(alarm.EvaluationPeriods);
+      expect(alarm.TreatMissingData, id).toBe('notBreaching');
+      expect(alarm.AlarmName, id).toMatch(/^bedrock-ws-chat-ci-/);
+      expect(alarm.AlarmActions, id).toBeUndefined();
+      expect(
+        alarm.Metrics.filter((q) => q.ReturnData),
+        id,
+      ).toHaveLength(1);
+      for (const query of alarm.Metrics) {
+        if (!query.MetricStat) continue;
+        expect([60, 300], id).toContain(query.MetricStat.Period);
+        const { Namespace, MetricName, Dimensions } = query.MetricStat.Metric;
+        expectMetricExists(
+          Namespace,
+          MetricName,
+          Object.fromEntries(Dimensions.map((d) => [d.Name, d.Value])),
+        );
+      }
+    }
+    expect(ofType('AWS::SNS::Topic')).toEqual([]);
+  });
+});
+
+interface Alarm {
+  AlarmName: string;
+  Threshold: number;
+  EvaluationPeriods: number;
+  DatapointsToAlarm: number;
+  TreatMissingData: string;
+  AlarmActions?: unknown[];
+  Metrics: Array<{
+    Id: string;
+    ReturnData: boolean;
+    Expression?: string;
+    MetricStat?: {
+      Period: number;
+      Stat: string;
+      Metric: { Namespace: string; MetricName: string; Dimensions: Array<{ Name: string; Value: string }> };
+    };
+  }>;
+}
 
 /** Every file of a zip, inflated and concatenated as text (the bundles are one .mjs each). */
 function unzipText(zip: Buffer): string {

@@ -30,13 +30,15 @@ export interface ChatSocket {
 export async function openChat(
   stack: StackInfo,
   user: string = `user-${crypto.randomUUID()}`,
+  groups: string[] = [],
 ): Promise<ChatSocket> {
-  return openChatSocket(`${stack.websocketUrl}?token=${await devToken(stack, user)}`);
+  return openChatSocket(`${stack.websocketUrl}?token=${await devToken(stack, user, groups)}`);
 }
 
-/** A token for `user` from the dev issuer. */
-export async function devToken(stack: StackInfo, user: string): Promise<string> {
-  const response = await fetch(`${stack.authUrl}/token?user=${encodeURIComponent(user)}`);
+/** A token for `user` (in `groups`, e.g. admins) from the dev issuer. */
+export async function devToken(stack: StackInfo, user: string, groups: string[] = []): Promise<string> {
+  const query = new URLSearchParams({ user, ...(groups.length ? { groups: groups.join(',') } : {}) });
+  const response = await fetch(`${stack.authUrl}/token?${query}`);
   return ((await response.json()) as { token: string }).token;
 }
 

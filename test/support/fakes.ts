@@ -1,4 +1,9 @@
+import { createMemoryRateLimiter } from '../../src/adapters/memory/memory-rate-limiter.ts';
+import { createMemorySessionStore } from '../../src/adapters/memory/memory-session-store.ts';
+import { createMemoryTurnStore } from '../../src/adapters/memory/memory-turn-store.ts';
+import { createMemoryUsageLedger } from '../../src/adapters/memory/memory-usage-ledger.ts';
 import { ClientGoneError } from '../../src/chat/errors.ts';
+import type { TokenUsage } from '../../src/chat/messages.ts';
 import type {
   Clock,
   ModelClient,
@@ -7,6 +12,8 @@ import type {
   Reply,
   StoredSession,
 } from '../../src/chat/ports.ts';
+import { createToolRegistry } from '../../src/chat/tools/registry.ts';
+import type { TurnDependencies, TurnSettings } from '../../src/chat/turn.ts';
 import type { ServerFrame } from '../../src/protocol/server-frame.ts';
 
 /** One model call's behaviour: events to yield (with optional waits), or an error to throw. */
@@ -50,7 +57,7 @@ function abortableWait(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** Text deltas then a stop, as a plain answer streams. */
-export function answer(text: string, usage = { inputTokens: 10, outputTokens: 5 }): ScriptedCall {
+export function answer(text: string, usage: TokenUsage = { inputTokens: 10, outputTokens: 5 }): ScriptedCall {
   return [
     ...(text.match(/\s*\S+/g) ?? []).map((t): ModelEvent => ({ type: 'text', text: t })),
     { type: 'stop', stopReason: 'end_turn' },
@@ -126,5 +133,48 @@ export function storedSession(overrides: Partial<StoredSession> = {}): StoredSes
     updatedAt: '2026-11-24T11:00:00.000Z',
     expiresAt: Date.UTC(2026, 10, 25, 11, 0, 0) / 1000,
     ...overrides,
+  };
+}
+
+/** Turn settings for unit tests: fast polls, tiny flush waits, a 24 h session; override what a test needs. */
+export function testTurnSettings(overrides: Partial<TurnSettings> = {}): TurnSettings {
+  return {
+    windowMessages: 20,
+    maxWindowBytes: 300 * 1024,
+    sessionTtlSeconds: 24 * 3600,
+    prices: { inputUsdPerMillion: 1, outputUsdPerMillion: 5 },
+    maxToolRounds: 4,
+    modelIdleTimeoutMs: 1_000,
+    deadlineMarginMs: 100,
+    replyMarginMs: 20,
+    saveAttempts: 5,
+    stopPollMs: 20,
+    attachPollMs: 10,
+    maxTurnBytes: 96 * 1024,
+    flush: { minDelayMs: 1, maxDelayMs: 1, maxFrameBytes: 10_000 },
+    ...overrides,
+  };
+}
+
+/** Everything a turn needs, in memory, with a fake clock and a scripted model; override what a test needs. */
+export function createTestTurnDependencies(
+  calls: ScriptedCall[],
+  overrides: Partial<TurnDependencies> = {},
+): TurnDependencies & {
+  model: ReturnType<typeof createFakeModel>;
+  turns: ReturnType<typeof createMemoryTurnStore>;
+  clock: ReturnType<typeof createFakeClock>;
+} {
+  const clock = createFakeClock();
+  return {
+    sessions: createMemorySessionStore(),
+    rateLimiter: createMemoryRateLimiter(100, clock),
+    usage: createMemoryUsageLedger(),
+    tools: createToolRegistry([]),
+    settings: testTurnSettings(),
+    ...overrides,
+    turns: (overrides.turns as ReturnType<typeof createMemoryTurnStore>) ?? createMemoryTurnStore(),
+    clock: (overrides.clock as ReturnType<typeof createFakeClock>) ?? clock,
+    model: (overrides.model as ReturnType<typeof createFakeModel>) ?? createFakeModel(calls),
   };
 }

@@ -12,6 +12,9 @@ import { stackInfoOf } from './stack-info.ts';
 export const TEST_HANDLER_ENV = {
   CHAT_MODEL_IDLE_TIMEOUT_MS: '3500',
   CHAT_RATE_LIMIT_PER_MINUTE: '60',
+  // The most a model call may write (the emulator stops there, as Bedrock does): enough for one answer to reach
+  // the turn size limit, which test/integration/frame-limits.test.ts needs.
+  CHAT_MAX_OUTPUT_TOKENS: '16384',
 };
 
 /**

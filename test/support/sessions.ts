@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createLocalDocumentClient } from '../../local/stack.ts';
 import type { StoredSession } from '../../src/chat/ports.ts';
 import type { StackInfo } from './stack-info.ts';
@@ -36,4 +36,46 @@ export async function writeSessionItem(stack: StackInfo, session: StoredSession)
   } finally {
     client.destroy();
   }
+}
+
+/** Every item of a partition, read consistently, straight from DynamoDB Local. */
+async function readPartition(stack: StackInfo, pk: string): Promise<Array<Record<string, unknown>>> {
+  const client = createLocalDocumentClient(stack.dynamodbEndpoint);
+  try {
+    const { Items } = await client.send(
+      new QueryCommand({
+        TableName: stack.tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ConsistentRead: true,
+      }),
+    );
+    return Items ?? [];
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Every item of a session's partition (its state and its turns). */
+export function readSessionPartition(
+  stack: StackInfo,
+  sessionId: string,
+): Promise<Array<Record<string, unknown>>> {
+  return readPartition(stack, `SESSION#${sessionId}`);
+}
+
+/** A turn's item (owner, lease, stop request), or undefined. */
+export async function readTurnItem(
+  stack: StackInfo,
+  sessionId: string,
+  turnId: string,
+): Promise<Record<string, unknown> | undefined> {
+  const items = await readSessionPartition(stack, sessionId);
+  return items.find((item) => item.SK === `TURN#${turnId}`);
+}
+
+/** The turns (and model-calling resumes) the rate limiter counted for `key`, over every minute window kept. */
+export async function countedTurns(stack: StackInfo, key: string): Promise<number> {
+  const items = await readPartition(stack, `RATE#${key}`);
+  return items.reduce((sum, item) => sum + Number(item.count ?? 0), 0);
 }

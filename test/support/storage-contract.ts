@@ -5,7 +5,8 @@ import {
   SessionExpiredError,
   VersionConflictError,
 } from '../../src/chat/errors.ts';
-import type { ChatStorage, Clock, StoredSession } from '../../src/chat/ports.ts';
+import type { Message } from '../../src/chat/messages.ts';
+import type { ChatStorage, Clock, StoredSession, StoredTurn } from '../../src/chat/ports.ts';
 import { assertUsable, createSession } from '../../src/chat/session.ts';
 import { createFakeClock } from './fakes.ts';
 
@@ -58,7 +59,7 @@ const session = (overrides: Partial<StoredSession> = {}): StoredSession => ({
   createdAt: '2026-11-24T12:00:00.000Z',
   updatedAt: '2026-11-24T12:00:00.000Z',
   expiresAt: Date.UTC(2027, 0, 15) / 1000,
-  lastTurn: { turnId: 'turn-1', stopReason: 'end_turn', lastSeq: 4 },
+  lastTurn: { turnId: 'turn-1', stopReason: 'end_turn', lastSeq: 4, runId: 'run-1' },
   ...overrides,
 });
 
@@ -112,6 +113,33 @@ export function describeStorageContract(name: string, create: CreateContractStor
       expect(lost?.reason).toBeInstanceOf(VersionConflictError);
     });
 
+    it('creates a session only if none exists, and then saves on top of the claimed version 0', async () => {
+      const { sessions } = setup();
+      const { lastTurn: _lastTurn, ...fresh } = session();
+      const claimed: StoredSession = { ...fresh, version: 0, turns: 0, messages: [] };
+
+      expect(await sessions.create(claimed)).toBe(true);
+      expect(await sessions.create({ ...claimed, ownerId: 'user-2' })).toBe(false);
+      expect(await sessions.load(claimed.sessionId)).toEqual(claimed);
+
+      const first = session({ sessionId: claimed.sessionId });
+      await sessions.save(first, 0);
+      expect(await sessions.load(claimed.sessionId)).toEqual(first);
+      await expect(sessions.save({ ...first, version: 1 }, 0)).rejects.toBeInstanceOf(VersionConflictError);
+    });
+
+    it('keeps the turn id a question carries, which the model never sees', async () => {
+      const { sessions } = setup();
+      const withTurnIds = session();
+      withTurnIds.messages[0] = { ...(withTurnIds.messages[0] as Message), turnId: 'turn-1' };
+      await sessions.save(withTurnIds, 0);
+      expect((await sessions.load(withTurnIds.sessionId))?.messages[0]).toEqual({
+        role: 'user',
+        content: [{ text: 'What time is it?' }],
+        turnId: 'turn-1',
+      });
+    });
+
     it('still returns a session past its expiry, which the core then refuses as expired', async () => {
       const { sessions, clock } = setup();
       const expired = session({ expiresAt: Math.floor(clock.now() / 1000) - 1 });
@@ -147,40 +175,178 @@ export function describeStorageContract(name: string, create: CreateContractStor
     });
   });
 
-  describe(`${name}: stop requests`, () => {
-    it('finds a stop request for exactly the turn it names', async () => {
-      const { stopRequests } = setup();
-      const sessionId = crypto.randomUUID();
-      await stopRequests.request(sessionId, 'turn-a', {
-        reason: 'cancelled',
-        requestedAt: 1_700_000_000_123,
-      });
-
-      expect(await stopRequests.find(sessionId, 'turn-a')).toEqual({
-        reason: 'cancelled',
-        requestedAt: 1_700_000_000_123,
-      });
-      expect(await stopRequests.find(sessionId, 'turn-b')).toBeUndefined();
-      expect(await stopRequests.find(crypto.randomUUID(), 'turn-a')).toBeUndefined();
+  describe(`${name}: turns`, () => {
+    const turn = (overrides: Partial<StoredTurn> = {}): StoredTurn => ({
+      sessionId: crypto.randomUUID(),
+      turnId: crypto.randomUUID(),
+      ownerId: 'user-1',
+      runId: 'run-1',
+      leaseUntil: NOW + 28_000,
+      createdAt: NOW,
+      expiresAt: Math.floor(NOW / 1000) + 86_400,
+      ...overrides,
     });
 
-    it('keeps the latest request for a turn', async () => {
-      const { stopRequests } = setup();
-      const sessionId = crypto.randomUUID();
-      await stopRequests.request(sessionId, 't', { reason: 'client_gone', requestedAt: 1_700_000_000_000 });
-      await stopRequests.request(sessionId, 't', { reason: 'cancelled', requestedAt: 1_700_000_001_000 });
+    it('claims a turn id once: a second claim, by anyone, is refused and changes nothing', async () => {
+      const { turns } = setup();
+      const first = turn();
 
-      expect(await stopRequests.find(sessionId, 't')).toEqual({
-        reason: 'cancelled',
-        requestedAt: 1_700_000_001_000,
-      });
+      expect(await turns.claim(first)).toBe(true);
+      expect(await turns.claim({ ...first, ownerId: 'user-2', runId: 'run-2' })).toBe(false);
+
+      expect(await turns.find(first.sessionId, first.turnId)).toEqual(first);
+      expect(await turns.find(first.sessionId, crypto.randomUUID())).toBeUndefined();
     });
 
-    it('never touches the session of the turn it stops', async () => {
-      const { sessions, stopRequests } = setup();
+    it('answers a claim or a hand-over repeated by the run that made it (a retried request) as its own', async () => {
+      const { turns } = setup();
+      const claimed = turn();
+      const { sessionId, turnId } = claimed;
+
+      expect(await turns.claim(claimed)).toBe(true);
+      expect(await turns.claim(claimed)).toBe(true);
+      const lease = { runId: 'run-2', leaseUntil: NOW + 50_000 };
+      expect(await turns.takeOver(sessionId, turnId, 'run-1', lease)).toBe(true);
+      expect(await turns.takeOver(sessionId, turnId, 'run-1', lease)).toBe(true);
+      expect(await turns.takeOver(sessionId, turnId, 'run-1', { runId: 'run-3', leaseUntil: 1 })).toBe(false);
+      expect(await turns.find(sessionId, turnId)).toMatchObject({ runId: 'run-2', leaseUntil: NOW + 50_000 });
+    });
+
+    it('keeps a turn claimed without an owner (auth off) without one', async () => {
+      const { turns } = setup();
+      const { ownerId: _owner, ...anonymous } = turn();
+      await turns.claim(anonymous);
+      expect(await turns.find(anonymous.sessionId, anonymous.turnId)).toEqual(anonymous);
+    });
+
+    it('hands the lease over only from the run that holds it, exactly once when two try at once', async () => {
+      const { turns } = setup();
+      const claimed = turn();
+      await turns.claim(claimed);
+      const { sessionId, turnId } = claimed;
+
+      expect(await turns.takeOver(sessionId, turnId, 'someone-else', { runId: 'x', leaseUntil: 1 })).toBe(
+        false,
+      );
+      const results = await Promise.all([
+        turns.takeOver(sessionId, turnId, 'run-1', { runId: 'run-2', leaseUntil: NOW + 50_000 }),
+        turns.takeOver(sessionId, turnId, 'run-1', { runId: 'run-3', leaseUntil: NOW + 60_000 }),
+      ]);
+
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const holder = results[0] ? 'run-2' : 'run-3';
+      expect(await turns.find(sessionId, turnId)).toMatchObject({ runId: holder, ownerId: 'user-1' });
+    });
+
+    it('releases the lease of the run that holds it, and only that run', async () => {
+      const { turns } = setup();
+      const claimed = turn();
+      await turns.claim(claimed);
+
+      await turns.release(claimed.sessionId, claimed.turnId, 'not-the-holder');
+      expect((await turns.find(claimed.sessionId, claimed.turnId))?.leaseUntil).toBe(claimed.leaseUntil);
+      await turns.release(claimed.sessionId, claimed.turnId, 'run-1');
+      expect((await turns.find(claimed.sessionId, claimed.turnId))?.leaseUntil).toBe(0);
+    });
+
+    it('discards a claim only for the run that made it', async () => {
+      const { turns } = setup();
+      const claimed = turn();
+      await turns.claim(claimed);
+
+      await turns.discard(claimed.sessionId, claimed.turnId, 'run-2');
+      expect(await turns.find(claimed.sessionId, claimed.turnId)).toBeDefined();
+      await turns.discard(claimed.sessionId, claimed.turnId, 'run-1');
+      expect(await turns.find(claimed.sessionId, claimed.turnId)).toBeUndefined();
+      await expect(turns.discard(claimed.sessionId, claimed.turnId, 'run-1')).resolves.toBeUndefined();
+    });
+
+    it("records the owner's stop request for the run holding the lease, with how far the client showed", async () => {
+      const { turns } = setup();
+      const claimed = turn();
+      await turns.claim(claimed);
+      const { sessionId, turnId } = claimed;
+
+      expect(await turns.findStop(sessionId, turnId)).toBeUndefined();
+      expect(
+        await turns.requestStop(sessionId, turnId, 'user-1', {
+          reason: 'cancelled',
+          requestedAt: 1_700_000_000_123,
+          seenSeq: 7,
+        }),
+      ).toBe('requested');
+
+      expect(await turns.findStop(sessionId, turnId)).toEqual({
+        reason: 'cancelled',
+        requestedAt: 1_700_000_000_123,
+        runId: 'run-1',
+        seenSeq: 7,
+      });
+      expect((await turns.find(sessionId, turnId))?.stop).toEqual(await turns.findStop(sessionId, turnId));
+    });
+
+    it('keeps only the latest stop request, and none once the lease is handed over', async () => {
+      const { turns } = setup();
+      const claimed = turn();
+      await turns.claim(claimed);
+      const { sessionId, turnId } = claimed;
+      await turns.requestStop(sessionId, turnId, 'user-1', {
+        reason: 'cancelled',
+        requestedAt: NOW,
+        seenSeq: 3,
+      });
+      await turns.requestStop(sessionId, turnId, 'user-1', { reason: 'client_gone', requestedAt: NOW + 1 });
+
+      expect(await turns.findStop(sessionId, turnId)).toEqual({
+        reason: 'client_gone',
+        requestedAt: NOW + 1,
+        runId: 'run-1',
+      });
+      await turns.takeOver(sessionId, turnId, 'run-1', { runId: 'run-2', leaseUntil: NOW + 30_000 });
+      expect(await turns.findStop(sessionId, turnId)).toBeUndefined();
+    });
+
+    it("refuses another user's stop request and writes nothing for a turn that does not exist", async () => {
+      const { turns } = setup();
+      const claimed = turn();
+      await turns.claim(claimed);
+      const request = { reason: 'cancelled' as const, requestedAt: NOW };
+
+      expect(await turns.requestStop(claimed.sessionId, claimed.turnId, 'user-2', request)).toBe('forbidden');
+      expect(await turns.requestStop(claimed.sessionId, claimed.turnId, undefined, request)).toBe(
+        'forbidden',
+      );
+      expect(await turns.findStop(claimed.sessionId, claimed.turnId)).toBeUndefined();
+
+      const absent = { sessionId: crypto.randomUUID(), turnId: crypto.randomUUID() };
+      expect(await turns.requestStop(absent.sessionId, absent.turnId, 'user-1', request)).toBe('absent');
+      expect(await turns.find(absent.sessionId, absent.turnId)).toBeUndefined();
+    });
+
+    it('lets anyone stop a turn without an owner (auth off)', async () => {
+      const { turns } = setup();
+      const { ownerId: _owner, ...anonymous } = turn();
+      await turns.claim(anonymous);
+      expect(
+        await turns.requestStop(anonymous.sessionId, anonymous.turnId, undefined, {
+          reason: 'cancelled',
+          requestedAt: NOW,
+        }),
+      ).toBe('requested');
+    });
+
+    it('never touches the session of the turn it belongs to', async () => {
+      const { sessions, turns } = setup();
       const original = session();
       await sessions.save(original, 0);
-      await stopRequests.request(original.sessionId, 'turn-1', { reason: 'client_gone', requestedAt: NOW });
+      const claimed = turn({ sessionId: original.sessionId });
+      await turns.claim(claimed);
+      await turns.requestStop(original.sessionId, claimed.turnId, 'user-1', {
+        reason: 'client_gone',
+        requestedAt: NOW,
+      });
+      await turns.takeOver(original.sessionId, claimed.turnId, 'run-1', { runId: 'run-2', leaseUntil: 1 });
+      await turns.discard(original.sessionId, claimed.turnId, 'run-2');
       expect(await sessions.load(original.sessionId)).toEqual(original);
     });
   });

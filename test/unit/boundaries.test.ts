@@ -42,6 +42,13 @@ const planted: Record<string, { code: string; forbidden: boolean }> = {
     code: "import { x } from '../adapters/dynamodb/session-store.ts';\nimport { y } from '../chat/turn.ts';\nimport { Logger } from '@aws-lambda-powertools/logger';",
     forbidden: false,
   },
+  // Usage analytics is core code too (docs/decisions/0020): figures are computed without AWS.
+  'src/analytics/sdk.ts': { code: "import { QueryCommand } from '@aws-sdk/lib-dynamodb';", forbidden: true },
+  'src/analytics/glue.ts': { code: "import { x } from '../lambda/observability.ts';", forbidden: true },
+  'src/analytics/allowed.ts': {
+    code: "import { x } from '../chat/errors.ts';\nimport type { y } from '../protocol/server-frame.ts';",
+    forbidden: false,
+  },
   'src/protocol/server.ts': { code: "import { x } from '../chat/errors.ts';", forbidden: true },
   'src/protocol/allowed.ts': {
     code: "import { x } from './server-frame.ts';\nimport * as z from 'zod/mini';",

@@ -165,11 +165,28 @@ describe('stopping an answer', () => {
 
     await user.click(screen.getByRole('button', { name: 'Stop' }));
 
-    expect(lastSent(socket)).toEqual({ action: 'cancel', sessionId: SESSION, turnId });
+    // With the last seq it showed: the server keeps the answer as far as that.
+    expect(lastSent(socket)).toEqual({ action: 'cancel', sessionId: SESSION, turnId, seenSeq: 0 });
     expect(screen.getByRole('button', { name: 'Stopping…' })).toHaveProperty('disabled', true);
     receive(socket, frames.done(1, 'cancelled'));
     expect(within(lastAnswer()).getByText('Stopped')).toBeTruthy();
     expect(lastAnswer().textContent).toContain('Streaming keeps');
+  });
+
+  it('freezes the answer the moment Stop is pressed, and keeps it as the server stored it', async () => {
+    const { sockets, user } = renderApp();
+    const socket = await connect(sockets);
+    const { frames } = await ask(user, socket, '#tokens:400');
+    receive(socket, frames.token(0, 'Shown'));
+
+    await user.click(screen.getByRole('button', { name: 'Stop' }));
+    receive(socket, frames.token(1, ' and not shown'));
+    expect(lastAnswer().textContent).toContain('Shown');
+    expect(lastAnswer().textContent).not.toContain('not shown');
+
+    receive(socket, frames.done(2, 'cancelled', { keptThroughSeq: 0 }));
+    expect(lastAnswer().textContent).not.toContain('not shown');
+    expect(within(lastAnswer()).getByText('Stopped')).toBeTruthy();
   });
 
   it('stops on Escape and gives keyboard focus to Stop while answering, then back to the input', async () => {
@@ -179,7 +196,7 @@ describe('stopping an answer', () => {
 
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Stop' }));
     await user.keyboard('{Escape}');
-    expect(lastSent(socket)).toEqual({ action: 'cancel', sessionId: SESSION, turnId });
+    expect(lastSent(socket)).toEqual({ action: 'cancel', sessionId: SESSION, turnId, seenSeq: -1 });
 
     receive(socket, frames.done(0, 'cancelled'));
     expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'Message' }));
@@ -281,7 +298,8 @@ describe('errors', () => {
     await user.click(screen.getByRole('button', { name: 'Try again' }));
 
     expect(lastSent(socket)).toMatchObject({ action: 'sendMessage', message: 'Hello?' });
-    expect((lastSent(socket) as SendMessageFrame).turnId).not.toBe(turnId);
+    // The same turn id: had the server stored the turn after all, it sends the stored answer, not a second one.
+    expect((lastSent(socket) as SendMessageFrame).turnId).toBe(turnId);
     expect(screen.queryByRole('alert')).toBeNull();
     expect(screen.getAllByText('Hello?')).toHaveLength(1);
   });
@@ -434,7 +452,7 @@ describe('a failed or silent Lambda', () => {
     expect(screen.getByRole('textbox', { name: 'Message' })).toHaveProperty('disabled', false);
     await user.click(screen.getByRole('button', { name: 'Try again' }));
     expect(lastSent(socket)).toMatchObject({ action: 'sendMessage', message: 'Are you there?' });
-    expect((lastSent(socket) as SendMessageFrame).turnId).not.toBe(turnId);
+    expect((lastSent(socket) as SendMessageFrame).turnId).toBe(turnId);
   });
 
   it('gives up an answer that has gone silent past its deadline', async () => {
@@ -467,8 +485,8 @@ describe('a failed or silent Lambda', () => {
 
     await user.click(screen.getByRole('button', { name: 'Try again' }));
     expect(socket.sent.filter((frame) => frame.action === 'cancel')).toEqual([
-      { action: 'cancel', sessionId: SESSION, turnId },
-      { action: 'cancel', sessionId: SESSION, turnId },
+      { action: 'cancel', sessionId: SESSION, turnId, seenSeq: 0 },
+      { action: 'cancel', sessionId: SESSION, turnId, seenSeq: 1 },
     ]);
     receive(socket, frames.done(2, 'cancelled'));
     expect(within(lastAnswer()).getByText('Stopped')).toBeTruthy();

@@ -1,4 +1,4 @@
-import { StrictMode } from 'react';
+import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { configuredSignIn } from './auth/configured-sign-in.ts';
@@ -8,6 +8,9 @@ import { configuredSocketUrl, withToken } from './chat/socket-url.ts';
 import { Banner } from './components/Banner.tsx';
 import './styles/app.css';
 import './styles/attachments.css';
+
+/** The admin page and its charting library load only on /admin (a chunk of their own). */
+const AdminPage = lazy(() => import('./admin/AdminPage.tsx'));
 
 const root = document.getElementById('root');
 if (root) createRoot(root).render(<StrictMode>{await startApp()}</StrictMode>);
@@ -33,12 +36,24 @@ async function startApp() {
       </Banner>
     );
   }
+  const getSocketUrl = async () => (signIn ? withToken(socketUrl, await signIn.getToken()) : socketUrl);
+  if (isAdminPath(window.location.pathname)) {
+    return (
+      <Suspense fallback={<p className="loading">Loading…</p>}>
+        <AdminPage getSocketUrl={getSocketUrl} user={signIn?.user} />
+      </Suspense>
+    );
+  }
   return (
     <App
-      getSocketUrl={async () => (signIn ? withToken(socketUrl, await signIn.getToken()) : socketUrl)}
+      getSocketUrl={getSocketUrl}
       store={createSessionStore(localStorage, sessionStorage)}
       user={signIn?.user}
       onSignOut={signIn?.signOut}
     />
   );
+}
+
+function isAdminPath(pathname: string): boolean {
+  return pathname.replace(/\/+$/, '') === '/admin';
 }

@@ -1,26 +1,49 @@
 import {
   ApiGatewayManagementApiClient,
   GoneException,
+  PayloadTooLargeException,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { ClientGoneError } from '../../chat/errors.ts';
-import type { ServerFrame } from '../../protocol/server-frame.ts';
+import { MAX_SERVER_MESSAGE_BYTES, type ServerFrame } from '../../protocol/server-frame.ts';
+import { utf8Length } from '../../protocol/utf8-length.ts';
 import { createHttpHandler } from '../http-handler.ts';
 
 /** Sends frames to any connection of one API; the route binds it to one connection as a Reply. */
 export interface ClientPush {
-  /** Sends one frame. Throws ClientGoneError when the connection no longer exists (410). */
+  /**
+   * Sends one frame. Throws ClientGoneError when the connection no longer exists (410), FrameTooLargeError when
+   * the frame is over API Gateway's message limit.
+   */
   push(connectionId: string, frame: ServerFrame): Promise<void>;
 }
 
-/** PostToConnection as a ClientPush. A 410 (GoneException) becomes ClientGoneError. */
+/** A frame over API Gateway's 128 KB message limit: it was not sent (AWS answers 413). */
+export class FrameTooLargeError extends Error {
+  override readonly name = 'FrameTooLargeError';
+  constructor(
+    readonly bytes: number,
+    cause?: unknown,
+  ) {
+    super(`A ${bytes}-byte frame is over API Gateway's ${MAX_SERVER_MESSAGE_BYTES}-byte message limit`, {
+      cause,
+    });
+  }
+}
+
+/**
+ * PostToConnection as a ClientPush. A 410 (GoneException) becomes ClientGoneError. A frame over the 128 KB
+ * message limit is refused here, before the call, as API Gateway refuses it on AWS: serverless-offline would
+ * deliver it, and the tests would never see what AWS does.
+ */
 export function createManagementApiPush(client: ApiGatewayManagementApiClient): ClientPush {
   return {
     async push(connectionId, frame) {
+      const data = JSON.stringify(frame);
+      const bytes = utf8Length(data);
+      if (bytes > MAX_SERVER_MESSAGE_BYTES) throw new FrameTooLargeError(bytes);
       try {
-        await client.send(
-          new PostToConnectionCommand({ ConnectionId: connectionId, Data: JSON.stringify(frame) }),
-        );
+        await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: data }));
       } catch (error) {
         if (
           error instanceof GoneException ||
@@ -28,6 +51,7 @@ export function createManagementApiPush(client: ApiGatewayManagementApiClient): 
         ) {
           throw new ClientGoneError(error);
         }
+        if (error instanceof PayloadTooLargeException) throw new FrameTooLargeError(bytes, error);
         throw error;
       }
     },

@@ -6,6 +6,8 @@ import type { AuthConfig } from '../../config.ts';
 /** Who a valid token belongs to. */
 export interface VerifiedUser {
   userId: string;
+  /** The user's groups (Cognito's `cognito:groups` claim); empty when the token names none. */
+  groups: string[];
 }
 
 export interface TokenVerifier {
@@ -40,7 +42,12 @@ export function createTokenVerifier(
       },
       additional,
     );
-    return { verify: async (token) => ({ userId: (await verifier.verify(token)).sub }) };
+    return {
+      async verify(token) {
+        const payload = await verifier.verify(token);
+        return { userId: payload.sub, groups: groupsOf(payload) };
+      },
+    };
   }
   const verifier = JwtVerifier.create(
     {
@@ -58,7 +65,7 @@ export function createTokenVerifier(
       const payload = await verifier.verify(token, {});
       if (typeof payload.sub !== 'string' || payload.sub === '')
         throw new TokenRefusedError('token has no subject');
-      return { userId: payload.sub };
+      return { userId: payload.sub, groups: groupsOf(payload) };
     },
   };
 }
@@ -76,4 +83,10 @@ function checkIdToken(header: JwtHeader, payload: JwtPayload): void {
   if (typeof header.typ === 'string' && /^(application\/)?at\+jwt$/i.test(header.typ)) {
     throw new TokenRefusedError(`token type ${header.typ} is an access token`);
   }
+}
+
+/** `cognito:groups`, as Cognito writes it into ID tokens (the local dev issuer does the same). */
+function groupsOf(payload: JwtPayload): string[] {
+  const groups = payload['cognito:groups'];
+  return Array.isArray(groups) ? groups.filter((group): group is string => typeof group === 'string') : [];
 }

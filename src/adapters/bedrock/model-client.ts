@@ -22,7 +22,8 @@ export function createBedrockModelClient(options: BedrockModelOptions): ModelCli
       const command = new ConverseStreamCommand({
         modelId: options.modelId,
         system: [{ text: options.systemPrompt }],
-        messages: request.messages as BedrockMessage[],
+        // Role and content only: a question's stored turnId is ours, not Bedrock's.
+        messages: request.messages.map(({ role, content }) => ({ role, content })) as BedrockMessage[],
         inferenceConfig: { maxTokens: options.maxTokens },
         ...(request.tools.length > 0 ? { toolConfig: { tools: request.tools.map(toBedrockTool) } } : {}),
       });

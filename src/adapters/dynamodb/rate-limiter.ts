@@ -1,18 +1,16 @@
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { RateLimitedError, StorageUnavailableError } from '../../chat/errors.ts';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { RateLimitedError } from '../../chat/errors.ts';
 import type { Clock, TurnRateLimiter } from '../../chat/ports.ts';
 import { rateWindowKey } from './keys.ts';
+import { storageCall, storageUnavailable, type TableOptions } from './storage-call.ts';
 
 /**
  * A fixed one-minute window per key, counted with one atomic ADD (no read-modify-write, so concurrent turns
  * cannot both slip under the limit). Window items expire on their own via TTL.
  */
-export function createDynamoDbRateLimiter(options: {
-  client: DynamoDBDocumentClient;
-  tableName: string;
-  limitPerMinute: number;
-  clock: Clock;
-}): TurnRateLimiter {
+export function createDynamoDbRateLimiter(
+  options: TableOptions & { limitPerMinute: number; clock: Clock },
+): TurnRateLimiter {
   return {
     async acquire(key) {
       const now = options.clock.now();
@@ -28,10 +26,11 @@ export function createDynamoDbRateLimiter(options: {
             ExpressionAttributeValues: { ':one': 1, ':expiresAt': (window + 2) * 60 },
             ReturnValues: 'UPDATED_NEW',
           }),
+          storageCall(options),
         );
         count = Number(Attributes?.count ?? 1);
       } catch (error) {
-        throw new StorageUnavailableError(error);
+        throw storageUnavailable(error);
       }
       if (count > options.limitPerMinute) {
         throw new RateLimitedError(options.limitPerMinute, Math.ceil(((window + 1) * 60_000 - now) / 1000));

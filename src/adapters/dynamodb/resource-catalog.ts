@@ -1,26 +1,26 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { StorageUnavailableError } from '../../chat/errors.ts';
 import type { Resource, ResourceCatalog } from '../../chat/ports.ts';
 import { toResourceSlug } from '../../chat/resource-slug.ts';
 import { resourceKey } from './keys.ts';
+import { storageCall, storageUnavailable, type TableOptions } from './storage-call.ts';
 
 /** The resource catalogue, kept in the chat table as `RESOURCE#<slug>` items. */
-export function createDynamoDbResourceCatalog(options: {
-  client: DynamoDBDocumentClient;
-  tableName: string;
-}): ResourceCatalog {
+export function createDynamoDbResourceCatalog(options: TableOptions): ResourceCatalog {
   const { client, tableName } = options;
   return {
     async find(name) {
       const slug = toResourceSlug(name);
       if (slug === '') return undefined;
       try {
-        const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: resourceKey(slug) }));
+        const { Item } = await client.send(
+          new GetCommand({ TableName: tableName, Key: resourceKey(slug) }),
+          storageCall(options),
+        );
         if (!Item) return undefined;
         const { name: itemName, url, owner, description } = Item as Resource;
         return { name: itemName, url, owner, description };
       } catch (error) {
-        throw new StorageUnavailableError(error);
+        throw storageUnavailable(error);
       }
     },
   };

@@ -1,50 +1,80 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { StorageUnavailableError, VersionConflictError } from '../../chat/errors.ts';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { TurnTooLargeError, VersionConflictError } from '../../chat/errors.ts';
 import type { SessionStore, StoredSession } from '../../chat/ports.ts';
 import { sessionKey } from './keys.ts';
+import { storageCall, storageUnavailable, type TableOptions } from './storage-call.ts';
 
-/** Sessions as one item each (`SESSION#<id>` / `STATE`), written with a version condition. */
-export function createDynamoDbSessionStore(options: {
-  client: DynamoDBDocumentClient;
-  tableName: string;
-}): SessionStore {
-  const { client, tableName } = options;
+/**
+ * Sessions as one item each (`SESSION#<id>` / `STATE`): created empty to claim them for their owner, then
+ * written with a version condition.
+ */
+export function createDynamoDbSessionStore(table: TableOptions): SessionStore {
+  const { client, tableName } = table;
   return {
-    async load(sessionId) {
+    async load(sessionId, options = {}) {
       try {
         const { Item } = await client.send(
           new GetCommand({ TableName: tableName, Key: sessionKey(sessionId), ConsistentRead: true }),
+          storageCall(table, options.signal),
         );
         return Item ? toSession(Item) : undefined;
       } catch (error) {
-        throw new StorageUnavailableError(error);
+        throw storageUnavailable(error);
       }
     },
 
-    async save(session, expectedVersion) {
+    async create(session) {
       try {
         await client.send(
           new PutCommand({
             TableName: tableName,
             Item: { ...sessionKey(session.sessionId), ...session },
-            ...(expectedVersion === 0
-              ? { ConditionExpression: 'attribute_not_exists(PK)' }
-              : {
-                  ConditionExpression: '#version = :expected',
-                  ExpressionAttributeNames: { '#version': 'version' },
-                  ExpressionAttributeValues: { ':expected': expectedVersion },
-                }),
+            ConditionExpression: 'attribute_not_exists(PK)',
           }),
+          storageCall(table),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw storageUnavailable(error);
+      }
+    },
+
+    async save(session, expectedVersion, options = {}) {
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...sessionKey(session.sessionId), ...session },
+            // Version 0 is a session not stored yet, or claimed and still empty.
+            ConditionExpression:
+              expectedVersion === 0
+                ? 'attribute_not_exists(PK) OR #version = :expected'
+                : '#version = :expected',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':expected': expectedVersion },
+          }),
+          storageCall(table, options.signal),
         );
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) {
           throw new VersionConflictError(session.sessionId, expectedVersion, error);
         }
-        throw new StorageUnavailableError(error);
+        if (isItemTooLarge(error)) throw new TurnTooLargeError(error);
+        throw storageUnavailable(error);
       }
     },
   };
+}
+
+/** DynamoDB refuses an item over 400 KB with a ValidationException; retrying can never help. */
+function isItemTooLarge(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    error.name === 'ValidationException' &&
+    /item size has exceeded/i.test(error.message)
+  );
 }
 
 function toSession(item: Record<string, unknown>): StoredSession {

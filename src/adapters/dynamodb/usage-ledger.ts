@@ -1,13 +1,10 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { StorageUnavailableError } from '../../chat/errors.ts';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { UsageLedger } from '../../chat/ports.ts';
 import { usageKey } from './keys.ts';
+import { storageCall, storageUnavailable, type TableOptions } from './storage-call.ts';
 
 /** Per-user totals as one item each (`USER#<id>` / `USAGE`), grown with atomic ADDs. */
-export function createDynamoDbUsageLedger(options: {
-  client: DynamoDBDocumentClient;
-  tableName: string;
-}): UsageLedger {
+export function createDynamoDbUsageLedger(options: TableOptions): UsageLedger {
   const { client, tableName } = options;
   return {
     async record(userId, delta) {
@@ -27,15 +24,19 @@ export function createDynamoDbUsageLedger(options: {
               ':cost': delta.costMicroUsd,
             },
           }),
+          storageCall(options),
         );
       } catch (error) {
-        throw new StorageUnavailableError(error);
+        throw storageUnavailable(error);
       }
     },
 
     async totals(userId) {
       try {
-        const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: usageKey(userId) }));
+        const { Item } = await client.send(
+          new GetCommand({ TableName: tableName, Key: usageKey(userId) }),
+          storageCall(options),
+        );
         return {
           turns: Number(Item?.turns ?? 0),
           inputTokens: Number(Item?.inputTokens ?? 0),
@@ -50,7 +51,7 @@ export function createDynamoDbUsageLedger(options: {
           costMicroUsd: Number(Item?.costMicroUsd ?? 0),
         };
       } catch (error) {
-        throw new StorageUnavailableError(error);
+        throw storageUnavailable(error);
       }
     },
   };

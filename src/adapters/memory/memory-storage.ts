@@ -2,7 +2,7 @@ import type { ChatStorage, Clock, Resource } from '../../chat/ports.ts';
 import { createMemoryRateLimiter } from './memory-rate-limiter.ts';
 import { createMemoryResourceCatalog } from './memory-resource-catalog.ts';
 import { createMemorySessionStore } from './memory-session-store.ts';
-import { createMemoryStopRequests } from './memory-stop-requests.ts';
+import { createMemoryTurnStore } from './memory-turn-store.ts';
 import { createMemoryUsageLedger } from './memory-usage-ledger.ts';
 
 /**
@@ -16,7 +16,7 @@ export function createMemoryStorage(options: {
 }): ChatStorage {
   return {
     sessions: createMemorySessionStore(),
-    stopRequests: createMemoryStopRequests(),
+    turns: createMemoryTurnStore(),
     usage: createMemoryUsageLedger(),
     rateLimiter: createMemoryRateLimiter(options.rateLimitPerMinute, options.clock),
     resources: createMemoryResourceCatalog(options.resources),

@@ -1,11 +1,13 @@
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '../../../src/adapters/dynamodb/document-client.ts';
 import { createDynamoDbRateLimiter } from '../../../src/adapters/dynamodb/rate-limiter.ts';
 import { createDynamoDbResourceCatalog } from '../../../src/adapters/dynamodb/resource-catalog.ts';
 import { createDynamoDbSessionStore } from '../../../src/adapters/dynamodb/session-store.ts';
-import { createDynamoDbStopRequests } from '../../../src/adapters/dynamodb/stop-requests.ts';
+import { createDynamoDbTurnStore } from '../../../src/adapters/dynamodb/turn-store.ts';
 import { createDynamoDbUsageLedger } from '../../../src/adapters/dynamodb/usage-ledger.ts';
-import { StorageUnavailableError } from '../../../src/chat/errors.ts';
+import { StorageUnavailableError, TurnTooLargeError } from '../../../src/chat/errors.ts';
+import { createSession } from '../../../src/chat/session.ts';
 import { describeStorageContract } from '../../support/storage-contract.ts';
 
 const stack = inject('stack');
@@ -17,7 +19,7 @@ const table = { client, tableName: stack.tableName };
 
 describeStorageContract('DynamoDB storage (DynamoDB Local)', ({ clock, rateLimitPerMinute }) => ({
   sessions: createDynamoDbSessionStore(table),
-  stopRequests: createDynamoDbStopRequests(table),
+  turns: createDynamoDbTurnStore(table),
   usage: createDynamoDbUsageLedger(table),
   rateLimiter: createDynamoDbRateLimiter({ ...table, limitPerMinute: rateLimitPerMinute, clock }),
 }));
@@ -29,6 +31,46 @@ describe('DynamoDB storage failures', () => {
       createDynamoDbSessionStore({ client: offline, tableName: stack.tableName }).load('x'),
     ).rejects.toBeInstanceOf(StorageUnavailableError);
     offline.destroy();
+  });
+
+  it('gives up on a database that accepts the connection and never answers, within the call budget', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const hanging = createDocumentClient(
+      { region: stack.region, endpoint },
+      { connectionTimeoutMs: 200, requestTimeoutMs: 10_000, maxAttempts: 3, budgetMs: 600 },
+    );
+    const started = performance.now();
+
+    const failure = await createDynamoDbSessionStore({
+      client: hanging,
+      tableName: stack.tableName,
+      budgetMs: 600,
+    })
+      .load('x')
+      .catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(StorageUnavailableError);
+    expect(performance.now() - started).toBeLessThan(3_000);
+    hanging.destroy();
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
+  it('refuses a session over the 400 KB item limit as TURN_TOO_LARGE, which a retry cannot fix', async () => {
+    const sessions = createDynamoDbSessionStore(table);
+    const huge = {
+      ...createSession(crypto.randomUUID(), 'user-1', Date.now()),
+      version: 1,
+      messages: [{ role: 'user' as const, content: [{ text: 'x'.repeat(410 * 1024) }] }],
+    };
+
+    const failure = await sessions.save(huge, 0).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(TurnTooLargeError);
+    expect(failure).toMatchObject({ code: 'TURN_TOO_LARGE', retryable: false });
   });
 });
 

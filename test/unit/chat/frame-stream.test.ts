@@ -176,6 +176,35 @@ describe('createFrameStream', () => {
   });
 });
 
+describe('createFrameStream: an answer frozen on Stop', () => {
+  it('pushes no more text and counts the characters of the token frames up to the seq the client showed', async () => {
+    const reply = createRecordingReply();
+    const frames = createFrameStream({
+      reply,
+      sessionId: 's',
+      turnId: 't',
+      policy: { minDelayMs: 5, maxDelayMs: 5, maxFrameBytes: 10_000 },
+    });
+    await frames.text('Hello');
+    await frames.text(' there');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await frames.text(' and more');
+
+    expect(frames.freeze(0)).toBe('Hello'.length);
+    await frames.text(' never sent');
+    await frames.done({
+      stopReason: 'cancelled',
+      usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+      modelCalls: 1,
+      toolCalls: 0,
+    });
+
+    expect(streamedText(reply.frames)).toBe('Hello there');
+    expect(frames.freeze(1)).toBe('Hello there'.length);
+    expect(frames.freeze(-1)).toBe(0);
+  });
+});
+
 describe('splitByJsonBytes', () => {
   const jsonBytes = (text: string) => Buffer.byteLength(JSON.stringify(text), 'utf8') - 2;
 

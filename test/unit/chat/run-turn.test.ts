@@ -1,8 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createMemoryRateLimiter } from '../../../src/adapters/memory/memory-rate-limiter.ts';
 import { createMemorySessionStore } from '../../../src/adapters/memory/memory-session-store.ts';
-import { createMemoryStopRequests } from '../../../src/adapters/memory/memory-stop-requests.ts';
-import { createMemoryUsageLedger } from '../../../src/adapters/memory/memory-usage-ledger.ts';
 import {
   ForbiddenError,
   ModelThrottledError,
@@ -12,29 +10,14 @@ import {
 } from '../../../src/chat/errors.ts';
 import type { SessionStore, StoredSession } from '../../../src/chat/ports.ts';
 import { runTurn } from '../../../src/chat/run-turn.ts';
-import { createToolRegistry } from '../../../src/chat/tools/registry.ts';
-import type { TurnDependencies, TurnSettings } from '../../../src/chat/turn.ts';
 import {
   answer,
-  createFakeClock,
-  createFakeModel,
   createRecordingReply,
+  createTestTurnDependencies,
   type ScriptedCall,
   storedSession,
   streamedText,
 } from '../../support/fakes.ts';
-
-const settings: TurnSettings = {
-  windowMessages: 20,
-  sessionTtlSeconds: 24 * 3600,
-  prices: { inputUsdPerMillion: 1, outputUsdPerMillion: 5 },
-  maxToolRounds: 4,
-  modelIdleTimeoutMs: 1_000,
-  deadlineMarginMs: 100,
-  saveAttempts: 5,
-  stopPollMs: 20,
-  flush: { minDelayMs: 1, maxDelayMs: 1, maxFrameBytes: 10_000 },
-};
 
 function setup(
   calls: ScriptedCall[],
@@ -42,20 +25,8 @@ function setup(
 ) {
   const sessions = options.sessions ?? createMemorySessionStore();
   const reply = options.reply ?? createRecordingReply();
-  const clock = createFakeClock();
-  const stopRequests = createMemoryStopRequests();
-  const model = createFakeModel(calls);
-  const usage = createMemoryUsageLedger();
-  const deps: TurnDependencies = {
-    sessions,
-    stopRequests,
-    rateLimiter: createMemoryRateLimiter(3, clock),
-    usage,
-    model,
-    tools: createToolRegistry([]),
-    clock,
-    settings,
-  };
+  const deps = createTestTurnDependencies(calls, { sessions });
+  deps.rateLimiter = createMemoryRateLimiter(3, deps.clock);
   const request = (overrides: Partial<Parameters<typeof runTurn>[1]> = {}) => ({
     connectionId: 'conn-1',
     sessionId: 'session-1',
@@ -64,7 +35,8 @@ function setup(
     reply,
     ...overrides,
   });
-  return { deps, sessions, reply, clock, model, stopRequests, usage, request };
+  const { clock, model, turns, usage } = deps;
+  return { deps, sessions, reply, clock, model, turns, usage, request };
 }
 
 /** An answer whose second part arrives after the first push, then nothing for long enough to notice a stop. */
@@ -99,7 +71,7 @@ describe('runTurn', () => {
       expiresAt: clock.now() / 1000 + 24 * 3600,
       lastTurn: { turnId: 'turn-1', stopReason: 'end_turn' },
       messages: [
-        { role: 'user', content: [{ text: 'Hi' }] },
+        { role: 'user', content: [{ text: 'Hi' }], turnId: 'turn-1' },
         { role: 'assistant', content: [{ text: 'Hello back' }] },
       ],
     });
@@ -170,7 +142,7 @@ describe('runTurn', () => {
   it('re-applies the turn on top of a concurrent write instead of overwriting it', async () => {
     const sessions = createMemorySessionStore([storedSession()]);
     const racing: SessionStore = {
-      load: sessions.load,
+      ...sessions,
       async save(session, expectedVersion) {
         // Another tab records its turn between our load and our save.
         if (expectedVersion === 1) {
@@ -207,7 +179,7 @@ describe('runTurn', () => {
   it('gives up with SESSION_CONFLICT after the configured attempts, without saving half a turn', async () => {
     const sessions = createMemorySessionStore();
     const alwaysConflicting: SessionStore = {
-      load: sessions.load,
+      ...sessions,
       save: async (session, expected) => {
         throw new VersionConflictError(session.sessionId, expected);
       },
@@ -225,8 +197,8 @@ describe('runTurn', () => {
     });
   });
 
-  it('reports a model failure as an error frame and records nothing', async () => {
-    const { deps, sessions, reply, request } = setup([[{ throw: new ModelThrottledError() }]]);
+  it('reports a model failure as an error frame, records nothing, and frees the turn for a retry', async () => {
+    const { deps, sessions, reply, turns, request } = setup([[{ throw: new ModelThrottledError() }]]);
 
     const summary = await runTurn(deps, request());
 
@@ -240,7 +212,9 @@ describe('runTurn', () => {
         turnId: 'turn-1',
       }),
     ]);
-    expect(await sessions.load('session-1')).toBeUndefined();
+    // The session was claimed before the first frame, and holds no turn.
+    expect(await sessions.load('session-1')).toMatchObject({ version: 0, turns: 0, messages: [] });
+    expect((await turns.find('session-1', 'turn-1'))?.leaseUntil).toBe(0);
   });
 
   it('refuses an expired session before calling the model, and leaves it untouched', async () => {
@@ -271,6 +245,7 @@ describe('runTurn', () => {
   it('lets storage failures through as typed errors for the route to report', async () => {
     const failing: SessionStore = {
       load: async () => Promise.reject(new StorageUnavailableError()),
+      create: async () => true,
       save: async () => undefined,
     };
     const { deps, request } = setup([answer('x')], { sessions: failing });
@@ -333,12 +308,14 @@ describe('runTurn', () => {
   });
 
   it('stops when a cancel request arrives, ending with done/cancelled', async () => {
-    const { deps, reply, stopRequests, clock, request } = setup([
+    const { deps, reply, turns, clock, request } = setup([
       [{ type: 'text', text: 'Long' }, { waitMs: 5_000 }],
     ]);
     setTimeout(() => {
-      clock.advance(30);
-      void stopRequests.request('session-1', 'turn-1', { reason: 'cancelled', requestedAt: clock.now() });
+      void turns.requestStop('session-1', 'turn-1', undefined, {
+        reason: 'cancelled',
+        requestedAt: clock.now(),
+      });
     }, 30);
 
     const summary = await runTurn(deps, request());
@@ -364,17 +341,234 @@ describe('runTurn', () => {
     expect(timings.firstTextMs).toBeGreaterThanOrEqual(timings.readyMs + 29);
     expect(timings.firstTokenMs).toBeGreaterThanOrEqual(timings.firstTextMs ?? Number.NaN);
   });
+});
 
-  it('obeys a cancel that reached the server before the turn started (Stop pressed right after Send)', async () => {
-    const { deps, reply, stopRequests, clock, request } = setup([
-      [{ type: 'text', text: 'Long' }, { waitMs: 5_000 }],
+describe('runTurn: a turn belongs to its user from its first frame', () => {
+  it('claims a new session for its user before the first frame goes out', async () => {
+    const sessions = createMemorySessionStore();
+    const seenAtFirstFrame: Array<StoredSession | undefined> = [];
+    const reply = createRecordingReply();
+    const send = reply.send;
+    reply.send = async (frame) => {
+      if (reply.frames.length === 0) seenAtFirstFrame.push(await sessions.load('session-1'));
+      return send(frame);
+    };
+    const { deps, turns, request } = setup([answer('Hello')], { sessions, reply });
+
+    await runTurn(deps, request({ userId: 'alice' }));
+
+    expect(seenAtFirstFrame).toEqual([expect.objectContaining({ ownerId: 'alice', version: 0 })]);
+    expect(await turns.find('session-1', 'turn-1')).toMatchObject({ ownerId: 'alice' });
+  });
+
+  it("refuses a stranger's turn in a claimed session, and leaves no claim of theirs behind", async () => {
+    const { deps, sessions, turns, model, request } = setup([answer('never')]);
+    await sessions.create({ ...storedSession({ ownerId: 'alice', version: 0, turns: 0, messages: [] }) });
+
+    await expect(runTurn(deps, request({ userId: 'mallory', turnId: 'turn-m' }))).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+
+    expect(model.requests).toHaveLength(0);
+    expect(await turns.find('session-1', 'turn-m')).toBeUndefined();
+    expect((await sessions.load('session-1'))?.ownerId).toBe('alice');
+  });
+
+  it('leaves no claim behind when the rate limit refuses the turn', async () => {
+    const { deps, turns, request } = setup([answer('1'), answer('2'), answer('3')]);
+    for (const turnId of ['a', 'b', 'c']) await runTurn(deps, request({ userId: 'alice', turnId }));
+
+    await expect(runTurn(deps, request({ userId: 'alice', turnId: 'd' }))).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+    });
+    expect(await turns.find('session-1', 'd')).toBeUndefined();
+  });
+
+  it("refuses a turn id another user claimed, even in the caller's own session", async () => {
+    const { deps, turns, model, request } = setup([answer('never')]);
+    await turns.claim({
+      sessionId: 'session-1',
+      turnId: 'turn-1',
+      ownerId: 'alice',
+      runId: 'run-a',
+      leaseUntil: 0,
+      createdAt: 0,
+      expiresAt: 0,
+    });
+
+    await expect(runTurn(deps, request({ userId: 'mallory' }))).rejects.toBeInstanceOf(ForbiddenError);
+    expect(model.requests).toHaveLength(0);
+  });
+});
+
+describe('runTurn: a turn id is answered once', () => {
+  it('replays a stored turn to a retry, with no model call and nothing stored twice', async () => {
+    const { deps, sessions, model, request } = setup([answer('The one answer')]);
+    const first = createRecordingReply();
+    await runTurn(deps, request({ reply: first }));
+
+    const retry = createRecordingReply();
+    const summary = await runTurn(deps, request({ reply: retry }));
+
+    expect(summary).toMatchObject({ outcome: 'replayed', modelCalls: 0 });
+    expect(model.requests).toHaveLength(1);
+    expect(streamedText(retry.frames)).toBe(streamedText(first.frames));
+    expect(retry.frames.at(-1)).toMatchObject({
+      type: 'done',
+      turnId: 'turn-1',
+      stopReason: 'end_turn',
+      replayed: true,
+      modelCalls: 0,
+    });
+    expect(await sessions.load('session-1')).toMatchObject({ version: 1, turns: 1 });
+  });
+
+  it('makes a retry of a running turn wait for it, then replays it: one model call', async () => {
+    const { deps, sessions, model, request } = setup([
+      [{ type: 'text', text: 'Slow answer' }, { waitMs: 80 }],
     ]);
-    await stopRequests.request('session-1', 'turn-1', { reason: 'cancelled', requestedAt: clock.now() });
-    clock.advance(10);
+    const [firstReply, retryReply] = [createRecordingReply(), createRecordingReply()];
+
+    const first = runTurn(deps, request({ reply: firstReply }));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const retry = await runTurn(deps, request({ reply: retryReply }));
+    await first;
+
+    expect(model.requests).toHaveLength(1);
+    expect(retry.outcome).toBe('replayed');
+    expect(streamedText(retryReply.frames)).toBe('Slow answer');
+    expect(await sessions.load('session-1')).toMatchObject({ version: 1, turns: 1 });
+  });
+
+  it('runs a turn again for a retry after its run failed', async () => {
+    const { deps, sessions, model, request } = setup([
+      [{ throw: new ModelThrottledError() }],
+      answer('Second time lucky'),
+    ]);
+    await runTurn(deps, request());
+
+    const retry = createRecordingReply();
+    const summary = await runTurn(deps, request({ reply: retry }));
+
+    expect(summary).toMatchObject({ outcome: 'completed', modelCalls: 1 });
+    expect(model.requests).toHaveLength(2);
+    expect(streamedText(retry.frames)).toBe('Second time lucky');
+    expect(await sessions.load('session-1')).toMatchObject({ version: 1, turns: 1 });
+  });
+
+  it('ends with a typed error before the deadline when the save does not answer, and keeps the turn held', async () => {
+    const sessions = createMemorySessionStore();
+    const hanging: SessionStore = {
+      ...sessions,
+      save: (_session, _expected, options) =>
+        new Promise((_resolve, reject) =>
+          options?.signal?.addEventListener('abort', () => reject(new StorageUnavailableError())),
+        ),
+    };
+    const { deps, reply, turns, request } = setup([answer('Saved?')], { sessions: hanging });
+    // A real deadline, generous enough for a busy machine: without the guard the save would wait forever.
+    const deadline = performance.now() + 2_000;
+
+    const summary = await runTurn(deps, request({ remainingTimeMs: () => deadline - performance.now() }));
+
+    expect(performance.now()).toBeLessThan(deadline);
+    expect(summary).toMatchObject({ outcome: 'failed', errorCode: 'STORAGE_UNAVAILABLE' });
+    expect(reply.frames.at(-1)).toMatchObject({
+      type: 'error',
+      code: 'STORAGE_UNAVAILABLE',
+      retryable: true,
+      message: expect.stringMatching(/did not confirm/),
+    });
+    // The save may still land: a retry meanwhile waits for it instead of asking the model again.
+    expect((await turns.find('session-1', 'turn-1'))?.leaseUntil).toBeGreaterThan(0);
+  });
+
+  it('does not record a turn twice when an earlier save of it landed after all', async () => {
+    const sessions = createMemorySessionStore();
+    let landed = false;
+    // The first save "times out" but lands; the run's retry of the save then conflicts and finds it.
+    const lateLanding: SessionStore = {
+      ...sessions,
+      async save(session, expected, options) {
+        if (!landed) {
+          landed = true;
+          await sessions.save(session, expected, options);
+          throw new VersionConflictError(session.sessionId, expected);
+        }
+        return sessions.save(session, expected, options);
+      },
+    };
+    const { deps, request } = setup([answer('Once')], { sessions: lateLanding });
 
     const summary = await runTurn(deps, request());
 
-    expect(summary).toMatchObject({ outcome: 'interrupted', stopReason: 'cancelled' });
-    expect(reply.frames.at(-1)).toMatchObject({ type: 'done', stopReason: 'cancelled' });
+    expect(summary.outcome).toBe('completed');
+    const saved = await sessions.load('session-1');
+    expect(saved).toMatchObject({ version: 1, turns: 1 });
+    expect(saved?.messages).toHaveLength(2);
+  });
+});
+
+describe('runTurn: Stop keeps what the client showed', () => {
+  it('stores exactly the text of the frames the client showed, and says so in done', async () => {
+    const { deps, sessions, reply, turns, clock, request } = setup([
+      [
+        { type: 'text', text: 'Shown ' },
+        { waitMs: 15 },
+        { type: 'text', text: 'not shown' },
+        { waitMs: 500 },
+      ],
+    ]);
+    void (async () => {
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      // The client had applied seq 0 ("Shown ") when Stop was pressed.
+      await turns.requestStop('session-1', 'turn-1', undefined, {
+        reason: 'cancelled',
+        requestedAt: clock.now(),
+        seenSeq: 0,
+      });
+    })();
+
+    const summary = await runTurn(deps, request());
+
+    expect(summary).toMatchObject({ stopReason: 'cancelled' });
+    expect(reply.frames.at(-1)).toMatchObject({ type: 'done', stopReason: 'cancelled', keptThroughSeq: 0 });
+    expect((await sessions.load('session-1'))?.messages.at(-1)).toEqual({
+      role: 'assistant',
+      content: [{ text: 'Shown ' }],
+    });
+  });
+
+  it('ignores a stop request made for an earlier run of the turn', async () => {
+    const { deps, reply, turns, request } = setup([answer('Runs to the end')]);
+    await turns.claim({
+      sessionId: 'session-1',
+      turnId: 'turn-1',
+      runId: 'old-run',
+      leaseUntil: 0,
+      createdAt: 0,
+      expiresAt: 0,
+    });
+    await turns.requestStop('session-1', 'turn-1', undefined, { reason: 'cancelled', requestedAt: 0 });
+
+    const summary = await runTurn(deps, request());
+
+    expect(summary.stopReason).toBe('end_turn');
+    expect(reply.frames.at(-1)).toMatchObject({ type: 'done', stopReason: 'end_turn' });
+  });
+});
+
+describe('runTurn: a turn fits where it is stored', () => {
+  it('ends an answer that reaches the turn size limit with size_limit, saying so, and stores it whole', async () => {
+    const { deps, sessions, reply, request } = setup([answer('word '.repeat(4_000))]);
+    deps.settings.maxTurnBytes = 4_096;
+
+    const summary = await runTurn(deps, request());
+
+    expect(summary.stopReason).toBe('size_limit');
+    expect(streamedText(reply.frames)).toMatch(/reached the longest length a conversation can store\.$/);
+    const saved = await sessions.load('session-1');
+    expect(JSON.stringify(saved?.messages).length).toBeLessThanOrEqual(4_096);
+    expect(saved?.lastTurn?.stopReason).toBe('size_limit');
   });
 });

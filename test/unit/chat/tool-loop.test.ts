@@ -3,7 +3,12 @@ import * as z from 'zod/mini';
 import { ModelStreamError, ModelTimeoutError } from '../../../src/chat/errors.ts';
 import { createFrameStream } from '../../../src/chat/frame-stream.ts';
 import { userText } from '../../../src/chat/messages.ts';
-import { runToolLoop, TOOL_LIMIT_NOTE, type ToolLoopOptions } from '../../../src/chat/tool-loop.ts';
+import {
+  runToolLoop,
+  SIZE_LIMIT_NOTE,
+  TOOL_LIMIT_NOTE,
+  type ToolLoopOptions,
+} from '../../../src/chat/tool-loop.ts';
 import { createToolRegistry, type Tool } from '../../../src/chat/tools/registry.ts';
 import { TurnInterrupted } from '../../../src/chat/turn-interrupts.ts';
 import {
@@ -38,6 +43,7 @@ function setup(calls: ScriptedCall[], overrides: Partial<ToolLoopOptions> = {}) 
     frames,
     maxToolRounds: 3,
     idleTimeoutMs: 1_000,
+    maxAnswerBytes: 96 * 1024,
     signal: new AbortController().signal,
     ...overrides,
   };
@@ -206,6 +212,7 @@ describe('runToolLoop', () => {
       frames,
       maxToolRounds: 1,
       idleTimeoutMs: 40,
+      maxAnswerBytes: 96 * 1024,
       signal: new AbortController().signal,
     });
 
@@ -227,5 +234,31 @@ describe('runToolLoop', () => {
     expect(onToolCall).toHaveBeenCalledWith(
       expect.objectContaining({ name: 'kb_lookup', input: { query: 'q' }, status: 'success' }),
     );
+  });
+
+  it('stops an answer at the size limit, mid-delta and never mid-character, and says why', async () => {
+    const { run, model, reply } = setup([answer('ééé '.repeat(400))], { maxAnswerBytes: 1_024 });
+    const result = await run();
+    const text = streamedText(reply.frames);
+
+    expect(result.stopReason).toBe('size_limit');
+    expect(text.endsWith(SIZE_LIMIT_NOTE)).toBe(true);
+    expect(text).not.toContain('\ufffd');
+    expect(JSON.stringify(result.messages).length).toBeLessThanOrEqual(1_024);
+    expect(model.requests).toHaveLength(1);
+  });
+
+  it('ends the answer at the size limit when tool results would not fit, before asking the model again', async () => {
+    const bigTool: Tool<{ query: string }> = { ...echoTool, run: async () => ({ found: 'x'.repeat(2_000) }) };
+    const { run, model, reply } = setup(
+      [toolCall({ name: 'kb_lookup', input: { query: 'q' } }), answer('never')],
+      { maxAnswerBytes: 1_024, tools: createToolRegistry([bigTool]) },
+    );
+    const result = await run();
+    const text = streamedText(reply.frames);
+
+    expect(result.stopReason).toBe('size_limit');
+    expect(text).toBe(SIZE_LIMIT_NOTE);
+    expect(model.requests).toHaveLength(1);
   });
 });

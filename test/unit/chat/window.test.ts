@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateConverseBody } from '../../../emulator/validation.ts';
 import { type ContentBlock, isTurnStart, type Message } from '../../../src/chat/messages.ts';
-import { repairWindow, trimWindow } from '../../../src/chat/window.ts';
+import { jsonBytes, repairWindow, trimWindow, trimWindowToBytes } from '../../../src/chat/window.ts';
 
 /**
  * Bedrock's own rules (as the emulator enforces them) are the oracle for "a window Bedrock accepts": the window
@@ -169,5 +169,46 @@ describe('trimWindow', () => {
     ]).flat();
     const longTurn = [user(text('big question')), ...rounds, assistant(text('final answer'))];
     expect(trimWindow(longTurn, 20)).toEqual([user(text('big question')), assistant(text('final answer'))]);
+  });
+});
+
+describe('trimWindowToBytes', () => {
+  const turn = (question: string, answerText: string): Message[] => [
+    { role: 'user', content: [{ text: question }], turnId: question },
+    { role: 'assistant', content: [{ text: answerText }] },
+  ];
+
+  it('keeps the newest whole turns that fit, and always the newest turn', () => {
+    const messages = [
+      ...turn('a', 'x'.repeat(500)),
+      ...turn('b', 'y'.repeat(500)),
+      ...turn('c', 'z'.repeat(500)),
+    ];
+
+    expect(trimWindowToBytes(messages, 10_000)).toEqual(messages);
+    expect(trimWindowToBytes(messages, 1_200).map((message) => message.turnId)).toEqual([
+      'b',
+      undefined,
+      'c',
+      undefined,
+    ]);
+    expect(trimWindowToBytes(messages, 100)).toEqual(turn('c', 'z'.repeat(500)));
+    expect(jsonBytes(trimWindowToBytes(messages, 1_200))).toBeLessThanOrEqual(1_200);
+  });
+});
+
+describe('repairWindow and turn ids', () => {
+  it('keeps the turn id a question carries, and the later one when two questions merge', () => {
+    const repaired = repairWindow([
+      { role: 'user', content: [{ text: 'first' }], turnId: 't1' },
+      { role: 'assistant', content: [{ text: '  ' }] },
+      { role: 'user', content: [{ text: 'second' }], turnId: 't2' },
+      { role: 'assistant', content: [{ text: 'answer' }] },
+    ]);
+    expect(repaired[0]).toEqual({
+      role: 'user',
+      content: [{ text: 'first' }, { text: 'second' }],
+      turnId: 't2',
+    });
   });
 });

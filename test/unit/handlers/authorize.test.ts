@@ -38,18 +38,25 @@ const connect = (query?: Record<string, string>) =>
     queryStringParameters: query,
   } as unknown as APIGatewayRequestAuthorizerEvent);
 
-const policy = (effect: 'Allow' | 'Deny', principalId: string, userId: string) => ({
+const policy = (effect: 'Allow' | 'Deny', principalId: string, userId: string, groups = '[]') => ({
   principalId,
   policyDocument: {
     Version: '2012-10-17',
     Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: METHOD_ARN }],
   },
-  context: { userId },
+  context: { userId, groups },
 });
 
 describe('the $connect authorizer', () => {
   it('allows a valid token and names its user for every later route', async () => {
     expect(await connect({ token: token() })).toEqual(policy('Allow', 'user-42', 'user-42'));
+  });
+
+  it("passes the token's groups on as a JSON string (an authorizer context holds no arrays on AWS)", async () => {
+    const admin = token({ 'cognito:groups': ['admins', 'a,b'] });
+    expect(await connect({ token: admin })).toEqual(
+      policy('Allow', 'user-42', 'user-42', '["admins","a,b"]'),
+    );
   });
 
   it.each([

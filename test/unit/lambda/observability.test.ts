@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { createMemoryRateLimiter } from '../../../src/adapters/memory/memory-rate-limiter.ts';
 import { createMemorySessionStore } from '../../../src/adapters/memory/memory-session-store.ts';
-import { createMemoryStopRequests } from '../../../src/adapters/memory/memory-stop-requests.ts';
+import { createMemoryTurnStore } from '../../../src/adapters/memory/memory-turn-store.ts';
 import { createMemoryUsageLedger } from '../../../src/adapters/memory/memory-usage-ledger.ts';
 import { runTurn } from '../../../src/chat/run-turn.ts';
 import { createToolRegistry } from '../../../src/chat/tools/registry.ts';
@@ -29,7 +29,7 @@ describe('logs and metrics of a turn', () => {
     const settings = loadConfig({ CHAT_TABLE_NAME: 't', CHAT_MODEL_ID: 'm' }).turn;
     const deps = {
       sessions: createMemorySessionStore(),
-      stopRequests: createMemoryStopRequests(),
+      turns: createMemoryTurnStore(),
       rateLimiter: createMemoryRateLimiter(10, clock),
       usage: createMemoryUsageLedger(),
       model: createFakeModel([

@@ -78,7 +78,7 @@ describe('createWebSocketRoute', () => {
       route,
       'getHistory',
       handle,
-    )(event(getHistory, { authorizer: { principalId: 'user-7' } }), context);
+    )(event(getHistory, { authorizer: { principalId: 'user-7', groups: '["admins"]' } }), context);
 
     expect(result).toEqual({ statusCode: 200 });
     expect(handle).toHaveBeenCalledOnce();
@@ -86,6 +86,8 @@ describe('createWebSocketRoute', () => {
     expect(request).toEqual({
       frame: { action: 'getHistory', sessionId },
       userId: 'user-7',
+      groups: ['admins'],
+      coldStart: true,
       connectionId: 'conn-1',
       reply: { send: expect.any(Function) },
       remainingTimeMs: expect.any(Function),
@@ -94,6 +96,46 @@ describe('createWebSocketRoute', () => {
     expect(push.connections).toEqual(['conn-1']);
     expect(push.frames).toEqual([history]);
     expect(endpoints).toEqual(['https://api123.execute-api.eu-west-1.amazonaws.com/dev']);
+  });
+
+  it('tells the first invocation of the container from later ones, and reads no groups from a bad context', async () => {
+    const { route } = setup();
+    const seen: Array<[boolean, string[]]> = [];
+    const handler = createWebSocketRoute(route, 'getHistory', async (request) => {
+      seen.push([request.coldStart, request.groups]);
+    });
+    await handler(event(getHistory, { authorizer: { principalId: 'u', groups: 'admins' } }), context);
+    await handler(event(getHistory, { authorizer: { principalId: 'u', groups: '[1,"ops"]' } }), context);
+    expect(seen).toEqual([
+      [true, []],
+      [false, ['ops']],
+    ]);
+  });
+
+  it('counts a refused request in the usage stats, as an error of its user', async () => {
+    const { route } = setup();
+    const refusals: unknown[] = [];
+    route.refusals = { recordRefusal: async (refusal) => void refusals.push(refusal) };
+    await createWebSocketRoute(route, 'getHistory', async () => {
+      throw new FrameRefusedError({ code: 'INVALID_FRAME', message: 'no' });
+    })(event(getHistory, { authorizer: { principalId: 'user-7' } }), context);
+    expect(refusals).toEqual([{ userId: 'user-7', code: 'INVALID_FRAME', at: expect.any(Number) }]);
+  });
+
+  it('still answers a refused request when the usage stats cannot be written', async () => {
+    const { route, push } = setup();
+    route.refusals = {
+      recordRefusal: async () => {
+        throw new Error('DynamoDB down');
+      },
+    };
+    const lines = await captureJsonLines(() =>
+      createWebSocketRoute(route, 'getHistory', async () => {
+        throw new FrameRefusedError({ code: 'INVALID_FRAME', message: 'no' });
+      })(event(getHistory), context),
+    );
+    expect(push.frames).toMatchObject([{ type: 'error', code: 'INVALID_FRAME' }]);
+    expect(lines.some((line) => line.message === 'refusal not counted in the usage stats')).toBe(true);
   });
 
   it('pushes to the configured endpoint offline', async () => {

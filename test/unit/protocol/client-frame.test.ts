@@ -30,6 +30,16 @@ describe('readClientFrame', () => {
     ).toMatchObject({ turnId: sessionId });
   });
 
+  it('accepts a cancel with or without the last seq the client showed, which must be an integer from -1', () => {
+    const cancel = { action: 'cancel', sessionId, turnId: sessionId };
+    expect(parse(JSON.stringify(cancel))).toEqual(cancel);
+    expect(parse(JSON.stringify({ ...cancel, seenSeq: -1 }))).toMatchObject({ seenSeq: -1 });
+    expect(parse(JSON.stringify({ ...cancel, seenSeq: 12 }))).toMatchObject({ seenSeq: 12 });
+    for (const seenSeq of [-2, 1.5, '3', null]) {
+      expect(codeOf(JSON.stringify({ ...cancel, seenSeq })), String(seenSeq)).toBe('INVALID_FRAME');
+    }
+  });
+
   it.each([
     ['not JSON', '{"action":', 'INVALID_JSON'],
     ['no body', undefined, 'INVALID_JSON'],

@@ -49,6 +49,18 @@ describe('createDevSignIn', () => {
     expect(storage.get('chat.devUser')).toBe('bob');
   });
 
+  it('asks for the groups of ?groups= (admins opens the admin page) and forgets them with a new ?user=', async () => {
+    const admin = setup('?user=ana&groups=admins');
+    await admin.signIn.getToken();
+    expect(admin.fetch).toHaveBeenCalledWith('http://127.0.0.1:4011/token?user=ana&groups=admins');
+    const later = setup('', Object.fromEntries(admin.storage));
+    await later.signIn.getToken();
+    expect(later.fetch).toHaveBeenCalledWith('http://127.0.0.1:4011/token?user=ana&groups=admins');
+    const plain = setup('?user=ana', Object.fromEntries(admin.storage));
+    await plain.signIn.getToken();
+    expect(plain.fetch).toHaveBeenCalledWith('http://127.0.0.1:4011/token?user=ana');
+  });
+
   it('signs in as dev-user by default', () => {
     expect(setup().signIn.user).toBe('dev-user');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ServerFrame } from '../../../src/protocol/server-frame.ts';
+import type { HistoryFrame, ServerFrame } from '../../../src/protocol/server-frame.ts';
 import { cutOffHistory, framesFor, historyFrame, unstoredHistory } from '../testing/fake-socket.ts';
 import {
   CONVERSATION_GONE_NOTICE,
@@ -234,6 +234,7 @@ describe('a dropped connection', () => {
     expect(state.problem).toEqual({
       message: 'The connection dropped before your question was answered.',
       retryQuestion: 'Lost question',
+      retryTurnId: TURN,
     });
   });
 
@@ -286,6 +287,7 @@ describe('errors', () => {
     expect(state.problem).toEqual({
       message: 'The model is busy right now. Try again in a few seconds.',
       retryQuestion: 'Hello?',
+      retryTurnId: TURN,
     });
     expect(state.messages).toEqual([expect.objectContaining({ text: 'Hello?', failed: true })]);
   });
@@ -459,7 +461,11 @@ describe('a failed or silent Lambda', () => {
       expect.objectContaining({ text: 'Hello?', failed: true }),
       expect.objectContaining({ text: 'Hel', failed: true }),
     ]);
-    expect(state.problem).toEqual({ message: 'The server failed while answering.', retryQuestion: 'Hello?' });
+    expect(state.problem).toEqual({
+      message: 'The server failed while answering.',
+      retryQuestion: 'Hello?',
+      retryTurnId: TURN,
+    });
   });
 
   it('gives up an answer that has gone silent, and offers to ask again', () => {
@@ -469,6 +475,7 @@ describe('a failed or silent Lambda', () => {
     expect(state.problem).toEqual({
       message: 'The answer stopped coming: the server has not sent anything for a while.',
       retryQuestion: 'Hello?',
+      retryTurnId: TURN,
     });
   });
 
@@ -513,5 +520,63 @@ describe('a failed or silent Lambda', () => {
     expect(play(loaded(), { type: 'requestFailed' }).problem).toEqual({
       message: 'The server failed to handle a request. Try again in a moment.',
     });
+  });
+});
+
+describe('Stop freezes the answer', () => {
+  it('holds the frames that come after Stop, and drops those the server did not keep', () => {
+    const stopping = play(asking(), turn.token(0, 'Shown'), { type: 'stopRequested' });
+    const held = play(stopping, turn.status(1, 'kb_lookup', 'Searching…'), turn.token(2, ' unseen'));
+    expect(answerOf(held)).toMatchObject({ text: 'Shown', tools: [] });
+
+    const done = play(held, turn.done(3, 'cancelled', { keptThroughSeq: 0 }));
+
+    expect(answerOf(done)).toMatchObject({ text: 'Shown', tools: [], stopReason: 'cancelled' });
+    expect(done.turn).toBeUndefined();
+  });
+
+  it('shows the held frames when the answer ended before the stop reached the server', () => {
+    const stopping = play(asking(), turn.token(0, 'All'), { type: 'stopRequested' }, turn.token(1, ' of it'));
+
+    const done = play(stopping, turn.done(2, 'end_turn'));
+
+    expect(answerOf(done)).toMatchObject({ text: 'All of it', stopReason: 'end_turn' });
+  });
+
+  it('shows the held frames when the stop fails, as the answer goes on', () => {
+    const stopping = play(asking(), turn.token(0, 'One'), { type: 'stopRequested' }, turn.token(1, ' two'));
+
+    const failed = play(stopping, { type: 'requestFailed' });
+
+    expect(answerOf(failed)?.text).toBe('One two');
+    expect(answerOf(play(failed, turn.token(2, ' three')))?.text).toBe('One two three');
+  });
+});
+
+describe('a history in parts', () => {
+  it('redraws the conversation once every part has arrived', () => {
+    const whole = historyFrame(SESSION, [
+      { role: 'user', text: 'First question' },
+      { role: 'assistant', text: 'First answer' },
+      { role: 'user', text: 'Second question' },
+      { role: 'assistant', text: 'Second answer' },
+    ]) as HistoryFrame;
+    const parts = [
+      { ...whole, messages: whole.messages.slice(0, 2), part: 0, parts: 2 },
+      { ...whole, messages: whole.messages.slice(2), part: 1, parts: 2 },
+    ];
+    const requested = play(createConversation(SESSION), { type: 'historyRequested' });
+
+    const half = play(requested, parts[0] as ServerFrame);
+    expect(half).toMatchObject({ loaded: false, loading: true, messages: [] });
+
+    const state = play(half, parts[1] as ServerFrame);
+    expect(state.loaded).toBe(true);
+    expect(state.messages.map((message) => message.text)).toEqual([
+      'First question',
+      'First answer',
+      'Second question',
+      'Second answer',
+    ]);
   });
 });

@@ -1,5 +1,7 @@
+import { joinHistoryParts } from '../../../src/protocol/history-parts.ts';
 import type {
   AttachmentInfo,
+  DoneFrame,
   ErrorFrame,
   HistoryFrame,
   ServerFrame,
@@ -37,6 +39,11 @@ export interface ActiveTurn {
   detached: boolean;
   /** Stop was pressed; the server ends the turn with `done`. */
   stopping: boolean;
+  /**
+   * Frames that came after Stop was pressed: the answer is frozen at once, and `done` says which of them the
+   * server kept (`keptThroughSeq`), so what is shown is what is stored.
+   */
+  held: TurnFrame[];
 }
 
 /** Something that went wrong, in plain words. */
@@ -44,6 +51,8 @@ export interface ChatProblem {
   message: string;
   /** The question to send again, when trying again may help. */
   retryQuestion?: string;
+  /** The turn id to send it with: a turn the server did store after all comes back as stored, not twice. */
+  retryTurnId?: string;
   /** What trying again does otherwise: ask for the history again, or send Stop again. */
   retry?: 'load' | 'stop';
 }
@@ -64,6 +73,8 @@ export interface ConversationState {
   loading: boolean;
   /** A question asked before the conversation had loaded; it is sent as soon as it has. */
   queued?: string;
+  /** Parts of a history that came in several frames, until the last of them arrives. */
+  historyParts?: HistoryFrame[];
 }
 
 export type ConversationEvent =
@@ -124,6 +135,7 @@ export function updateConversation(state: ConversationState, event: Conversation
           early: [],
           detached: false,
           stopping: false,
+          held: [],
         },
         problem: undefined,
         queued: undefined,
@@ -134,6 +146,7 @@ export function updateConversation(state: ConversationState, event: Conversation
       return {
         ...state,
         loading: true,
+        historyParts: undefined,
         problem: state.problem?.retry === 'load' ? undefined : state.problem,
       };
     case 'requestFailed':
@@ -172,7 +185,7 @@ function receiveFrame(state: ConversationState, frame: ServerFrame): Conversatio
   if (frame.sessionId !== null && frame.sessionId !== state.sessionId) return state; // a chat left behind
   switch (frame.type) {
     case 'history':
-      return receiveHistory(state, frame);
+      return receiveHistoryPart(state, frame);
     case 'error':
       return receiveError(state, frame);
     case 'status':
@@ -209,6 +222,9 @@ function applyReadyFrames(state: ConversationState): ConversationState {
 
 function applyTurnFrame(state: ConversationState, frame: TurnFrame): ConversationState {
   const turn = state.turn as ActiveTurn;
+  // Stop was pressed: the answer stays as it was shown until `done` says what the server kept.
+  if (turn.stopping && frame.type !== 'done')
+    return { ...state, turn: { ...turn, held: [...turn.held, frame] } };
   switch (frame.type) {
     case 'status':
       return {
@@ -224,13 +240,43 @@ function applyTurnFrame(state: ConversationState, frame: TurnFrame): Conversatio
         turn: { ...turn, tool: undefined },
       };
     case 'done':
-      return endTurn(state, frame.stopReason);
+      return endTurn(applyKept(state, frame), frame.stopReason);
   }
 }
 
 /** Said when the server has nothing stored for a conversation this page showed or was resuming. */
 export const CONVERSATION_GONE_NOTICE =
   'This conversation is no longer stored on the server (it expired, or the local database was reset), so it cannot be shown or continued.';
+
+/**
+ * The frames held since Stop that the server kept: none beyond `keptThroughSeq` when it says so (it stored
+ * what was shown), all of them otherwise (the answer ended before the stop reached it, or an older server).
+ */
+function applyKept(state: ConversationState, done: DoneFrame): ConversationState {
+  const turn = state.turn as ActiveTurn;
+  const kept = turn.held.filter(
+    (frame) => done.keptThroughSeq === undefined || frame.seq <= done.keptThroughSeq,
+  );
+  return releaseHeld({ ...state, turn: { ...turn, held: kept } });
+}
+
+/** Applies the held frames, in order, as if Stop had not been pressed. */
+function releaseHeld(state: ConversationState): ConversationState {
+  const turn = state.turn as ActiveTurn;
+  let current: ConversationState = { ...state, turn: { ...turn, stopping: false, held: [] } };
+  for (const frame of turn.held) current = applyTurnFrame(current, frame);
+  return { ...current, turn: { ...(current.turn as ActiveTurn), stopping: turn.stopping } };
+}
+
+/** A history in one frame, or one part of a history in several: applied once every part has arrived. */
+function receiveHistoryPart(state: ConversationState, frame: HistoryFrame): ConversationState {
+  if (frame.parts === undefined) return receiveHistory({ ...state, historyParts: undefined }, frame);
+  const parts = [...(state.historyParts ?? []), frame];
+  const whole = joinHistoryParts(parts);
+  return whole
+    ? receiveHistory({ ...state, historyParts: undefined }, whole)
+    : { ...state, historyParts: parts };
+}
 
 function receiveHistory(state: ConversationState, history: HistoryFrame): ConversationState {
   const messages = messagesFromHistory(history);
@@ -265,7 +311,11 @@ function receiveHistory(state: ConversationState, history: HistoryFrame): Conver
     ...loaded,
     turn: undefined,
     problem: lost
-      ? { message: 'The connection dropped before your question was answered.', retryQuestion: turn.question }
+      ? {
+          message: 'The connection dropped before your question was answered.',
+          retryQuestion: turn.question,
+          retryTurnId: turn.turnId,
+        }
       : state.problem,
   };
 }
@@ -302,7 +352,10 @@ function failTurn(state: ConversationState, message: string, retryable: boolean)
     ...state,
     messages: failed,
     turn: undefined,
-    problem: { message, ...(retryable && turn.question ? { retryQuestion: turn.question } : {}) },
+    problem: {
+      message,
+      ...(retryable && turn.question ? { retryQuestion: turn.question, retryTurnId: turn.turnId } : {}),
+    },
   };
 }
 
@@ -316,10 +369,11 @@ function failLoad(state: ConversationState, message: string): ConversationState 
   return { ...endTurn(state, 'client_gone'), loading: false, problem: { message, ...reload } };
 }
 
-/** Stop did not take: the answer goes on, and Stop can be pressed again. */
+/** Stop did not take: the answer goes on (what came meanwhile is shown), and Stop can be pressed again. */
 function failStop(state: ConversationState, message: string): ConversationState {
-  const turn = state.turn as ActiveTurn;
-  return { ...state, turn: { ...turn, stopping: false }, problem: { message, retry: 'stop' } };
+  const released = releaseHeld(state);
+  const turn = released.turn as ActiveTurn;
+  return { ...released, turn: { ...turn, stopping: false }, problem: { message, retry: 'stop' } };
 }
 
 /**
@@ -402,7 +456,7 @@ function turnMessages(state: ConversationState, turnId: string): ChatMessage[] {
 }
 
 function detachedTurn(turnId: string): ActiveTurn {
-  return { turnId, lastSeq: -1, early: [], detached: true, stopping: false };
+  return { turnId, lastSeq: -1, early: [], detached: true, stopping: false, held: [] };
 }
 
 function questionId(turnId: string): string {

@@ -125,15 +125,22 @@ export function useChat(options: ChatOptions): Chat {
     return sessionId;
   };
 
+  // The files each question was sent with, so a retry sends them again with its turn id.
+  const sentFiles = useRef(new Map<string, SentAttachment[]>());
+
+  /** Sends a question; a retry sends it with the turn id it had, so the server answers it once. */
   const sendQuestion = (
     question: string,
     sessionId = conversation.sessionId,
-    attachments: SentAttachment[] = [],
+    {
+      attachments = [],
+      turnId = crypto.randomUUID(),
+    }: { attachments?: SentAttachment[]; turnId?: string } = {},
   ) => {
-    const turnId = crypto.randomUUID();
     const files = attachments.map(({ key, name }) => ({ key, name }));
     const frame = { action: 'sendMessage' as const, sessionId, message: question, turnId };
     if (!socket.send(files.length ? { ...frame, attachments: files } : frame)) return false;
+    if (attachments.length) sentFiles.current.set(turnId, attachments);
     const shown = attachments.map(({ name, format, size }) => ({ name, format, size }));
     dispatch({ type: 'questionSent', turnId, question, ...(shown.length ? { attachments: shown } : {}) });
     return true;
@@ -155,8 +162,14 @@ export function useChat(options: ChatOptions): Chat {
   const stop = () => {
     if (!turn || turn.stopping) return;
     dispatch({ type: 'stopRequested' });
+    // The answer freezes here; the server keeps it as far as this seq (decision 19).
     if (!turn.detached)
-      socket.send({ action: 'cancel', sessionId: conversation.sessionId, turnId: turn.turnId });
+      socket.send({
+        action: 'cancel',
+        sessionId: conversation.sessionId,
+        turnId: turn.turnId,
+        seenSeq: turn.lastSeq,
+      });
   };
 
   return {
@@ -167,7 +180,8 @@ export function useChat(options: ChatOptions): Chat {
     send: (question, attachments = []) => {
       const text = question.trim();
       if (text === '') return false;
-      if (attachments.length > 0) return canSend && sendQuestion(text, conversation.sessionId, attachments);
+      if (attachments.length > 0)
+        return canSend && sendQuestion(text, conversation.sessionId, { attachments });
       if (canQueue) {
         dispatch({ type: 'questionQueued', question: text });
         return true;
@@ -200,7 +214,11 @@ export function useChat(options: ChatOptions): Chat {
       const problem = conversation.problem;
       if (problem?.retry === 'load') requestHistory();
       else if (problem?.retry === 'stop') stop();
-      else if (problem?.retryQuestion && canSend) sendQuestion(problem.retryQuestion);
+      else if (problem?.retryQuestion && canSend)
+        sendQuestion(problem.retryQuestion, conversation.sessionId, {
+          turnId: problem.retryTurnId,
+          attachments: problem.retryTurnId ? sentFiles.current.get(problem.retryTurnId) : undefined,
+        });
     },
     dismissProblem: () => dispatch({ type: 'problemDismissed' }),
     dismissNotice: () => dispatch({ type: 'noticeDismissed' }),

@@ -1,5 +1,5 @@
 import type { ClientFrame } from '../../../src/protocol/client-frame.ts';
-import type { ServerFrame } from '../../../src/protocol/server-frame.ts';
+import type { DoneFrame, ServerFrame } from '../../../src/protocol/server-frame.ts';
 import type { CreateSocket, SocketLike } from '../chat/use-chat-socket.ts';
 
 /** A WebSocket stand-in the test drives: it opens, receives and drops when told to, and records what was sent. */
@@ -83,7 +83,11 @@ export function framesFor(sessionId: string, turnId: string) {
       value,
     }),
     token: (seq: number, value: string): ServerFrame => ({ type: 'token', ...base, seq, value }),
-    done: (seq: number, stopReason: 'end_turn' | 'cancelled' | 'max_tokens' = 'end_turn'): ServerFrame => ({
+    done: (
+      seq: number,
+      stopReason: 'end_turn' | 'cancelled' | 'max_tokens' = 'end_turn',
+      extra: Pick<DoneFrame, 'keptThroughSeq' | 'replayed'> = {},
+    ): ServerFrame => ({
       type: 'done',
       ...base,
       seq,
@@ -91,6 +95,7 @@ export function framesFor(sessionId: string, turnId: string) {
       usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 },
       modelCalls: 1,
       toolCalls: 0,
+      ...extra,
     }),
   };
 }

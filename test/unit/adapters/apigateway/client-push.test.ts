@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createClientPushCache,
   createManagementApiPush,
+  FrameTooLargeError,
 } from '../../../../src/adapters/apigateway/client-push.ts';
 import { ClientGoneError } from '../../../../src/chat/errors.ts';
 
@@ -35,6 +36,39 @@ describe('createManagementApiPush', () => {
     await push.push('conn=1', frame);
 
     expect(posted).toEqual({ id: 'conn=1', body: frame });
+  });
+
+  it("refuses a frame over API Gateway's 128 KB message limit without sending it, as AWS would", async () => {
+    let posts = 0;
+    server.use(
+      http.post(`${ENDPOINT}/@connections/:id`, () => {
+        posts++;
+        return new HttpResponse(null, { status: 200 });
+      }),
+    );
+    const overhead = JSON.stringify({ ...frame, value: '' }).length;
+
+    await push.push('conn-3', { ...frame, value: 'x'.repeat(128 * 1024 - overhead) });
+    await expect(
+      push.push('conn-3', { ...frame, value: 'x'.repeat(128 * 1024 - overhead + 1) }),
+    ).rejects.toBeInstanceOf(FrameTooLargeError);
+    // Multi-byte text counts in UTF-8 bytes, as API Gateway counts it.
+    await expect(push.push('conn-3', { ...frame, value: 'é'.repeat(70 * 1024) })).rejects.toBeInstanceOf(
+      FrameTooLargeError,
+    );
+    expect(posts).toBe(1);
+  });
+
+  it('turns 413 PayloadTooLargeException into FrameTooLargeError', async () => {
+    server.use(
+      http.post(`${ENDPOINT}/@connections/:id`, () =>
+        HttpResponse.json(
+          { message: 'Payload too large' },
+          { status: 413, headers: { 'x-amzn-errortype': 'PayloadTooLargeException' } },
+        ),
+      ),
+    );
+    await expect(push.push('conn-4', frame)).rejects.toBeInstanceOf(FrameTooLargeError);
   });
 
   it('turns 410 Gone into ClientGoneError so the turn can stop', async () => {

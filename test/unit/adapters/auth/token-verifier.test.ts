@@ -65,7 +65,15 @@ const modes = {
 
 describe.each(Object.entries(modes))('the token verifier in %s mode', (_mode, { verifier, idClaims }) => {
   it('accepts an unexpired ID token and names its user', async () => {
-    expect(await verifier().verify(signToken(idClaims()))).toEqual({ userId: 'user-42' });
+    expect(await verifier().verify(signToken(idClaims()))).toEqual({ userId: 'user-42', groups: [] });
+  });
+
+  it("names the user's groups from cognito:groups, as Cognito writes them into ID tokens", async () => {
+    const claims = { ...idClaims(), 'cognito:groups': ['admins', 'support'] };
+    expect(await verifier().verify(signToken(claims))).toEqual({
+      userId: 'user-42',
+      groups: ['admins', 'support'],
+    });
   });
 
   it('refuses a token without an expiry, which would otherwise never expire', async () => {
@@ -91,7 +99,7 @@ describe.each(Object.entries(modes))('the token verifier in %s mode', (_mode, { 
 
 it('in jwt mode, accepts an ID token from an issuer that does not mark token use (plain OpenID Connect)', async () => {
   const claims = without(modes.jwt.idClaims(), 'token_use');
-  expect(await modes.jwt.verifier().verify(signToken(claims))).toEqual({ userId: 'user-42' });
+  expect(await modes.jwt.verifier().verify(signToken(claims))).toEqual({ userId: 'user-42', groups: [] });
 });
 
 it('in cognito mode, refuses an access token as Cognito issues them (client_id, no aud)', async () => {

@@ -52,7 +52,8 @@ const collect = async (
 ) => {
   const events: ModelEvent[] = [];
   for await (const event of model.stream(
-    { messages: [{ role: 'user', content: [{ text: 'Hi' }] }], tools },
+    // A stored question carries its turn id; Bedrock must never see it.
+    { messages: [{ role: 'user', content: [{ text: 'Hi' }], turnId: 'turn-1' }], tools },
     new AbortController().signal,
   )) {
     events.push(event);
@@ -61,7 +62,7 @@ const collect = async (
 };
 
 describe('createBedrockModelClient', () => {
-  it('sends ConverseStream with the system prompt, the messages and the tools, to the decoded model id', async () => {
+  it('sends ConverseStream with the system prompt, the messages (role and content only) and the tools', async () => {
     let seen: { modelId: string; body: Record<string, unknown> } | undefined;
     server.use(
       http.post('*/model/:modelId/converse-stream', async ({ request, params }) => {

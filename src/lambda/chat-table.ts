@@ -1,0 +1,19 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../adapters/dynamodb/document-client.ts';
+import type { ChatConfig } from '../config.ts';
+
+/** The chat table and one DynamoDB client for it, which a route's stores share. */
+export interface ChatTable {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** How long one storage call may take in all, retries included (docs/decisions/0018). */
+  budgetMs: number;
+}
+
+export function createChatTable(config: ChatConfig): ChatTable {
+  const client = createDocumentClient(
+    { region: config.region, endpoint: config.endpoints.dynamodb },
+    config.storage,
+  );
+  return { client, tableName: config.tableName, budgetMs: config.storage.budgetMs };
+}
