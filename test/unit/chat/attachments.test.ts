@@ -5,8 +5,14 @@ import { checkAttachments, createUpload, uploadPrefixOf } from '../../../src/cha
 import { ChatError } from '../../../src/chat/errors.ts';
 import { hasSignatureOf } from '../../../src/chat/file-signature.ts';
 import { type AttachmentBlock, type Message, userText } from '../../../src/chat/messages.ts';
+import { runTurn } from '../../../src/chat/run-turn.ts';
 import { MAX_DOCUMENT_BYTES } from '../../../src/protocol/attachments.ts';
-import { createFakeModel } from '../../support/fakes.ts';
+import {
+  answer,
+  createFakeModel,
+  createRecordingReply,
+  createTestTurnDependencies,
+} from '../../support/fakes.ts';
 
 const sessionId = '7f1c2a34-5b6d-4e8f-9a0b-1c2d3e4f5a6b';
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
@@ -186,5 +192,58 @@ describe('the model sees attachments as Converse blocks', () => {
     }
     expect(model.requests[0]).toEqual(request);
     expect(store.reads).toEqual([]);
+  });
+});
+
+describe('a turn with attachments (runTurn)', () => {
+  const key = `${uploadPrefixOf('alice', sessionId)}0b6a1e2f-3c4d-4e5f-8a9b-0c1d2e3f4a5b`;
+  function setup() {
+    const attachments = createMemoryAttachmentStore();
+    attachments.put(key, PNG);
+    const deps = createTestTurnDependencies([answer('A cat.'), answer('never')], { attachments });
+    const request = (reply = createRecordingReply()) => ({
+      sessionId,
+      userId: 'alice',
+      connectionId: 'conn-1',
+      turnId: 'turn-1',
+      message: 'What is this?',
+      attachments: [{ key, name: 'cat.png' }],
+      reply,
+    });
+    return { attachments, deps, request };
+  }
+
+  it('stores the question with its file references, and a retry of the turn id replays it without re-attaching, even once the upload expired', async () => {
+    const { attachments, deps, request } = setup();
+    await runTurn(deps, request());
+    attachments.delete(key);
+
+    const retry = createRecordingReply();
+    const summary = await runTurn(deps, request(retry));
+
+    expect(summary).toMatchObject({ outcome: 'replayed', modelCalls: 0 });
+    expect(retry.frames.at(-1)).toMatchObject({ type: 'done', replayed: true });
+    expect(deps.model.requests).toHaveLength(1);
+    const stored = await deps.sessions.load(sessionId);
+    expect(stored).toMatchObject({ version: 1, turns: 1 });
+    expect(stored?.messages[0]).toEqual({
+      role: 'user',
+      turnId: 'turn-1',
+      content: [
+        { attachment: { key, name: 'cat.png', format: 'png', size: PNG.byteLength } },
+        { text: 'What is this?' },
+      ],
+    });
+  });
+
+  it('refuses a file that is not the caller’s before the model is called, and leaves no claim behind', async () => {
+    const { deps, request } = setup();
+    const foreign = { ...request(), userId: 'mallory' };
+
+    await expect(runTurn(deps, foreign)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+
+    expect(deps.model.requests).toHaveLength(0);
+    expect(await deps.turns.find(sessionId, 'turn-1')).toBeUndefined();
+    expect((await deps.sessions.load(sessionId))?.messages ?? []).toEqual([]);
   });
 });
