@@ -101,3 +101,12 @@ async function checkOne(
   }
   return { attachment: { key, name, format, size: bytes.byteLength } };
 }
+
+/** Deletes every upload of one chat (all of its owner's files for it); returns how many objects went. */
+export function deleteUploadsOf(
+  store: AttachmentStore,
+  userId: string | undefined,
+  sessionId: string,
+): Promise<number> {
+  return store.deleteAll(uploadPrefixOf(userId, sessionId));
+}

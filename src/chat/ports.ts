@@ -226,6 +226,8 @@ export interface AttachmentStore {
   sizeOf(key: string): Promise<number | undefined>;
   /** The object's bytes, or undefined when there is none. */
   read(key: string): Promise<Uint8Array | undefined>;
+  /** Deletes every object whose key starts with `prefix` (a deleted chat's uploads); returns how many. */
+  deleteAll(prefix: string): Promise<number>;
 }
 
 export interface Clock {

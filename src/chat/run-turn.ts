@@ -60,6 +60,10 @@ export async function runTurn(deps: TurnDependencies, request: TurnRequest): Pro
       nowMs: deps.clock.now(),
       ttlSeconds: deps.settings.sessionTtlSeconds,
     });
+  // The question's files are checked alongside, but only a turn that streams anew needs them: a replayed turn
+  // id keeps its stored question (and its files, even if their uploads have expired since).
+  const files = attachmentsOf(deps, request);
+  files.catch(() => undefined);
   // The claim goes out with the session read and the rate limit, so it costs the first token no time.
   const [loaded, claimed, allowed] = await Promise.allSettled([
     deps.sessions.load(sessionId),
@@ -67,16 +71,14 @@ export async function runTurn(deps: TurnDependencies, request: TurnRequest): Pro
     deps.rateLimiter.acquire(userId ?? `connection:${request.connectionId}`),
   ]);
   const claimedNow = claimed.status === 'fulfilled' && claimed.value;
-  // Checked alongside, but only a turn that streams anew needs them: a replayed turn id keeps its stored
-  // question (and its files, even if their uploads have expired since).
-  const files = attachmentsOf(deps, request);
-  files.catch(() => undefined);
 
   let session: StoredSession;
   try {
     for (const settled of [loaded, allowed, claimed]) if (settled.status === 'rejected') throw settled.reason;
     const stored = (loaded as PromiseFulfilledResult<StoredSession | undefined>).value;
     if (stored) assertUsable(stored, userId, deps.clock.now());
+    // A new turn's files are checked before a new session is claimed: refused files leave nothing stored.
+    if (claimedNow) await files;
     session = stored ?? (await claimSession(deps, sessionId, userId));
   } catch (error) {
     if (claimedNow) await deps.turns.discard(sessionId, turnId, lease.runId).catch(() => undefined);

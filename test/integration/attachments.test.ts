@@ -1,4 +1,9 @@
+import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, inject, it } from 'vitest';
+import { LOCAL_CREDENTIALS } from '../../local/s3-local.ts';
+import { createS3AttachmentStore } from '../../src/adapters/s3/attachment-store.ts';
+import { deleteUploadsOf } from '../../src/chat/attachments.ts';
+import { systemClock } from '../../src/chat/ports.ts';
 import type { ErrorFrame, HistoryFrame, ServerFrame, UploadFrame } from '../../src/protocol/server-frame.ts';
 import { type ChatSocket, openChat } from '../support/chat-socket.ts';
 import { TINY_PDF, TINY_PNG } from '../support/sample-files.ts';
@@ -158,6 +163,34 @@ describe('attachments over the real stack (presigned POST to the local S3 server
     } finally {
       await alice.close();
       await mallory.close();
+    }
+  });
+
+  it('deletes every upload of one chat, and nothing of the owner’s other chats', async () => {
+    const user = `alice-${crypto.randomUUID()}`;
+    const chat = await openChat(stack, user);
+    const [doomed, kept] = [crypto.randomUUID(), crypto.randomUUID()];
+    try {
+      const files = [
+        await uploaded(chat, doomed, 'cat.png', TINY_PNG, 'image/png'),
+        await uploaded(chat, doomed, 'notes.pdf', TINY_PDF, 'application/pdf'),
+      ];
+      const other = await uploaded(chat, kept, 'dog.png', TINY_PNG, 'image/png');
+      const client = new S3Client({
+        region: stack.region,
+        endpoint: stack.s3.endpoint,
+        forcePathStyle: true,
+        credentials: LOCAL_CREDENTIALS,
+      });
+      const store = createS3AttachmentStore({ client, bucket: stack.s3.bucket, clock: systemClock });
+
+      expect(await deleteUploadsOf(store, user, doomed)).toBe(2);
+
+      for (const { key } of files) expect(await store.sizeOf(key)).toBeUndefined();
+      expect(await store.sizeOf(other.key)).toBe(TINY_PNG.byteLength);
+      expect(await deleteUploadsOf(store, user, doomed)).toBe(0);
+    } finally {
+      await chat.close();
     }
   });
 });

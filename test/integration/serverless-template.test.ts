@@ -263,7 +263,11 @@ describe('the packaged CloudFormation template', () => {
       'arn:aws:bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0',
     );
     expect(bySid.KnowledgeBaseRetrieve?.Action).toEqual(['bedrock:Retrieve']);
-    expect(bySid.Attachments?.Action).toEqual(['s3:PutObject', 's3:GetObject']);
+    expect(bySid.Attachments?.Action).toEqual(['s3:PutObject', 's3:GetObject', 's3:DeleteObject']);
+    expect(bySid.AttachmentsList).toMatchObject({
+      Action: ['s3:ListBucket'],
+      Condition: { StringLike: { 's3:prefix': ['uploads/*'] } },
+    });
     expect(flat(bySid.Attachments?.Resource)).toContain('/uploads/*');
     const manage = statements.find((s) => flat(s.Action).includes('execute-api:ManageConnections'));
     expect(flat(manage?.Resource)).toContain('"Ref":"WebsocketsApi"');

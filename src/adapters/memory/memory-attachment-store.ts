@@ -22,6 +22,11 @@ export function createMemoryAttachmentStore(): AttachmentStore & {
     async sizeOf(key) {
       return objects.get(key)?.byteLength;
     },
+    async deleteAll(prefix) {
+      const keys = [...objects.keys()].filter((key) => key.startsWith(prefix));
+      for (const key of keys) objects.delete(key);
+      return keys.length;
+    },
     async read(key) {
       reads.push(key);
       return objects.get(key);

@@ -1,4 +1,11 @@
-import { GetObjectCommand, HeadObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { UploadsUnavailableError } from '../../chat/errors.ts';
 import type { AttachmentStore, Clock } from '../../chat/ports.ts';
@@ -69,6 +76,32 @@ export function createS3AttachmentStore(options: S3AttachmentStoreOptions): Atta
         if (isMissing(error)) return undefined;
         throw new UploadsUnavailableError(error);
       }
+    },
+    async deleteAll(prefix) {
+      let deleted = 0;
+      let token: string | undefined;
+      try {
+        // A page lists at most 1,000 keys, as many as one DeleteObjects takes.
+        do {
+          const page = await client.send(
+            new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+          );
+          const keys = (page.Contents ?? []).flatMap(({ Key }) => (Key ? [{ Key }] : []));
+          if (keys.length > 0) {
+            const result = await client.send(
+              new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }),
+            );
+            if (result.Errors?.length)
+              throw new Error(`S3 kept ${result.Errors.length} of ${keys.length} objects`);
+            for (const { Key } of keys) cache.forget(Key);
+            deleted += keys.length;
+          }
+          token = page.IsTruncated ? page.NextContinuationToken : undefined;
+        } while (token);
+      } catch (error) {
+        throw new UploadsUnavailableError(error);
+      }
+      return deleted;
     },
   };
 }
