@@ -95,6 +95,48 @@ describe('attachments in the web app', { timeout: 30_000 }, () => {
     expect(screen.queryByRole('button', { name: 'Remove cat.png' })).toBeNull();
   });
 
+  it('sends the files again with the question’s turn id when a failed question is retried', async () => {
+    stubStorage();
+    const { socket, user } = await connectedApp();
+    await user.upload(input(), new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], 'cat.png'));
+    const uploadId = uploadsAsked(socket)[0]?.uploadId as string;
+    const key = `uploads/alice/${SESSION}/${uploadId}`;
+    act(() =>
+      socket.receive({
+        type: 'upload',
+        sessionId: SESSION,
+        uploadId,
+        key,
+        url: 'https://uploads.test/bucket',
+        fields: { key },
+        format: 'png',
+        maxBytes: 3_932_160,
+        expiresAt: Date.now() + 300_000,
+      }),
+    );
+    await waitFor(() => expect(screen.getByText('4 bytes')).toBeTruthy());
+    await user.type(screen.getByRole('textbox', { name: 'Message' }), 'What is this?{Enter}');
+    const first = socket.sent.at(-1) as SendMessageFrame;
+    act(() =>
+      socket.receive({
+        type: 'error',
+        sessionId: SESSION,
+        turnId: first.turnId as string,
+        seq: 0,
+        code: 'MODEL_THROTTLED',
+        message: 'The model is busy right now. Try again in a few seconds.',
+        retryable: true,
+      }),
+    );
+
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+
+    const again = socket.sent.at(-1) as SendMessageFrame;
+    expect(again).toMatchObject({ action: 'sendMessage', message: 'What is this?', turnId: first.turnId });
+    expect(again.attachments).toEqual([{ key, name: 'cat.png' }]);
+    expect(within(screen.getByRole('article', { name: 'You' })).getByText('cat.png')).toBeTruthy();
+  });
+
   it('refuses a file that is too big or of the wrong type before uploading, with a message', async () => {
     stubStorage();
     const { socket, user } = await connectedApp();
