@@ -122,7 +122,7 @@ describe('the packaged CloudFormation template', () => {
 
   it('runs every function on the newest Node.js runtime with a timeout below API Gateway’s 29 s', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions).toHaveLength(10);
+    expect(functions).toHaveLength(11);
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs24.x');
       expect(fn.Properties.Timeout).toBeLessThan(29);
@@ -276,7 +276,7 @@ describe('the packaged CloudFormation template', () => {
 
   it('ships no offline-only code (emulator, recorder, local stack) in any function bundle', () => {
     const zips = readdirSync(outDir).filter((file) => file.endsWith('.zip'));
-    expect(zips).toHaveLength(10);
+    expect(zips).toHaveLength(11);
     for (const zip of zips) {
       const code = unzipText(readFileSync(join(outDir, zip)));
       expect(code, `${zip} was not read`).toMatch(/export\s*\{[^}]*handler/);
