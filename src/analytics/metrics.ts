@@ -45,6 +45,8 @@ export const METRICS = {
   deadlineReached: metric('DeadlineReached', 'Count'),
   sessionWriteConflicts: metric('SessionWriteConflicts', 'Count'),
   pushFailures: metric('PushFailures', 'Count'),
+  feedback: metric('Feedback', 'Count', ['rating']),
+  feedbackComments: metric('FeedbackComments', 'Count'),
 } as const satisfies Record<string, MetricDefinition>;
 
 /**

@@ -5,6 +5,8 @@
 
 import type { AttachmentFormat, DocumentFormat, ImageFormat } from '../protocol/attachments.ts';
 
+import type { StopReason } from '../protocol/server-frame.ts';
+
 export type Role = 'user' | 'assistant';
 
 export interface TextBlock {
@@ -55,6 +57,11 @@ export interface Message {
    * never sent to the model (the model adapter sends role and content only).
    */
   turnId?: string;
+  /**
+   * On a question whose answer was cut short (Stop, a dropped connection, a deadline): why, so every stopped
+   * answer is still marked after a reload. Never sent to the model either.
+   */
+  stopReason?: StopReason;
 }
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;

@@ -1,19 +1,19 @@
 import { systemClock } from '../chat/ports.ts';
 import { readHistory, sendHistory } from '../chat/read-history.ts';
 import { loadConfig } from '../config.ts';
-import { createChatStorage } from '../lambda/chat-dependencies.ts';
+import { createConversationStorage } from '../lambda/chat-dependencies.ts';
 import { createRouteContext } from '../lambda/route-context.ts';
 import { createWebSocketRoute } from '../lambda/websocket-route.ts';
 
 const config = loadConfig();
 const route = createRouteContext(config);
-const { sessions } = createChatStorage(config);
+const { sessions, feedback } = createConversationStorage(config);
 
 /** `getHistory`: the stored window (in parts if it is long), so a reconnecting client can redraw the conversation. */
 export const handler = createWebSocketRoute(route, 'getHistory', async ({ frame, userId, reply }) => {
   route.observability.logger.appendKeys({ sessionId: frame.sessionId });
   await sendHistory(
     reply,
-    await readHistory({ sessions, clock: systemClock }, { sessionId: frame.sessionId, userId }),
+    await readHistory({ sessions, feedback, clock: systemClock }, { sessionId: frame.sessionId, userId }),
   );
 });

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useAttachments } from './attachments/use-attachments.ts';
 import type { Wait } from './chat/conversation.ts';
 import type { SessionStore } from './chat/session-store.ts';
@@ -9,6 +10,8 @@ import { ChatHeader } from './components/ChatHeader.tsx';
 import { Composer } from './components/Composer.tsx';
 import { DropZone } from './components/DropZone.tsx';
 import { MessageList } from './components/MessageList.tsx';
+import { Sidebar } from './components/Sidebar.tsx';
+import { UsageSummary } from './components/UsageSummary.tsx';
 
 export interface AppProps {
   /** Builds the WebSocket URL for each connection attempt (the place to add an auth token). */
@@ -27,6 +30,8 @@ export function App({ getSocketUrl, store, createSocket, waitTimeoutsMs, user, o
   const chat = useChat({ getSocketUrl, store, createSocket, waitTimeoutsMs });
   const { conversation } = chat;
   const { problem, notice, turn } = conversation;
+  /** The conversations drawer, on phones (on wider screens the list is always shown). */
+  const [drawerOpen, setDrawerOpen] = useState(false);
   const attachments = useAttachments(chat.uploads, conversation.sessionId);
   const attachDisabled = chat.connection.status !== 'open';
   const send = (question: string) => {
@@ -42,50 +47,72 @@ export function App({ getSocketUrl, store, createSocket, waitTimeoutsMs, user, o
         connection={chat.connection}
         loading={conversation.loading}
         onReconnect={chat.reconnectNow}
-        onNewChat={chat.newChat}
+        onNewChat={() => {
+          setDrawerOpen(false);
+          chat.newChat();
+        }}
+        onShowChats={() => setDrawerOpen(true)}
         user={user}
         onSignOut={onSignOut}
       />
-      <DropZone onFiles={attachments.add} disabled={attachDisabled}>
-        <MessageList
-          conversation={conversation}
-          canAsk={chat.canSend}
-          onAsk={chat.send}
-          onContinue={chat.continueAnswer}
+      <div className="app-body">
+        <Sidebar
+          list={chat.sessions}
+          currentId={conversation.sessionId}
+          open={drawerOpen}
+          onClose={() => setDrawerOpen(false)}
+          onOpen={(sessionId) => {
+            setDrawerOpen(false);
+            chat.openSession(sessionId);
+          }}
+          onSearch={chat.searchSessions}
+          onLoadMore={chat.loadMoreSessions}
+          onRename={chat.renameSession}
+          onDelete={chat.deleteSession}
         />
-        <div className="chat-footer">
-          {problem && (
-            <Banner
-              tone="error"
-              action={
-                problem.retryQuestion || problem.retry
-                  ? { label: 'Try again', onClick: chat.retry }
-                  : undefined
-              }
-              onDismiss={chat.dismissProblem}
-            >
-              {problem.message}
-            </Banner>
-          )}
-          {notice && (
-            <Banner tone="info" onDismiss={chat.dismissNotice}>
-              {notice}
-            </Banner>
-          )}
-          <Composer
-            ready={chat.canSend}
-            queueable={chat.canQueue}
-            queued={conversation.queued !== undefined}
-            running={turn !== undefined}
-            stopping={turn?.stopping ?? false}
-            onSend={send}
-            onStop={chat.stop}
-            tray={<AttachmentTray attachments={attachments} />}
-            attachButton={<AttachButton attachments={attachments} disabled={attachDisabled} />}
-            waitingFor={attachments.pending ? 'Uploading your files… Send once they are ready.' : undefined}
+        <DropZone onFiles={attachments.add} disabled={attachDisabled}>
+          <MessageList
+            conversation={conversation}
+            canAsk={chat.canSend}
+            onAsk={chat.send}
+            onContinue={chat.continueAnswer}
+            onFeedback={chat.sendFeedback}
           />
-        </div>
-      </DropZone>
+          <div className="chat-footer">
+            {problem && (
+              <Banner
+                tone="error"
+                action={
+                  problem.retryQuestion || problem.retry
+                    ? { label: 'Try again', onClick: chat.retry }
+                    : undefined
+                }
+                onDismiss={chat.dismissProblem}
+              >
+                {problem.message}
+              </Banner>
+            )}
+            {notice && (
+              <Banner tone="info" onDismiss={chat.dismissNotice}>
+                {notice}
+              </Banner>
+            )}
+            <Composer
+              ready={chat.canSend}
+              queueable={chat.canQueue}
+              queued={conversation.queued !== undefined}
+              running={turn !== undefined}
+              stopping={turn?.stopping ?? false}
+              onSend={send}
+              onStop={chat.stop}
+              tray={<AttachmentTray attachments={attachments} />}
+              attachButton={<AttachButton attachments={attachments} disabled={attachDisabled} />}
+              waitingFor={attachments.pending ? 'Uploading your files… Send once they are ready.' : undefined}
+            />
+            <UsageSummary usage={chat.usage} />
+          </div>
+        </DropZone>
+      </div>
     </div>
   );
 }

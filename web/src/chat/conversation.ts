@@ -3,9 +3,11 @@ import type {
   AttachmentInfo,
   DoneFrame,
   ErrorFrame,
+  FeedbackFrame,
   HistoryFrame,
   ServerFrame,
   StopReason,
+  TurnFeedback,
   TurnFrame,
 } from '../../../src/protocol/server-frame.ts';
 import { RESUMABLE_STOP_REASONS } from '../../../src/protocol/stop-reasons.ts';
@@ -22,6 +24,10 @@ export interface ChatMessage {
   stopReason?: StopReason;
   /** Part of a turn that failed. The server did not save it, so it leaves the view with the next question. */
   failed?: boolean;
+  /** The turn the message belongs to, when known (feedback names it). */
+  turnId?: string;
+  /** The user's rating of this answer, as the server stored it. */
+  feedback?: TurnFeedback;
 }
 
 /** The turn being answered right now. */
@@ -75,11 +81,20 @@ export interface ConversationState {
   queued?: string;
   /** Parts of a history that came in several frames, until the last of them arrives. */
   historyParts?: HistoryFrame[];
+  /** The session's title, from its history or a `sessionUpdated` frame. */
+  title?: string;
 }
 
 export type ConversationEvent =
   | { type: 'frameReceived'; frame: ServerFrame }
-  | { type: 'questionSent'; turnId: string; question: string; attachments?: AttachmentInfo[] }
+  /** `automatic`: sent for the user (a question re-asked in a new session), so a notice stays unread. */
+  | {
+      type: 'questionSent';
+      turnId: string;
+      question: string;
+      attachments?: AttachmentInfo[];
+      automatic?: boolean;
+    }
   | { type: 'questionQueued'; question: string }
   | { type: 'historyRequested' }
   /** API Gateway answered a request with its failure frame (the Lambda threw or timed out). */
@@ -124,9 +139,10 @@ export function updateConversation(state: ConversationState, event: Conversation
             role: 'user',
             text: event.question,
             tools: [],
+            turnId: event.turnId,
             ...(event.attachments?.length ? { attachments: event.attachments } : {}),
           },
-          { id: event.turnId, role: 'assistant', text: '', tools: [] },
+          { id: event.turnId, role: 'assistant', text: '', tools: [], turnId: event.turnId },
         ],
         turn: {
           turnId: event.turnId,
@@ -138,6 +154,8 @@ export function updateConversation(state: ConversationState, event: Conversation
           held: [],
         },
         problem: undefined,
+        // A notice (e.g. "a new chat has started") has been read once the user asks something.
+        notice: event.automatic ? state.notice : undefined,
         queued: undefined,
       };
     case 'questionQueued':
@@ -192,6 +210,10 @@ function receiveFrame(state: ConversationState, frame: ServerFrame): Conversatio
     case 'token':
     case 'done':
       return receiveTurnFrame(state, frame);
+    case 'feedback':
+      return receiveFeedback(state, frame);
+    case 'sessionUpdated':
+      return { ...state, title: frame.title };
     default:
       return state; // reports that leave the conversation as it is (usage)
   }
@@ -278,6 +300,20 @@ function receiveHistoryPart(state: ConversationState, frame: HistoryFrame): Conv
     : { ...state, historyParts: parts };
 }
 
+/** The stored rating of an answer: shown on it, whichever way the answer got into view. */
+function receiveFeedback(state: ConversationState, frame: FeedbackFrame): ConversationState {
+  const feedback: TurnFeedback = {
+    rating: frame.rating,
+    ...(frame.comment !== undefined ? { comment: frame.comment } : {}),
+  };
+  return {
+    ...state,
+    messages: state.messages.map((message) =>
+      message.role === 'assistant' && message.turnId === frame.turnId ? { ...message, feedback } : message,
+    ),
+  };
+}
+
 function receiveHistory(state: ConversationState, history: HistoryFrame): ConversationState {
   const messages = messagesFromHistory(history);
   const { turn } = state;
@@ -288,6 +324,7 @@ function receiveHistory(state: ConversationState, history: HistoryFrame): Conver
     loading: false,
     messages,
     ...(gone ? { notice: CONVERSATION_GONE_NOTICE } : {}),
+    ...(history.title !== undefined ? { title: history.title } : {}),
   };
   // History asked for before this turn started: it goes above the turn.
   if (!turn) return loaded;
@@ -432,6 +469,9 @@ function messagesFromHistory(history: HistoryFrame): ChatMessage[] {
     role: entry.role,
     text: entry.text,
     tools: entry.tools ?? [],
+    ...(entry.turnId ? { turnId: entry.turnId } : {}),
+    ...(entry.stopReason ? { stopReason: entry.stopReason } : {}),
+    ...(entry.feedback ? { feedback: entry.feedback } : {}),
     ...(entry.attachments?.length ? { attachments: entry.attachments } : {}),
   }));
   const interrupted = history.interruptedTurn;
@@ -446,8 +486,8 @@ function withAnswer(messages: ChatMessage[], turnId: string): ChatMessage[] {
   const last = messages.at(-1);
   const answer: ChatMessage =
     last?.role === 'assistant'
-      ? { id: turnId, role: 'assistant', text: last.text, tools: last.tools }
-      : { id: turnId, role: 'assistant', text: '', tools: [] };
+      ? { id: turnId, role: 'assistant', text: last.text, tools: last.tools, turnId }
+      : { id: turnId, role: 'assistant', text: '', tools: [], turnId };
   return last?.role === 'assistant' ? [...messages.slice(0, -1), answer] : [...messages, answer];
 }
 

@@ -9,7 +9,19 @@ export type IncomingFrame =
    */
   | { kind: 'gatewayError'; message: string };
 
-const SERVER_FRAME_TYPES = new Set(['status', 'token', 'done', 'error', 'history', 'usage', 'upload']);
+const SERVER_FRAME_TYPES = new Set([
+  'status',
+  'token',
+  'done',
+  'error',
+  'history',
+  'usage',
+  'sessions',
+  'sessionUpdated',
+  'sessionDeleted',
+  'feedback',
+  'upload',
+]);
 
 /**
  * Sorts a message from the socket; undefined for anything else (binary data, malformed JSON, an unknown type).
