@@ -89,6 +89,7 @@ describe('attachments over the real stack (presigned POST to the local S3 server
       expect(history.messages[0]).toEqual({
         role: 'user',
         text: 'What is in these files?',
+        turnId: end.type === 'done' ? end.turnId : 'no turn',
         attachments: [
           { name: 'cat.png', format: 'png', size: TINY_PNG.byteLength },
           { name: 'Q3 report.pdf', format: 'pdf', size: TINY_PDF.byteLength },
@@ -166,7 +167,7 @@ describe('attachments over the real stack (presigned POST to the local S3 server
     }
   });
 
-  it('deletes every upload of one chat, and nothing of the owner’s other chats', async () => {
+  it('deleteSession deletes every upload of the chat, and nothing of the owner’s other chats', async () => {
     const user = `alice-${crypto.randomUUID()}`;
     const chat = await openChat(stack, user);
     const [doomed, kept] = [crypto.randomUUID(), crypto.randomUUID()];
@@ -175,6 +176,7 @@ describe('attachments over the real stack (presigned POST to the local S3 server
         await uploaded(chat, doomed, 'cat.png', TINY_PNG, 'image/png'),
         await uploaded(chat, doomed, 'notes.pdf', TINY_PDF, 'application/pdf'),
       ];
+      expect((await ask(chat, doomed, 'What are these?', files)).end.type).toBe('done');
       const other = await uploaded(chat, kept, 'dog.png', TINY_PNG, 'image/png');
       const client = new S3Client({
         region: stack.region,
@@ -183,11 +185,19 @@ describe('attachments over the real stack (presigned POST to the local S3 server
         credentials: LOCAL_CREDENTIALS,
       });
       const store = createS3AttachmentStore({ client, bucket: stack.s3.bucket, clock: systemClock });
+      for (const { key } of files) expect(await store.sizeOf(key)).toBeGreaterThan(0);
 
-      expect(await deleteUploadsOf(store, user, doomed)).toBe(2);
+      const fromIndex = chat.frames.length;
+      chat.send({ action: 'deleteSession', sessionId: doomed });
+      await chat.waitFor((frame) => frame.type === 'sessionDeleted' && frame.sessionId === doomed, {
+        fromIndex,
+        timeoutMs: 20_000,
+      });
 
       for (const { key } of files) expect(await store.sizeOf(key)).toBeUndefined();
+      expect(await readSessionItem(stack, doomed)).toBeUndefined();
       expect(await store.sizeOf(other.key)).toBe(TINY_PNG.byteLength);
+      // Nothing left to delete: a second pass finds no object.
       expect(await deleteUploadsOf(store, user, doomed)).toBe(0);
     } finally {
       await chat.close();

@@ -1,7 +1,7 @@
 import type { FeedbackRating } from '../../../src/protocol/server-frame.ts';
 import type { ActiveTurn, ChatMessage } from '../chat/conversation.ts';
-import { SentAttachments } from './AttachmentTray.tsx';
 import { AnswerActions } from './AnswerActions.tsx';
+import { SentAttachments } from './AttachmentTray.tsx';
 import { Markdown } from './Markdown.tsx';
 import { StatusLine } from './StatusLine.tsx';
 import { StopNote } from './StopNote.tsx';
