@@ -5,6 +5,7 @@ import {
   MAX_SERVER_MESSAGE_BYTES,
   toUsage,
 } from '../protocol/server-frame.ts';
+import { citeSources } from './citations/cite-sources.ts';
 import type { FeedbackStore, StoredFeedback } from './conversation-ports.ts';
 import {
   isAttachmentBlock,
@@ -71,13 +72,15 @@ export function toHistoryEntries(
   feedback?: ReadonlyMap<string, StoredFeedback>,
 ): HistoryEntry[] {
   const entries: HistoryEntry[] = [];
-  let answer: { texts: string[]; tools: string[] } | undefined;
+  let answer: { texts: string[]; tools: string[]; turn: Message[] } | undefined;
   /** The question the answer being assembled belongs to: its turn id and how it ended. */
   let question: Message | undefined;
   const closeAnswer = () => {
     if (answer) {
       const turnId = question?.turnId;
       const rating = turnId === undefined ? undefined : feedback?.get(turnId);
+      // The sources are rebuilt from what the turn stored: its numbered passages and the answer's citations.
+      const { sources } = citeSources(answer.turn);
       entries.push({
         role: 'assistant',
         text: answer.texts.join(ROUND_SEPARATOR),
@@ -87,6 +90,7 @@ export function toHistoryEntries(
         ...(rating
           ? { feedback: { rating: rating.rating, ...(rating.comment ? { comment: rating.comment } : {}) } }
           : {}),
+        ...(sources.length ? { sources } : {}),
       });
     }
     answer = undefined;
@@ -104,8 +108,11 @@ export function toHistoryEntries(
         ...(message.turnId ? { turnId: message.turnId } : {}),
         ...(attachments.length ? { attachments } : {}),
       });
-    } else if (message.role === 'assistant') {
-      answer ??= { texts: [], tools: [] };
+      continue;
+    }
+    answer?.turn.push(message);
+    if (message.role === 'assistant') {
+      answer ??= { texts: [], tools: [], turn: [message] };
       const text = textOf(message);
       if (text !== '') answer.texts.push(text);
       answer.tools.push(...message.content.filter(isToolUseBlock).map((block) => block.toolUse.name));
