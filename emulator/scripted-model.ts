@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { decodedLength } from './attachment-rules.ts';
 import {
   type ConverseBody,
   isContinueRequest,
@@ -79,6 +80,21 @@ export function scriptReply(body: ConverseBody, knowledgeBase: LocalKnowledgeBas
     return { text: answerFromToolResults(messages, citeDirective), toolUses: [], stopReason: 'end_turn' };
   }
 
+  const received = last?.role === 'user' ? attachmentsIn(last) : [];
+  if (received.length > 0) {
+    const question = stripDirectives(
+      (last?.content ?? [])
+        .flatMap((block) => (block.text === undefined || IMAGE_LABEL.test(block.text) ? [] : [block.text]))
+        .join(''),
+    );
+    const files = received.length === 1 ? '1 file' : `${received.length} files`;
+    return {
+      text: `I received ${files}: ${received.join('; ')}.\n\nYou asked: ${question}`,
+      toolUses: [],
+      stopReason: 'end_turn',
+    };
+  }
+
   const asked = turnTextOf(body);
   const longAnswer = /#tokens:(\d{1,6})/.exec(asked);
   if (longAnswer) return { text: longText(Number(longAnswer[1])), toolUses: [], stopReason: 'end_turn' };
@@ -121,6 +137,34 @@ export function scriptReply(body: ConverseBody, knowledgeBase: LocalKnowledgeBas
     };
   }
   return { text: smallTalk(question), toolUses: [], stopReason: 'end_turn' };
+}
+
+/**
+ * The images and documents of a question, acknowledged by name, kind, format and size. Images carry no name
+ * on the wire; the client labels each with a text block just before it (`[Image: name]`).
+ */
+const IMAGE_LABEL = /^\[Image: (.+)\]$/;
+
+function attachmentsIn(message: WireMessage): string[] {
+  return message.content.flatMap((block, index) => {
+    const image = block.image as { format?: string; source?: { bytes?: unknown } } | undefined;
+    const document = block.document as
+      | { name?: string; format?: string; source?: { bytes?: unknown } }
+      | undefined;
+    if (image) {
+      const label =
+        /^\[Image: (.+)\]$/.exec(message.content[index - 1]?.text ?? '')?.[1] ?? `image ${index + 1}`;
+      return [
+        `**${label}** (image, ${String(image.format).toUpperCase()}, ${decodedLength(image.source?.bytes)} bytes)`,
+      ];
+    }
+    if (document) {
+      return [
+        `**${document.name}** (document, ${String(document.format ?? 'unknown').toUpperCase()}, ${decodedLength(document.source?.bytes)} bytes)`,
+      ];
+    }
+    return [];
+  });
 }
 
 /** `citeDirective`: the `#cite:<n>` directive's number, cited as well (a test's invented citation). */

@@ -52,6 +52,9 @@ const envSchema = z.object({
   CHAT_BEDROCK_ENDPOINT: optional(z.url()),
   CHAT_BEDROCK_AGENT_ENDPOINT: optional(z.url()),
   CHAT_MANAGEMENT_ENDPOINT: optional(z.url()),
+  /** The attachments bucket; unset: attachments are refused (UPLOADS_UNAVAILABLE). */
+  CHAT_UPLOADS_BUCKET: optional(z.string()),
+  CHAT_S3_ENDPOINT: optional(z.url()),
   CHAT_WINDOW_MESSAGES: z._default(z.coerce.number().check(z.int(), z.minimum(2)), 20),
   CHAT_WINDOW_TOKENS: optional(z.coerce.number().check(z.int(), z.positive())),
   CHAT_SUMMARY: z._default(z.enum(['on', 'off']), 'on'),
@@ -155,7 +158,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       bedrockAgent: e.CHAT_BEDROCK_AGENT_ENDPOINT ?? e.CHAT_BEDROCK_ENDPOINT,
       /** Offline only: serverless-offline's @connections endpoint. On AWS it comes from the event. */
       management: e.CHAT_MANAGEMENT_ENDPOINT,
+      /** Offline only: the local S3-compatible server. */
+      s3: e.CHAT_S3_ENDPOINT,
     },
+    uploadsBucket: e.CHAT_UPLOADS_BUCKET,
     resume: { waitMs: e.CHAT_RESUME_WAIT_MS, pollMs: 250 },
     cancelWaitMs: e.CHAT_CANCEL_WAIT_MS,
     // Each DynamoDB call: connect within 1 s, each attempt within 2 s, three attempts, all within the budget.

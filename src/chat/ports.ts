@@ -271,6 +271,26 @@ export interface ResourceCatalog {
   find(name: string): Promise<Resource | undefined>;
 }
 
+/** A presigned POST: the form fields to send, with the file last, to `url`. */
+export interface UploadGrant {
+  url: string;
+  fields: Record<string, string>;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+/** Uploaded attachments (an S3 bucket whose lifecycle rule expires them). */
+export interface AttachmentStore {
+  /** Signs a POST that may create exactly `key`, with this content type and at most `maxBytes`. */
+  presignUpload(key: string, options: { contentType: string; maxBytes: number }): Promise<UploadGrant>;
+  /** The object's size, or undefined when there is none (never uploaded, or expired). */
+  sizeOf(key: string): Promise<number | undefined>;
+  /** The object's bytes, or undefined when there is none. */
+  read(key: string): Promise<Uint8Array | undefined>;
+  /** Deletes every object whose key starts with `prefix` (a deleted chat's uploads); returns how many. */
+  deleteAll(prefix: string): Promise<number>;
+}
+
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;

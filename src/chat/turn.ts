@@ -7,6 +7,7 @@ import type { FlushPolicy } from './frame-stream.ts';
 import type { MemorySettings } from './memory/memory-settings.ts';
 import type { Message, TokenUsage } from './messages.ts';
 import type {
+  AttachmentStore,
   Clock,
   MemoryStore,
   ModelClient,
@@ -54,6 +55,8 @@ export interface TurnDependencies {
   memories: MemoryStore;
   model: ModelClient;
   tools: ToolRegistry;
+  /** Uploaded attachments; absent when no bucket is configured. */
+  attachments?: AttachmentStore;
   clock: Clock;
   settings: TurnSettings;
   newId?: () => string;

@@ -17,6 +17,7 @@ export const handler = createWebSocketRoute(route, 'sendMessage', async (request
       sessionId,
       message,
       turnId,
+      attachments: request.frame.attachments,
       userId: request.userId,
       connectionId: request.connectionId,
       reply: request.reply,

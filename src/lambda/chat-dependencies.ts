@@ -8,6 +8,7 @@ import { createDynamoDbSessionDirectory } from '../adapters/dynamodb/session-dir
 import { createDynamoDbSessionStore } from '../adapters/dynamodb/session-store.ts';
 import { createDynamoDbTurnStore } from '../adapters/dynamodb/turn-store.ts';
 import { createDynamoDbUsageLedger } from '../adapters/dynamodb/usage-ledger.ts';
+import { withAttachments } from '../chat/attachment-model.ts';
 import type { FeedbackStore, SessionDirectory } from '../chat/conversation-ports.ts';
 import {
   type ChatStorage,
@@ -25,6 +26,7 @@ import { createRememberTool } from '../chat/tools/remember.ts';
 import type { TurnDependencies } from '../chat/turn.ts';
 import type { ChatConfig } from '../config.ts';
 import { modelProfileOf } from '../model-profiles.ts';
+import { createAttachmentStore } from './attachment-store.ts';
 import { type ChatTable, createChatTable } from './chat-table.ts';
 import { createLazyKnowledgeBase } from './lazy-knowledge-base.ts';
 
@@ -113,10 +115,17 @@ export function createTurnDependencies(
   table: ChatTable = createChatTable(config),
 ): TurnDependencies {
   const { resources, ...storage } = createChatStorage(config, clock, table);
-  return {
-    ...storage,
-    ...createModelAndTools(config, clock, { resources, memories: storage.memories }),
-    clock,
-    settings: config.turn,
-  };
+  const { model, tools } = createModelAndTools(config, clock, { resources, memories: storage.memories });
+  const attachments = createAttachmentStore(config, clock);
+  // Stored questions name their files; the model gets their bytes (on resume too).
+  return attachments
+    ? {
+        ...storage,
+        model: withAttachments(model, attachments),
+        tools,
+        attachments,
+        clock,
+        settings: config.turn,
+      }
+    : { ...storage, model, tools, clock, settings: config.turn };
 }

@@ -1,11 +1,14 @@
 import { useState } from 'react';
+import { useAttachments } from './attachments/use-attachments.ts';
 import type { Wait } from './chat/conversation.ts';
 import type { SessionStore } from './chat/session-store.ts';
 import { useChat } from './chat/use-chat.ts';
 import type { CreateSocket } from './chat/use-chat-socket.ts';
+import { AttachButton, AttachmentTray } from './components/AttachmentTray.tsx';
 import { Banner } from './components/Banner.tsx';
 import { ChatHeader } from './components/ChatHeader.tsx';
 import { Composer } from './components/Composer.tsx';
+import { DropZone } from './components/DropZone.tsx';
 import { MemoryPanel } from './components/MemoryPanel.tsx';
 import { MessageList } from './components/MessageList.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
@@ -31,6 +34,14 @@ export function App({ getSocketUrl, store, createSocket, waitTimeoutsMs, user, o
   const [memoryOpen, setMemoryOpen] = useState(false);
   /** The conversations drawer, on phones (on wider screens the list is always shown). */
   const [drawerOpen, setDrawerOpen] = useState(false);
+  const attachments = useAttachments(chat.uploads, conversation.sessionId);
+  const attachDisabled = chat.connection.status !== 'open';
+  const send = (question: string) => {
+    const files = attachments.ready();
+    if (!chat.send(question, files)) return false;
+    if (files.length) attachments.clear();
+    return true;
+  };
 
   return (
     <div className="app">
@@ -71,7 +82,7 @@ export function App({ getSocketUrl, store, createSocket, waitTimeoutsMs, user, o
           onRename={chat.renameSession}
           onDelete={chat.deleteSession}
         />
-        <main className="chat">
+        <DropZone onFiles={attachments.add} disabled={attachDisabled}>
           <MessageList
             conversation={conversation}
             canAsk={chat.canSend}
@@ -104,12 +115,15 @@ export function App({ getSocketUrl, store, createSocket, waitTimeoutsMs, user, o
               queued={conversation.queued !== undefined}
               running={turn !== undefined}
               stopping={turn?.stopping ?? false}
-              onSend={chat.send}
+              onSend={send}
               onStop={chat.stop}
+              tray={<AttachmentTray attachments={attachments} />}
+              attachButton={<AttachButton attachments={attachments} disabled={attachDisabled} />}
+              waitingFor={attachments.pending ? 'Uploading your files… Send once they are ready.' : undefined}
             />
             <UsageSummary usage={chat.usage} />
           </div>
-        </main>
+        </DropZone>
       </div>
     </div>
   );

@@ -1,5 +1,6 @@
 import { joinHistoryParts } from '../../../src/protocol/history-parts.ts';
 import type {
+  AttachmentInfo,
   DoneFrame,
   ErrorFrame,
   FeedbackFrame,
@@ -16,6 +17,8 @@ export interface ChatMessage {
   id: string;
   role: 'user' | 'assistant';
   text: string;
+  /** Files attached to a question. */
+  attachments?: AttachmentInfo[];
   /** Tools the assistant called while answering, in call order. */
   tools: string[];
   /** The knowledge-base passages the answer cites as `[n]` (known once the answer is complete). */
@@ -90,7 +93,13 @@ export interface ConversationState {
 export type ConversationEvent =
   | { type: 'frameReceived'; frame: ServerFrame }
   /** `automatic`: sent for the user (a question re-asked in a new session), so a notice stays unread. */
-  | { type: 'questionSent'; turnId: string; question: string; automatic?: boolean }
+  | {
+      type: 'questionSent';
+      turnId: string;
+      question: string;
+      attachments?: AttachmentInfo[];
+      automatic?: boolean;
+    }
   | { type: 'questionQueued'; question: string }
   | { type: 'historyRequested' }
   /** API Gateway answered a request with its failure frame (the Lambda threw or timed out). */
@@ -136,6 +145,7 @@ export function updateConversation(state: ConversationState, event: Conversation
             text: event.question,
             tools: [],
             turnId: event.turnId,
+            ...(event.attachments?.length ? { attachments: event.attachments } : {}),
           },
           { id: event.turnId, role: 'assistant', text: '', tools: [], turnId: event.turnId },
         ],
@@ -478,6 +488,7 @@ function messagesFromHistory(history: HistoryFrame): ChatMessage[] {
     ...(entry.turnId ? { turnId: entry.turnId } : {}),
     ...(entry.stopReason ? { stopReason: entry.stopReason } : {}),
     ...(entry.feedback ? { feedback: entry.feedback } : {}),
+    ...(entry.attachments?.length ? { attachments: entry.attachments } : {}),
     ...(entry.sources?.length ? { sources: entry.sources } : {}),
   }));
   const interrupted = history.interruptedTurn;

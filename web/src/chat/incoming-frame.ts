@@ -22,6 +22,7 @@ const SERVER_FRAME_TYPES = new Set([
   'sessionDeleted',
   'feedback',
   'memories',
+  'upload',
 ]);
 
 /**
