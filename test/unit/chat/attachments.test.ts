@@ -226,9 +226,11 @@ describe('a turn with attachments (runTurn)', () => {
     expect(deps.model.requests).toHaveLength(1);
     const stored = await deps.sessions.load(sessionId);
     expect(stored).toMatchObject({ version: 1, turns: 1 });
+    // The question also carries its token count (decision 25).
     expect(stored?.messages[0]).toEqual({
       role: 'user',
       turnId: 'turn-1',
+      tokens: expect.any(Number),
       content: [
         { attachment: { key, name: 'cat.png', format: 'png', size: PNG.byteLength } },
         { text: 'What is this?' },
