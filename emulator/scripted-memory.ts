@@ -73,7 +73,8 @@ function candidateFacts(body: ConverseBody): string[] {
 function userStatements(message: WireMessage): string[] {
   if (message.role !== 'user') return [];
   const text = message.content.map((block) => block.text ?? '').join(' ');
-  return (text.match(/[^.!?\n]+[.!]?/g) ?? [])
+  // The end mark stays with its sentence, so a question the user asked before is never taken for a fact.
+  return (text.match(/[^.!?\n]+[.!?]?/g) ?? [])
     .map((s) => s.trim())
     .filter((s) => s.length > 0 && !s.endsWith('?'));
 }

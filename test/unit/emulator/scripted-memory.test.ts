@@ -50,6 +50,15 @@ describe('the scripted model remembers', () => {
     expect(ask('What is our project code name?', [], earlier).text).toContain('Bluebird');
   });
 
+  it('takes no question the user asked before for a fact: the same question asked again calls its tool again', () => {
+    const earlier: ConverseBody['messages'] = [
+      { role: 'user', content: [{ text: 'What time is it in Tokyo?' }] },
+      { role: 'assistant', content: [{ text: 'It is noon in Tokyo.' }] },
+    ];
+    const reply = ask('What time is it in Tokyo?', [], earlier);
+    expect(reply.toolUses).toEqual([expect.objectContaining({ name: 'current_time' })]);
+  });
+
   it('does not pretend to remember what it was never told', () => {
     const memory = 'What you remember about this user (…):\n- My favourite colour is teal';
     expect(ask('What is my shoe size?', [memory]).text).not.toContain('You told me');
