@@ -15,6 +15,14 @@ export interface ShapeProblems {
  */
 const CONTENT_SHAPES = new Set(['ContentBlock', 'SystemContentBlock']);
 
+/**
+ * Values Bedrock sends itself that its model's enum leaves out, and so takes back. Converse answers an Anthropic
+ * tool call with `toolUse.type: "tool_use"` (recorded: fixtures/conformance/vercel/issue-11363-stop-sequence-null.json)
+ * while ToolUseType lists only `server_tool_use`; AWS's own tool-use example (Bedrock user guide, "Use a tool
+ * to complete an Amazon Bedrock model response") appends that message unchanged to the next request.
+ */
+const RETURNED_ENUM_VALUES: Record<string, readonly string[]> = { ToolUseType: ['tool_use'] };
+
 const patternCache = new Map<string, RegExp>();
 
 /**
@@ -101,7 +109,7 @@ function visit(
       if (shape.pattern !== undefined && !wholeMatch(shape.pattern).test(value)) {
         fail(`Member must satisfy regular expression pattern: ${shape.pattern}`);
       }
-      if (shape.enum && !shape.enum.includes(value)) {
+      if (shape.enum && !shape.enum.includes(value) && !RETURNED_ENUM_VALUES[shapeName]?.includes(value)) {
         fail(`Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
       }
       return;

@@ -56,6 +56,22 @@ describe('checkShape, against the constraints derived from the botocore service 
     ]);
   });
 
+  it('takes back the toolUse type Bedrock itself returns, and still refuses any other', () => {
+    const withToolUseType = (type: string) =>
+      check({
+        messages: [
+          ...ask('Look it up'),
+          { role: 'assistant', content: [{ toolUse: { toolUseId: 't1', name: 'lookup', input: {}, type } }] },
+        ],
+      }).violations;
+
+    expect(withToolUseType('tool_use')).toEqual([]);
+    expect(withToolUseType('server_tool_use')).toEqual([]);
+    expect(withToolUseType('function')).toEqual([
+      "Value at 'messages.2.member.content.1.member.toolUse.type' failed to satisfy constraint: Member must satisfy enum value set: [server_tool_use]",
+    ]);
+  });
+
   it('reports a value of the wrong JSON type separately (Bedrock answers SerializationException)', () => {
     expect(check({ messages: ask('Hi'), inferenceConfig: { maxTokens: '10' } }).wrongType).toBe(
       "Expected a number at 'inferenceConfig.maxTokens'.",
