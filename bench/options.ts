@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
+import type { LongConversationOptions } from './scenarios/long-conversation.ts';
 import type { ComparisonOptions } from './scenarios/reference-comparison.ts';
 import type { StopLatencyOptions } from './scenarios/stop-latency.ts';
+import { BENCH_MODEL_ID } from './support/bench-rig.ts';
 
 export const SECTIONS = [
   'coldStart',
@@ -10,6 +12,7 @@ export const SECTIONS = [
   'scale',
   'emulator',
   'stop',
+  'conversation',
 ] as const;
 export type Section = (typeof SECTIONS)[number];
 
@@ -25,6 +28,7 @@ export interface BenchOptions {
   window: { sizes: number[]; turnsPerSize: number };
   emulator: { requests: number; warmup: number };
   stop: StopLatencyOptions;
+  conversation: LongConversationOptions;
 }
 
 /** `npm run bench`: about four minutes on two cores. */
@@ -55,6 +59,12 @@ export const FULL_OPTIONS: BenchOptions = {
     costTurns: 4,
     costAnswerTokens: 200,
   },
+  conversation: {
+    pace: { firstTokenMs: 300, tokenMs: 1 },
+    turns: 50,
+    answerTokens: 250,
+    modelIds: [BENCH_MODEL_ID, 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'],
+  },
 };
 
 /** `npm run bench -- --smoke` and the smoke test: every section runs, with counts too small to mean anything. */
@@ -84,6 +94,13 @@ export const SMOKE_OPTIONS: BenchOptions = {
     maxDelayMs: 100,
     costTurns: 1,
     costAnswerTokens: 40,
+  },
+  // Past the 20-message window, so the summary folds at least once.
+  conversation: {
+    pace: { firstTokenMs: 5, tokenMs: 0 },
+    turns: 12,
+    answerTokens: 40,
+    modelIds: [BENCH_MODEL_ID],
   },
 };
 

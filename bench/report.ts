@@ -1,4 +1,5 @@
 import type { BenchResults } from './results.ts';
+import { shortModelName } from './scenarios/long-conversation.ts';
 import type { ComparisonCase } from './scenarios/reference-comparison.ts';
 import { formatTable } from './support/markdown-table.ts';
 import type { Summary } from './support/stats.ts';
@@ -43,8 +44,84 @@ export function renderReport(results: BenchResults): string {
   if (results.scale) parts.push(...scaleSection(results.scale));
   if (results.emulator) parts.push(...emulatorSection(results.emulator));
   if (results.stop) parts.push(...stopSection(results.stop));
+  if (results.conversation) parts.push(...conversationSection(results.conversation));
   parts.push(...METHOD_NOTES);
   return `${parts.join('\n\n')}\n`;
+}
+
+function conversationSection(conversation: NonNullable<BenchResults['conversation']>): string[] {
+  const usd = (microUsd: number) => `$${(microUsd / 1e6).toFixed(4)}`;
+  const rows = conversation.models.flatMap((model) =>
+    (['ours', 'reference'] as const).map((design) => {
+      const { totals, turns, rememberedFirstTurnFact, errors } = model[design];
+      return [
+        design === 'ours' ? `ours, ${shortModelName(model.modelId)}` : 'reference',
+        String(totals.modelCalls),
+        String(errors),
+        String(totals.inputTokens),
+        String(totals.cacheWriteInputTokens),
+        String(totals.cacheReadInputTokens),
+        usd(totals.inputCostMicroUsd),
+        usd(totals.costMicroUsd),
+        num(turns.at(-1)?.firstTokenMs),
+        rememberedFirstTurnFact ? 'yes' : 'no',
+      ];
+    }),
+  );
+  const ratios = conversation.models.map(
+    (model) =>
+      `${shortModelName(model.modelId)}: input cost ${num(model.ratios.inputCost)}× the reference ` +
+      `(${num(model.ratios.inputCostVsOneCallReference)}× its answer calls alone, ` +
+      `${usd(model.referenceAnswerCallsOnly.inputCostMicroUsd)}); last first token ${num(model.ratios.lastFirstTokenMs)}×.`,
+  );
+  const [first] = conversation.models;
+  return [
+    '## 8. A long conversation',
+    `One scripted session of ${conversation.turns} turns on both designs, turn by turn in alternation: turn 1 ` +
+      'states a fact, the middle turns ask for answers of ' +
+      `${conversation.answerTokens} tokens, the last asks for the fact. The model at ${conversation.pace.firstTokenMs} ms ` +
+      'to the first token. Every model call is billed as the emulator’s prompt cache bills it (checkpoints below ' +
+      'the model’s minimum are ignored, as Bedrock ignores them); ours includes the summary calls it makes after ' +
+      '`done`. Costs with the price table of src/config.ts (Claude Haiku 4.5 on-demand; cache reads 0.1×, writes ' +
+      '1.25× the input price, the ratios hold for any model priced that way). The reference makes two calls a ' +
+      'turn (planner, then answer), each with the whole `slice(-20)` window. A checkpoint counts only past the ' +
+      'model’s minimum (4,096 tokens for Claude Haiku 4.5, 1,024 for Sonnet 4.5): a window folded at 20 messages ' +
+      'seldom holds 4,096, so on Haiku the saving comes from the bounded window and the single call, on Sonnet ' +
+      'mostly from cache reads.',
+    formatTable(
+      [
+        'design',
+        'model calls',
+        'errors',
+        'input (uncached)',
+        'cache write',
+        'cache read',
+        'input cost',
+        'total cost',
+        'last first token',
+        'turn-1 fact at the end',
+      ],
+      rows,
+    ),
+    ratios.join('\n'),
+    ...(first ? [inputCostChart(first)] : []),
+  ];
+}
+
+/** Input cost per turn of both designs (Mermaid, which GitHub draws). */
+function inputCostChart(model: NonNullable<BenchResults['conversation']>['models'][number]): string {
+  const line = (design: 'ours' | 'reference') =>
+    `  line [${model[design].turns.map((turn) => Math.round(turn.inputCostMicroUsd)).join(', ')}]`;
+  return [
+    '```mermaid',
+    'xychart-beta',
+    `  title "Input cost per turn, micro-USD (${shortModelName(model.modelId)}): reference above, ours below"`,
+    `  x-axis "turn" 1 --> ${model.ours.turns.length}`,
+    '  y-axis "micro-USD"',
+    line('reference'),
+    line('ours'),
+    '```',
+  ].join('\n');
 }
 
 function stopSection(stop: NonNullable<BenchResults['stop']>): string[] {

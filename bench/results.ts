@@ -2,6 +2,7 @@ import type { BenchOptions } from './options.ts';
 import type { ColdStartResult } from './scenarios/cold-start.ts';
 import type { EmulatorFirstEventResult } from './scenarios/emulator-first-event.ts';
 import type { HandlerOverheadResult } from './scenarios/handler-overhead.ts';
+import type { LongConversationResult } from './scenarios/long-conversation.ts';
 import type { OfflineLatencyRow } from './scenarios/offline-latency.ts';
 import type { ReferenceComparisonResult } from './scenarios/reference-comparison.ts';
 import type { ScaleLevel } from './scenarios/scale.ts';
@@ -39,4 +40,5 @@ export interface BenchResults {
   scale?: { durationMs: number; levels: ScaleLevel[]; windowGrowth: WindowGrowthRow[] };
   emulator?: EmulatorFirstEventResult;
   stop?: StopLatencyResult;
+  conversation?: LongConversationResult;
 }

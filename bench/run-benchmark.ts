@@ -4,6 +4,7 @@ import type { BenchResults } from './results.ts';
 import { measureColdStart } from './scenarios/cold-start.ts';
 import { measureEmulatorFirstEvent } from './scenarios/emulator-first-event.ts';
 import { measureHandlerOverhead } from './scenarios/handler-overhead.ts';
+import { measureLongConversation } from './scenarios/long-conversation.ts';
 import { measureOfflineLatency } from './scenarios/offline-latency.ts';
 import { compareWithReference } from './scenarios/reference-comparison.ts';
 import { measureScale } from './scenarios/scale.ts';
@@ -66,6 +67,11 @@ export async function runBenchmark(
   }
   if (run.includes('stop')) {
     sections.stop = await timed('stop', () => measureStopLatency(running(), options.stop));
+  }
+  if (run.includes('conversation')) {
+    sections.conversation = await timed('long conversation', () =>
+      measureLongConversation(running(), options.conversation),
+    );
   }
 
   const finishedAt = new Date();

@@ -1,4 +1,5 @@
 import type { BenchResults, Target } from './results.ts';
+import { type ModelConversation, shortModelName } from './scenarios/long-conversation.ts';
 
 type Sections = Omit<BenchResults, 'format' | 'version' | 'meta' | 'targets'>;
 
@@ -27,6 +28,7 @@ export function evaluateTargets(results: Sections): Target[] {
   const stopRow = results.stop?.rows.find((row) => row.stopPollMs === 200);
   const lost = results.scale?.levels.reduce((sum, level) => sum + level.lost + level.versionMismatches, 0);
 
+  const [conversation, ...otherModels] = results.conversation?.models ?? [];
   const check = (present: boolean, met: () => boolean) => (present ? met() : null);
   return [
     {
@@ -99,5 +101,22 @@ export function evaluateTargets(results: Sections): Target[] {
       measured: ms(stopRow?.stopToDoneMs.p95),
       met: check(stopRow !== undefined, () => (stopRow?.stopToDoneMs.p95 ?? Infinity) <= 300),
     },
+    {
+      figure: `Input-token cost of a ${results.conversation?.turns ?? 50}-turn conversation vs the reference design (default model)`,
+      goal: '≤ 0.25×',
+      measured: [conversation, ...otherModels].map(describeCostRatio).join('; '),
+      met: check(conversation !== undefined, () => (conversation?.ratios.inputCost ?? Infinity) <= 0.25),
+    },
+    {
+      figure: 'A fact stated in turn 1 still answered in the last turn',
+      goal: 'yes',
+      measured: conversation ? (conversation.ours.rememberedFirstTurnFact ? 'yes' : 'no') : 'n/a',
+      met: check(conversation !== undefined, () => conversation?.ours.rememberedFirstTurnFact === true),
+    },
   ];
+}
+
+function describeCostRatio(model: ModelConversation | undefined): string {
+  if (!model) return 'n/a';
+  return `${model.ratios.inputCost}× on ${shortModelName(model.modelId)} (${model.ratios.inputCostVsOneCallReference}× its answer calls alone)`;
 }

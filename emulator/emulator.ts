@@ -11,6 +11,7 @@ import { createModelCatalogue, type ModelCatalogue } from './models/model-catalo
 import { createPromptCache } from './prompt-cache.ts';
 import { DEFAULT_REGION, type SignatureCheck } from './request-signature.ts';
 import {
+  type BilledUsage,
   bedrockErrorPlan,
   errorPlan,
   type JsonPlan,
@@ -78,6 +79,8 @@ export interface EmulatorCall {
   messages: number;
   /** The text of each system block, in order (model calls only): what the model was told besides the messages. */
   system?: string[];
+  /** The tokens the scripted model billed (absent for fixtures, errors and Retrieve). */
+  usage?: BilledUsage;
   outcome: 'streaming' | ResponseOutcome;
   startedAt: number;
   finishedAt?: number;
@@ -237,6 +240,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
         ...(body.system
           ? { system: body.system.flatMap((block) => (block.text === undefined ? [] : [block.text])) }
           : {}),
+        ...(chosen.plan.usage ? { usage: chosen.plan.usage } : {}),
         outcome: 'streaming',
         startedAt: Date.now(),
       };

@@ -14,6 +14,8 @@ export interface StreamPlan {
   frames: PlannedFrame[];
   /** Keep the connection open after the last frame, sending nothing (the "stalled stream" fault). */
   stall?: boolean;
+  /** What the scripted model billed for the request (its `metadata.usage`), for the call log. */
+  usage?: BilledUsage;
 }
 
 /** A plain JSON answer (Converse, Retrieve, or any error). */
@@ -23,6 +25,16 @@ export interface JsonPlan {
   headers: Record<string, string>;
   body: string;
   delayMs?: number;
+  /** What the scripted model billed for the request (its `usage`), for the call log. */
+  usage?: BilledUsage;
+}
+
+/** A model call's tokens as Bedrock bills them. */
+export interface BilledUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadInputTokens: number;
+  cacheWriteInputTokens: number;
 }
 
 export type ResponsePlan = StreamPlan | JsonPlan;

@@ -36,7 +36,11 @@ export function scriptedPlan(
     thinking: checked.thinking,
     ...(checked.guardrail ? { guardrail: checked.guardrail } : {}),
   });
-  return operation === 'ConverseStream'
-    ? toStreamPlan(answer, context.pace)
-    : toConversePlan(answer, context.pace);
+  const { inputTokens, outputTokens, cacheReadInputTokens, cacheWriteInputTokens } = answer.usage;
+  const usage = { inputTokens, outputTokens, cacheReadInputTokens, cacheWriteInputTokens };
+  const plan =
+    operation === 'ConverseStream'
+      ? toStreamPlan(answer, context.pace)
+      : toConversePlan(answer, context.pace);
+  return { ...plan, usage };
 }

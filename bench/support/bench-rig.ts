@@ -36,6 +36,8 @@ export async function startBenchRig(options: {
   stack: StackInfo;
   pace: ScriptedPace;
   countDynamoDb: boolean;
+  /** The model the handler calls; BENCH_MODEL_ID unless a section compares models. */
+  modelId?: string;
 }): Promise<BenchRig> {
   // The scripted model only: a recorded fixture would replay at its own recorded pace.
   const emulator = createEmulator(emulatorOptionsFromEnv(ROOT, {}, { mode: 'scripted', ...options.pace }));
@@ -54,7 +56,7 @@ export async function startBenchRig(options: {
       POWERTOOLS_SERVICE_NAME: 'chat',
       POWERTOOLS_DEV: 'false',
       CHAT_TABLE_NAME: options.stack.tableName,
-      CHAT_MODEL_ID: BENCH_MODEL_ID,
+      CHAT_MODEL_ID: options.modelId ?? BENCH_MODEL_ID,
       CHAT_KNOWLEDGE_BASE_ID: BENCH_KNOWLEDGE_BASE_ID,
       CHAT_BEDROCK_ENDPOINT: emulatorServer.url,
       CHAT_DYNAMODB_ENDPOINT: dynamodb?.url ?? options.stack.dynamodbEndpoint,

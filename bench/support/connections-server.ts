@@ -18,8 +18,11 @@ export interface ConnectionRecord {
   endAt?: number;
   end?: 'done' | 'error';
   errorCode?: string;
+  errorMessage?: string;
   stopReason?: string;
   keptThroughSeq?: number;
+  /** The streamed text, whole. */
+  text: string;
 }
 
 /** API Gateway's management API (`POST /@connections/{id}`) on loopback, recording what each connection got. */
@@ -34,17 +37,17 @@ export interface ConnectionsServer {
 const PATH = /^\/@connections\/([^/?]+)$/;
 
 export async function startConnectionsServer(): Promise<ConnectionsServer> {
-  const records = new Map<string, { record: ConnectionRecord; text: string }>();
+  const records = new Map<string, ConnectionRecord>();
 
   const receive = async (connectionId: string, req: IncomingMessage) => {
     const frame = JSON.parse(await readBody(req)) as ServerFrame;
     const arrivedAt = now();
-    let entry = records.get(connectionId);
-    if (!entry) {
-      entry = { record: { pushes: 0, tokenFrames: 0, tokens: 0 }, text: '' };
-      records.set(connectionId, entry);
+    let record = records.get(connectionId);
+    if (!record) {
+      record = { pushes: 0, tokenFrames: 0, tokens: 0, text: '' };
+      records.set(connectionId, record);
     }
-    observe(entry, frame, arrivedAt);
+    observe(record, frame, arrivedAt);
   };
 
   const server = createServer((req, res) => {
@@ -66,8 +69,8 @@ export async function startConnectionsServer(): Promise<ConnectionsServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     record(connectionId) {
-      const entry = records.get(connectionId);
-      return entry && { ...entry.record, tokens: toTokens(entry.text).length };
+      const record = records.get(connectionId);
+      return record && { ...record, tokens: toTokens(record.text).length };
     },
     reset: () => records.clear(),
     close: () =>
@@ -78,8 +81,7 @@ export async function startConnectionsServer(): Promise<ConnectionsServer> {
   };
 }
 
-function observe(entry: { record: ConnectionRecord; text: string }, frame: ServerFrame, arrivedAt: number) {
-  const { record } = entry;
+function observe(record: ConnectionRecord, frame: ServerFrame, arrivedAt: number) {
   record.pushes++;
   record.firstFrameAt ??= arrivedAt;
   if (frame.type === 'token') {
@@ -87,12 +89,14 @@ function observe(entry: { record: ConnectionRecord; text: string }, frame: Serve
     record.firstTokenAt ??= arrivedAt;
     record.lastTokenAt = arrivedAt;
     record.lastSeq = Math.max(record.lastSeq ?? -1, frame.seq);
-    entry.text += frame.value;
+    record.text += frame.value;
   } else if (frame.type === 'done' || frame.type === 'error') {
     record.endAt = arrivedAt;
     record.end = frame.type;
-    if (frame.type === 'error') record.errorCode = frame.code;
-    else {
+    if (frame.type === 'error') {
+      record.errorCode = frame.code;
+      record.errorMessage = frame.message;
+    } else {
       record.stopReason = frame.stopReason;
       record.keptThroughSeq = frame.keptThroughSeq;
     }

@@ -1,8 +1,6 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ScriptedPace } from '../../emulator/scripted-response.ts';
 import { ROOT } from '../../local/stack.ts';
-import type { StackInfo } from '../../test/support/stack-info.ts';
 import { type BenchRig, startBenchRig } from './bench-rig.ts';
 import { type HandlerProcess, startHandlerProcess } from './handler-process.ts';
 import { measureTurns, mergeMeasurements, type TurnMeasurement, type TurnPlan } from './measure-turns.ts';
@@ -25,7 +23,7 @@ export interface DesignUnderTest {
 
 export async function startDesignUnderTest(
   design: Design,
-  options: { stack: StackInfo; pace: ScriptedPace; countDynamoDb: boolean },
+  options: Parameters<typeof startBenchRig>[0],
 ): Promise<DesignUnderTest> {
   const rig = await startBenchRig(options);
   try {
@@ -51,7 +49,7 @@ export async function startDesignUnderTest(
 
 /** Starts every design with the same options, runs `use` on them, and stops them whatever happens. */
 export async function withEveryDesign<T>(
-  options: { stack: StackInfo; pace: ScriptedPace; countDynamoDb: boolean },
+  options: Parameters<typeof startBenchRig>[0],
   use: (subjects: DesignUnderTest[]) => Promise<T>,
 ): Promise<T> {
   const subjects: DesignUnderTest[] = [];

@@ -32,7 +32,7 @@ describe('the benchmark, smoke-sized', () => {
 
     expect(results).toMatchObject({ format: 'bench-results', version: 1, meta: { mode: 'smoke' } });
     expect(results.meta.machine.nproc).toBeGreaterThan(0);
-    expect(results.targets).toHaveLength(11);
+    expect(results.targets).toHaveLength(13);
     for (const target of results.targets) expect(typeof target.met).toBe('boolean');
 
     expect(results.handlerOverhead?.rows).toHaveLength(4);
@@ -61,7 +61,10 @@ describe('the benchmark, smoke-sized', () => {
       },
       ratios: { firstTokenP50: expect.any(Number), modelCallsPerTurn: 0.5 },
     });
-    expect(oneTool).toMatchObject({ ours: { modelCallsPerTurn: 2 }, reference: { modelCallsPerTurn: 2 } });
+    expect(oneTool).toMatchObject({
+      ours: { errors: 0, modelCallsPerTurn: 2 },
+      reference: { errors: 0, modelCallsPerTurn: 2 },
+    });
     expect(longAnswer?.ours.tokensPerTurn).toBe(SMOKE_OPTIONS.comparison.longAnswerTokens);
     expect(longAnswer?.reference.pushesPerTurn).toBe(SMOKE_OPTIONS.comparison.longAnswerTokens + 1);
     expect(results.comparison?.firstTokenBeyondModelMs).toEqual({
@@ -109,6 +112,20 @@ describe('the benchmark, smoke-sized', () => {
       expect(row.stopToDoneMs).toMatchObject(summaryOf(row.stops));
     }
 
+    // The long conversation: every turn answered on both designs, each call billed, the summary folded.
+    const [conversation] = results.conversation?.models ?? [];
+    const { turns } = SMOKE_OPTIONS.conversation;
+    expect(conversation?.ours).toMatchObject({ errors: 0, rememberedFirstTurnFact: true });
+    expect(conversation?.reference).toMatchObject({ errors: 0, rememberedFirstTurnFact: false });
+    expect(conversation?.ours.turns).toHaveLength(turns);
+    // One answer call a turn, and at least one summary call once the window overflowed.
+    expect(conversation?.ours.totals.modelCalls).toBeGreaterThan(turns);
+    expect(conversation?.reference.totals.modelCalls).toBeGreaterThanOrEqual(2 * turns);
+    for (const turn of [...(conversation?.ours.turns ?? []), ...(conversation?.reference.turns ?? [])]) {
+      expect(turn.inputTokens + turn.cacheReadInputTokens + turn.cacheWriteInputTokens).toBeGreaterThan(0);
+    }
+    expect(conversation?.ratios.inputCost).toBeGreaterThan(0);
+
     const report = renderReport(results);
     for (const heading of [
       'Figures to reach',
@@ -119,7 +136,8 @@ describe('the benchmark, smoke-sized', () => {
       '5. Scale',
       '6. The emulator',
       '7. Stop',
+      '8. A long conversation',
     ])
       expect(report).toContain(heading);
-  }, 180_000);
+  }, 300_000);
 });
