@@ -12,6 +12,7 @@ import { genericToolCalls } from './generic-tool-call.ts';
 import type { LocalKnowledgeBase } from './knowledge-base.ts';
 import { describeMemoryResult, memoryToolCall, recallFact } from './scripted-memory.ts';
 import { scriptedSummary } from './scripted-summary.ts';
+import { scriptedTitle } from './scripted-title.ts';
 
 export interface ScriptedToolUse {
   toolUseId: string;
@@ -56,6 +57,8 @@ const CITY_TIME_ZONES: Record<string, string> = {
  * - asked something the local knowledge base covers, it calls `kb_lookup`;
  * - "Remember that …" calls `remember`, "Forget …" calls `forget`, and a question about something the user
  *   said is answered from the system prompt or the conversation (scripted-memory.ts);
+ * - asked to summarize or to title the conversation (the chat's calls after `done`), it does so
+ *   (scripted-summary.ts, scripted-title.ts);
  * - `#tokens:N` in the question gets an N-token answer (for long-stream tests);
  * - anything else gets a short answer that says what it can do.
  * When the conversation ends with an assistant message (prefill), or with a request to continue an answer
@@ -73,6 +76,8 @@ export function scriptReply(body: ConverseBody, knowledgeBase: LocalKnowledgeBas
 
   const summary = scriptedSummary(body);
   if (summary !== undefined) return { text: summary, toolUses: [], stopReason: 'end_turn' };
+  const title = scriptedTitle(body);
+  if (title !== undefined) return { text: title, toolUses: [], stopReason: 'end_turn' };
 
   const tools = new Set(toolNamesOf(body));
   if (last?.content.some((block) => block.toolResult)) {

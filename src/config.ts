@@ -18,6 +18,9 @@ const optional = <T extends z.ZodMiniType>(schema: T) =>
 const positiveInt = (fallback: number, max = Number.MAX_SAFE_INTEGER) =>
   z._default(z.coerce.number().check(z.int(), z.positive(), z.maximum(max)), fallback);
 
+/** Output budget of the call that names a session: a title is a few words. */
+const TITLE_MAX_TOKENS = 30;
+
 const envSchema = z.object({
   AWS_REGION: z._default(z.string().check(z.minLength(1)), 'us-east-1'),
   CHAT_TABLE_NAME: z.string().check(z.minLength(1)),
@@ -58,6 +61,7 @@ const envSchema = z.object({
   CHAT_WINDOW_MESSAGES: z._default(z.coerce.number().check(z.int(), z.minimum(2)), 20),
   CHAT_WINDOW_TOKENS: optional(z.coerce.number().check(z.int(), z.positive())),
   CHAT_SUMMARY: z._default(z.enum(['on', 'off']), 'on'),
+  CHAT_TITLES: z._default(z.enum(['on', 'off']), 'on'),
   CHAT_SUMMARY_KEEP_TURNS: positiveInt(1, 50),
   CHAT_SESSION_TTL_HOURS: positiveInt(24),
   CHAT_MAX_TOOL_ROUNDS: positiveInt(4),
@@ -180,6 +184,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? { summary: { keepTurns: e.CHAT_SUMMARY_KEEP_TURNS, maxChars: 6_000, timeoutMs: 10_000 } }
         : {}),
       memory: { maxMemories: e.CHAT_MEMORY_MAX, maxChars: MEMORY_MAX_CHARS },
+      ...(e.CHAT_TITLES === 'on' ? { titles: { maxTokens: TITLE_MAX_TOKENS } } : {}),
       prices: {
         inputUsdPerMillion: e.CHAT_PRICE_INPUT_PER_MTOK,
         outputUsdPerMillion: e.CHAT_PRICE_OUTPUT_PER_MTOK,

@@ -1,4 +1,5 @@
 import type { Operation } from '../../emulator/bedrock-types.ts';
+import { TITLE_INSTRUCTION } from '../../src/chat/title/generate-title.ts';
 import type { BenchRig } from './bench-rig.ts';
 import type { HandlerProcess, Invocation } from './handler-process.ts';
 
@@ -125,7 +126,10 @@ export async function measureTurns(
       measurement.firstTokenPhasesMs.push.push(firstTokenMs - firstTextMs);
     }
   }
-  for (const call of rig.emulator.calls()) measurement.modelCalls[call.operation]++;
+  // A session's title call (once, after its first answer) belongs to no turn; section 8 counts its cost.
+  for (const call of rig.emulator.calls()) {
+    if (call.turnText !== TITLE_INSTRUCTION) measurement.modelCalls[call.operation]++;
+  }
   return measurement;
 }
 

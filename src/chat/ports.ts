@@ -145,10 +145,18 @@ export interface UsageTotals extends TokenUsage {
 
 /** Per-user usage analytics. */
 export interface UsageLedger {
-  /** Adds to the user's totals; turns of sessions without an owner (auth off) count towards ANONYMOUS_USER. */
+  /**
+   * Adds to the user's totals and to their totals of the day (UTC, by the ledger's clock); turns of sessions
+   * without an owner (auth off) count towards ANONYMOUS_USER.
+   */
   record(userId: string, delta: UsageTotals): Promise<void>;
   totals(userId: string): Promise<UsageTotals>;
+  /** The user's totals of one UTC day (`YYYY-MM-DD`): zeros for a day without usage. */
+  dayTotals(userId: string, day: string): Promise<UsageTotals>;
 }
+
+/** The UTC day (`YYYY-MM-DD`) of an instant, as the usage ledger files a day's totals. */
+export const utcDayOf = (epochMs: number) => new Date(epochMs).toISOString().slice(0, 10);
 
 /** Whose usage turns of sessions without an owner (auth off) count towards. */
 export const ANONYMOUS_USER = 'anonymous';
@@ -195,6 +203,8 @@ export interface ModelRequest {
    * checkpoint after them (and after the configured system prompt and tools) when the model caches.
    */
   cache?: { stableMessages: number };
+  /** Output budget of this call, below the configured one (a title needs a few words). */
+  maxTokens?: number;
 }
 
 /**

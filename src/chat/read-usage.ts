@@ -5,6 +5,7 @@ import {
   type SessionStore,
   type UsageLedger,
   type UsageTotals,
+  utcDayOf,
 } from './ports.ts';
 import { assertUsable } from './session.ts';
 
@@ -13,8 +14,11 @@ export async function readUsage(
   deps: { sessions: SessionStore; usage: UsageLedger; clock: Clock },
   request: { userId?: string; sessionId?: string },
 ): Promise<UsageFrame> {
-  const [user, session] = await Promise.all([
-    deps.usage.totals(request.userId ?? ANONYMOUS_USER),
+  const userId = request.userId ?? ANONYMOUS_USER;
+  const day = utcDayOf(deps.clock.now());
+  const [user, today, session] = await Promise.all([
+    deps.usage.totals(userId),
+    deps.usage.dayTotals(userId, day),
     request.sessionId ? deps.sessions.load(request.sessionId) : undefined,
   ]);
   if (session) assertUsable(session, request.userId, deps.clock.now());
@@ -22,6 +26,7 @@ export async function readUsage(
     type: 'usage',
     sessionId: request.sessionId ?? null,
     user: toReport(user),
+    today: { ...toReport(today), day },
     ...(session
       ? {
           session: toReport({

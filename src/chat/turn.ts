@@ -3,6 +3,7 @@
  * is stream-turn.ts, the entry points run-turn.ts and resume-turn.ts.
  */
 import type { ErrorCode, StopReason } from '../protocol/server-frame.ts';
+import type { SessionDirectory } from './conversation-ports.ts';
 import type { FlushPolicy } from './frame-stream.ts';
 import type { MemorySettings } from './memory/memory-settings.ts';
 import type { Message, TokenUsage } from './messages.ts';
@@ -20,11 +21,14 @@ import type {
 } from './ports.ts';
 import type { PriceTable } from './pricing.ts';
 import type { WindowSettings } from './session.ts';
+import type { TitleSettings } from './title/generate-title.ts';
 import type { ToolRegistry } from './tools/registry.ts';
 import type { TurnRecorder } from './turn-record.ts';
 
 export interface TurnSettings extends WindowSettings {
   memory: MemorySettings;
+  /** Absent: sessions are not named by the model (CHAT_TITLES=off). */
+  titles?: TitleSettings;
   prices: PriceTable;
   maxToolRounds: number;
   modelIdleTimeoutMs: number;
@@ -57,6 +61,8 @@ export interface TurnDependencies {
   tools: ToolRegistry;
   /** Uploaded attachments; absent when no bucket is configured. */
   attachments?: AttachmentStore;
+  /** Where a generated title is stored; absent: sessions are not named after their first answer. */
+  titles?: Pick<SessionDirectory, 'setTitle'>;
   clock: Clock;
   settings: TurnSettings;
   newId?: () => string;
@@ -75,6 +81,10 @@ export interface TurnObserver {
   summaryFolded?(fold: { turns: number; usage: TokenUsage }): void;
   /** The summary call or its save failed; the turns stay in the window until one succeeds. */
   summaryFailed?(error: unknown): void;
+  /** The session was named after its first answer, after `done`. */
+  titleGenerated?(title: { usage: TokenUsage }): void;
+  /** The title call or its write failed; the next turn tries again. */
+  titleFailed?(error: unknown): void;
   /** The answer cited passage numbers that no passage of its turn has; they were dropped, never shown. */
   citationsDropped?(dropped: { turnId: string; numbers: number[] }): void;
   /** `durationMs` counts from the request, like `summary.timings`. */
@@ -108,7 +118,15 @@ export interface TurnSummary {
   costMicroUsd?: number;
   /** The session version written by this turn, if it was saved. */
   savedVersion?: number;
+  /** What the calls after `done` used (the session's title, the summary fold): the owner's, not the answer's. */
+  afterDone?: ModelSpend;
   timings: FirstTokenTimings;
+}
+
+/** What some model calls used and cost. */
+export interface ModelSpend {
+  usage: TokenUsage;
+  costMicroUsd: number;
 }
 
 /** One run of the model loop, where its frames go, and how to record it. */

@@ -45,7 +45,7 @@ export function createChatStorage(
   return {
     sessions: createDynamoDbSessionStore(table),
     turns: createDynamoDbTurnStore(table),
-    usage: createDynamoDbUsageLedger(table),
+    usage: createDynamoDbUsageLedger({ ...table, clock }),
     rateLimiter: createDynamoDbRateLimiter({ ...table, limitPerMinute: config.rateLimitPerMinute, clock }),
     resources: createDynamoDbResourceCatalog(table),
     memories: createDynamoDbMemoryStore(table),
@@ -117,6 +117,7 @@ export function createTurnDependencies(
   const { resources, ...storage } = createChatStorage(config, clock, table);
   const { model, tools } = createModelAndTools(config, clock, { resources, memories: storage.memories });
   const attachments = createAttachmentStore(config, clock);
+  const titles = createDynamoDbSessionDirectory(table);
   // Stored questions name their files; the model gets their bytes (on resume too).
   return attachments
     ? {
@@ -124,8 +125,9 @@ export function createTurnDependencies(
         model: withAttachments(model, attachments),
         tools,
         attachments,
+        titles,
         clock,
         settings: config.turn,
       }
-    : { ...storage, model, tools, clock, settings: config.turn };
+    : { ...storage, model, tools, titles, clock, settings: config.turn };
 }

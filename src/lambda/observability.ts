@@ -88,6 +88,18 @@ export function createTurnObserver(observability: Observability): TurnObserver {
       logger.warn('answer cited passages not retrieved in its turn; citations dropped', { turnId, numbers });
       addMetric(metrics, METRICS.citationsDropped, numbers.length);
     },
+    summaryFolded({ turns, usage }) {
+      logger.info('turns folded into the summary after done', { turns, usage });
+    },
+    summaryFailed(error) {
+      logger.warn('summary not folded; the turns stay in the window until one is', { error });
+    },
+    titleGenerated({ usage }) {
+      logger.info('session named after its first answer', { usage });
+    },
+    titleFailed(error) {
+      logger.warn('session not named; the next answer tries again', { error });
+    },
     usageNotRecorded(error) {
       logger.warn('per-user usage not recorded; the turn itself was saved', { error });
     },

@@ -1,6 +1,7 @@
 import { METRICS } from '../analytics/metrics.ts';
 import type { StatsLedger } from '../analytics/stats-ledger.ts';
 import type { TurnFacts } from '../analytics/turn-facts.ts';
+import { addUsage } from '../chat/messages.ts';
 import { ANONYMOUS_USER, type Clock } from '../chat/ports.ts';
 import type { TurnDependencies, TurnObserver, TurnSummary } from '../chat/turn.ts';
 import { addMetric, type Observability } from './observability.ts';
@@ -74,8 +75,9 @@ export function factsOf(
     ...(summary.stopReason ? { stopReason: summary.stopReason } : {}),
     ...(summary.errorCode ? { errorCode: summary.errorCode } : {}),
     tools: [...context.tools],
-    usage: summary.usage,
-    costMicroUsd: summary.costMicroUsd ?? 0,
+    // The calls after `done` (title, summary) are the user's spending too, as in their getUsage totals.
+    usage: summary.afterDone ? addUsage(summary.usage, summary.afterDone.usage) : summary.usage,
+    costMicroUsd: (summary.costMicroUsd ?? 0) + (summary.afterDone?.costMicroUsd ?? 0),
     ...(summary.timings.firstTokenMs === undefined
       ? {}
       : { timeToFirstTokenMs: summary.timings.firstTokenMs }),

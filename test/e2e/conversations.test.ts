@@ -46,6 +46,9 @@ describe.each(SIZES)('conversations on a $name screen', ({ name, viewport, phone
     await showChats();
     const rows = sidebar.locator('.session-open');
     await expect.poll(() => rows.count(), SERVER).toBe(2);
+    // Each chat is named after its first answer (the scripted model: the question's first six words).
+    await sidebar.getByRole('button', { name: 'How do I reset my password', exact: true }).waitFor(SERVER);
+    await sidebar.getByRole('button', { name: 'What time is it in Tokyo', exact: true }).waitFor(SERVER);
     await saveScreenshot(page, `conversations-${name}`);
 
     // Switch to the first chat: its history loads.

@@ -19,6 +19,9 @@ export const TEST_HANDLER_ENV = {
   // (20,000) keeps the window far below the 128 KB history frame and the 400 KB item, which frame-limits.test.ts
   // must reach. Windows still fold by messages (20).
   CHAT_WINDOW_TOKENS: '200000',
+  // Naming a session is a write after `done` (it moves the session's version on), which would race the
+  // integration tests' exact versions and item lists. The e2e stack names sessions, as `npm run dev` does.
+  CHAT_TITLES: 'off',
 };
 
 /**
@@ -33,7 +36,7 @@ export default async function setup(project: TestProject) {
     emulator: { mode: 'auto', firstTokenMs: 0, tokenMs: 0 },
     // As on AWS, $connect needs a token (from the dev issuer standing in for Cognito).
     auth: true,
-    handlerEnv: TEST_HANDLER_ENV,
+    handlerEnv: { ...TEST_HANDLER_ENV, CHAT_TITLES: project.name === 'e2e' ? 'on' : 'off' },
   });
   project.provide('stack', stackInfoOf(stack));
   return async () => {

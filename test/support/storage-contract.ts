@@ -413,6 +413,35 @@ export function describeStorageContract(name: string, create: CreateContractStor
     });
   });
 
+  describe(`${name}: usage of a day`, () => {
+    it('adds each record to the totals of its UTC day as well, and a new day starts at zero', async () => {
+      const { usage, clock } = setup();
+      const user = crypto.randomUUID();
+      const delta = { turns: 1, inputTokens: 100, outputTokens: 10, costMicroUsd: 150 };
+      const today = new Date(clock.now()).toISOString().slice(0, 10);
+
+      await Promise.all([usage.record(user, delta), usage.record(user, delta)]);
+      clock.advance(24 * 3600 * 1000);
+      await usage.record(user, { turns: 0, inputTokens: 7, outputTokens: 3, costMicroUsd: 22 });
+      const tomorrow = new Date(clock.now()).toISOString().slice(0, 10);
+
+      expect(await usage.dayTotals(user, today)).toEqual({
+        turns: 2,
+        inputTokens: 200,
+        outputTokens: 20,
+        costMicroUsd: 300,
+      });
+      expect(await usage.dayTotals(user, tomorrow)).toEqual({
+        turns: 0,
+        inputTokens: 7,
+        outputTokens: 3,
+        costMicroUsd: 22,
+      });
+      expect((await usage.totals(user)).costMicroUsd).toBe(322);
+      expect(await usage.dayTotals(crypto.randomUUID(), today)).toMatchObject({ turns: 0, costMicroUsd: 0 });
+    });
+  });
+
   describe(`${name}: memories`, () => {
     const memory = (text: string, createdAt = '2026-11-24T12:00:00.000Z') => ({
       memoryId: crypto.randomUUID(),

@@ -35,7 +35,7 @@ export function createBedrockModelClient(options: BedrockModelOptions): ModelCli
         modelId: options.modelId,
         system: prompt.system,
         messages: prompt.messages,
-        inferenceConfig: { maxTokens: options.maxTokens },
+        inferenceConfig: { maxTokens: Math.min(request.maxTokens ?? options.maxTokens, options.maxTokens) },
         ...(prompt.tools.length > 0 ? { toolConfig: { tools: prompt.tools } } : {}),
       });
 

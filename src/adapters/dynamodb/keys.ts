@@ -7,6 +7,8 @@ export const turnKey = (sessionId: string, turnId: string) => ({
 export const resourceKey = (slug: string) => ({ PK: `RESOURCE#${slug}`, SK: 'RESOURCE' });
 export const rateWindowKey = (key: string, minute: number) => ({ PK: `RATE#${key}`, SK: `MINUTE#${minute}` });
 export const usageKey = (userId: string) => ({ PK: `USER#${userId}`, SK: 'USAGE' });
+/** One UTC day (`YYYY-MM-DD`) of a user's usage, beside their all-time totals. */
+export const dayUsageKey = (userId: string, day: string) => ({ PK: `USER#${userId}`, SK: `USAGE#${day}` });
 /** Usage stats: one partition per UTC day, one item per session (or refused user) per hour, hour first. */
 export const statsPartition = (hour: number) => `STATS#${new Date(hour).toISOString().slice(0, 10)}`;
 export const statsHourPrefix = (hour: number) => new Date(hour).toISOString().slice(11, 13);

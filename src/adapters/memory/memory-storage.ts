@@ -18,7 +18,7 @@ export function createMemoryStorage(options: {
   return {
     sessions: createMemorySessionStore(),
     turns: createMemoryTurnStore(),
-    usage: createMemoryUsageLedger(),
+    usage: createMemoryUsageLedger(options.clock),
     rateLimiter: createMemoryRateLimiter(options.rateLimitPerMinute, options.clock),
     resources: createMemoryResourceCatalog(options.resources),
     memories: createInMemoryMemoryStore(),

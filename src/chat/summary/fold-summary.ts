@@ -1,5 +1,6 @@
+import { completeText } from '../complete-text.ts';
 import { VersionConflictError } from '../errors.ts';
-import { addUsage, type Message, type TokenUsage, userText, ZERO_USAGE } from '../messages.ts';
+import { addUsage, type Message, type TokenUsage, userText } from '../messages.ts';
 import type { ModelClient, ModelRequest, SessionStore, StoredSession } from '../ports.ts';
 import { costMicroUsd, type PriceTable } from '../pricing.ts';
 import type { WindowSettings } from '../session.ts';
@@ -56,7 +57,7 @@ export async function foldSummary(
   const summarySettings = deps.settings.summary;
   if (fold === undefined || !summarySettings) return undefined;
 
-  const answer = await complete(
+  const answer = await completeText(
     deps.model,
     {
       ...request,
@@ -92,22 +93,6 @@ export async function foldSummary(
     }
   }
   return result;
-}
-
-/** One model call's whole text and usage. */
-async function complete(
-  model: ModelClient,
-  request: ModelRequest,
-  signal: AbortSignal,
-): Promise<{ text: string; usage: TokenUsage }> {
-  let text = '';
-  let usage = ZERO_USAGE;
-  for await (const event of model.stream(request, signal)) {
-    if (event.type === 'text') text += event.text;
-    else if (event.type === 'usage') usage = addUsage(usage, event.usage);
-    else if (event.type === 'toolUse') throw new SummaryFailedError('The summary call asked for a tool.');
-  }
-  return { text, usage };
 }
 
 function opensWith(turns: Message[][], folded: Message[][]): boolean {

@@ -21,7 +21,7 @@ const table = { client, tableName: stack.tableName };
 describeStorageContract('DynamoDB storage (DynamoDB Local)', ({ clock, rateLimitPerMinute }) => ({
   sessions: createDynamoDbSessionStore(table),
   turns: createDynamoDbTurnStore(table),
-  usage: createDynamoDbUsageLedger(table),
+  usage: createDynamoDbUsageLedger({ ...table, clock }),
   rateLimiter: createDynamoDbRateLimiter({ ...table, limitPerMinute: rateLimitPerMinute, clock }),
   memories: createDynamoDbMemoryStore(table),
 }));
