@@ -112,7 +112,10 @@ describe('the chat', () => {
     });
     expect(screen.getByText('Why is the sky blue?')).toBeTruthy();
     expect(within(lastAnswer()).getByText('The assistant is thinking')).toBeTruthy();
-    expect(screen.getByRole('textbox', { name: 'Message' })).toHaveProperty('disabled', true);
+    // The next question can be written while the answer streams; Enter does not send it yet.
+    const input = screen.getByRole('textbox', { name: 'Message' });
+    await user.type(input, 'And at sunset?{Enter}');
+    expect(lastSent(socket)).toMatchObject({ action: 'sendMessage', message: 'Why is the sky blue?' });
 
     receive(socket, frames.token(0, 'Because of'));
     expect(within(lastAnswer()).queryByText('The assistant is thinking')).toBeNull();
@@ -120,7 +123,9 @@ describe('the chat', () => {
 
     receive(socket, frames.token(1, ' Rayleigh scattering.'), frames.done(2));
     expect(lastAnswer().textContent).toContain('Because of Rayleigh scattering.');
-    expect(screen.getByRole('textbox', { name: 'Message' })).toHaveProperty('disabled', false);
+    expect(input).toHaveProperty('value', 'And at sunset?');
+    await user.type(input, '{Enter}');
+    expect(lastSent(socket)).toMatchObject({ action: 'sendMessage', message: 'And at sunset?' });
   });
 
   it('adds a new line on Shift+Enter instead of sending', async () => {
@@ -189,12 +194,12 @@ describe('stopping an answer', () => {
     expect(within(lastAnswer()).getByText('Stopped')).toBeTruthy();
   });
 
-  it('stops on Escape and gives keyboard focus to Stop while answering, then back to the input', async () => {
+  it('stops on Escape while answering, the focus left in the input for the next question', async () => {
     const { sockets, user } = renderApp();
     const socket = await connect(sockets);
     const { turnId, frames } = await ask(user, socket, 'Tell me a story');
 
-    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Stop' }));
+    expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'Message' }));
     await user.keyboard('{Escape}');
     expect(lastSent(socket)).toEqual({ action: 'cancel', sessionId: SESSION, turnId, seenSeq: -1 });
 

@@ -59,12 +59,45 @@ describe('Composer', () => {
     expect(screen.getByText('Waiting for the connection…')).toBeTruthy();
   });
 
-  it('disables the input while an answer runs and offers Stop instead of Send', async () => {
-    const { onStop, input, user } = renderComposer({ running: true });
+  it('lets the next question be written while an answer runs, not sent, and offers Stop instead of Send', async () => {
+    const { onSend, onStop, input, user } = renderComposer({ running: true });
 
-    expect(input).toHaveProperty('disabled', true);
+    await user.type(input, 'Next one{Enter}');
+    expect(onSend).not.toHaveBeenCalled();
+    expect(input).toHaveProperty('value', 'Next one');
+    expect(screen.getByText(/You can write your next question meanwhile/)).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Send' })).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Stop' }));
     expect(onStop).toHaveBeenCalledTimes(1);
+  });
+
+  it('moves the focus from Send to Stop when Send is what started the answer, and back after', async () => {
+    const view = render(
+      <Composer ready running={false} stopping={false} onSend={() => true} onStop={() => {}} />,
+    );
+    fireEvent.change(screen.getByRole('textbox', { name: 'Message' }), { target: { value: 'Hi' } });
+    screen.getByRole('button', { name: 'Send' }).focus();
+    // The focused Send turns into Stop: without a move, the focus would fall to the page.
+    view.rerender(<Composer ready running stopping={false} onSend={() => true} onStop={() => {}} />);
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Stop' }));
+    view.rerender(<Composer ready running={false} stopping={false} onSend={() => true} onStop={() => {}} />);
+    expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'Message' }));
+  });
+
+  it('on a touch screen, adds a new line on Enter and sends with the button, and says so', async () => {
+    const matchMedia = vi.fn((query: string) => ({ matches: query === '(pointer: coarse)' }));
+    vi.stubGlobal('matchMedia', matchMedia);
+    try {
+      const { onSend, input, user } = renderComposer();
+      expect(screen.getByText('Tap Send to send; Enter starts a new line.')).toBeTruthy();
+
+      await user.type(input, 'Line one{Enter}line two');
+      expect(onSend).not.toHaveBeenCalled();
+      expect(input).toHaveProperty('value', 'Line one\nline two');
+      await user.click(screen.getByRole('button', { name: 'Send' }));
+      expect(onSend).toHaveBeenCalledWith('Line one\nline two');
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

@@ -18,7 +18,7 @@ interface ComposerProps {
   queueable?: boolean;
   /** A question is waiting for the conversation to load. */
   queued?: boolean;
-  /** A turn is running: the input is disabled and Send becomes Stop. */
+  /** A turn is running: Send becomes Stop; the next question can be written meanwhile, not sent. */
   running: boolean;
   stopping: boolean;
   /** Returns false when the question could not be sent (the draft is kept). */
@@ -32,7 +32,10 @@ interface ComposerProps {
   waitingFor?: string;
 }
 
-/** The message box: Enter sends, Shift+Enter adds a line, Escape or Stop ends a running answer. */
+/**
+ * The message box: Enter sends and Shift+Enter adds a line (on a touch screen, where Shift is out of reach,
+ * Enter adds a line and Send sends); Escape or Stop ends a running answer, while the next question is drafted.
+ */
 export function Composer({
   ready,
   queueable = false,
@@ -46,6 +49,7 @@ export function Composer({
   waitingFor,
 }: ComposerProps) {
   const [draft, setDraft] = useState('');
+  const [touch] = useState(isTouchScreen);
   const inputId = useId();
   const hintId = useId();
   const textareaRef = useRef<HTMLTextAreaElement>(null);
@@ -59,18 +63,19 @@ export function Composer({
   };
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     // Enter while an input method is composing (Japanese, Chinese…) confirms the composition, not the message.
-    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+    if (event.key === 'Enter' && !event.shiftKey && !touch && !event.nativeEvent.isComposing) {
       event.preventDefault();
       submit();
     }
   };
 
-  // Keyboard users keep their place: focus moves to Stop while the input is disabled, and back after.
+  // Keyboard users keep their place: Send turns into Stop under the focus, so focus goes to Stop, and back to
+  // the input after. Someone typing the next question stays where they are.
   useEffect(() => {
     const focused = document.activeElement;
     const focusLost = focused === null || focused === document.body;
-    if (running && (focusLost || focused === textareaRef.current)) stopRef.current?.focus();
-    if (!running && focusLost) textareaRef.current?.focus();
+    if (running && focusLost) stopRef.current?.focus();
+    if (!running && (focusLost || focused === stopRef.current)) textareaRef.current?.focus();
   }, [running]);
 
   const onEscape = useEffectEvent((event: globalThis.KeyboardEvent) => {
@@ -87,11 +92,13 @@ export function Composer({
     : waitingFor && !running
       ? waitingFor
       : running
-        ? 'Press Escape or Stop to end the answer.'
+        ? 'Press Escape or Stop to end the answer. You can write your next question meanwhile.'
         : queued
           ? 'Your question goes out once the conversation has loaded.'
           : ready
-            ? 'Enter to send, Shift+Enter for a new line.'
+            ? touch
+              ? 'Tap Send to send; Enter starts a new line.'
+              : 'Enter to send, Shift+Enter for a new line.'
             : queueable
               ? 'Loading your conversation… Enter sends your question once it has loaded.'
               : 'Waiting for the connection…';
@@ -116,8 +123,7 @@ export function Composer({
           ref={textareaRef}
           rows={1}
           value={draft}
-          disabled={running}
-          placeholder={running ? 'Answering…' : 'Ask anything'}
+          placeholder={running ? 'Write your next question…' : 'Ask anything'}
           aria-describedby={hintId}
           aria-invalid={tooLong || undefined}
           onChange={(event) => setDraft(event.target.value)}
@@ -146,4 +152,9 @@ export function Composer({
       </p>
     </form>
   );
+}
+
+/** A touch screen without a fine pointer (a phone, a tablet): Enter cannot be told apart from a new line. */
+function isTouchScreen(): boolean {
+  return typeof window.matchMedia === 'function' && window.matchMedia('(pointer: coarse)').matches;
 }

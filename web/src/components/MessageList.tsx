@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import type { FeedbackRating } from '../../../src/protocol/server-frame.ts';
 import { type ConversationState, RESUMABLE_STOP_REASONS } from '../chat/conversation.ts';
 import { EmptyState } from './EmptyState.tsx';
@@ -19,6 +20,12 @@ export function MessageList({ conversation, canAsk, onAsk, onContinue, onFeedbac
   const loadFailed = conversation.problem?.retry === 'load';
   const scroll = useStickToBottom<HTMLDivElement>();
   const last = messages.at(-1);
+  const questions = messages.filter((message) => message.role === 'user').length + (queued ? 1 : 0);
+  const { jumpToLatest } = scroll;
+  // A question the user just sent is always in view, even when they had scrolled up to read.
+  useEffect(() => {
+    if (questions > 0) jumpToLatest();
+  }, [questions, jumpToLatest]);
   const continuable =
     !turn && last?.stopReason && RESUMABLE_STOP_REASONS.has(last.stopReason) ? last.id : undefined;
 
@@ -56,6 +63,11 @@ export function MessageList({ conversation, canAsk, onAsk, onContinue, onFeedbac
             </li>
           )}
         </ol>
+      )}
+      {!scroll.atBottom && messages.length > 0 && (
+        <button type="button" className="jump-to-latest" onClick={jumpToLatest}>
+          Jump to latest <span aria-hidden="true">↓</span>
+        </button>
       )}
     </div>
   );
