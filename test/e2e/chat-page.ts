@@ -45,12 +45,10 @@ export function chatPage(page: Page) {
         .poll(async () => wordsOf(await this.lastAnswerText()).length, { timeout: 20_000 })
         .toBeGreaterThan(count);
     },
-    /** Resolves once the running answer has ended (Stop is gone and the input is back). */
+    /** Resolves once the running answer has ended (Stop has turned back into Send). */
     async waitForAnswerEnd(timeout = 30_000) {
       await stopButton.waitFor({ state: 'detached', timeout });
-      await page.waitForFunction(() => document.querySelector('textarea')?.disabled === false, null, {
-        timeout,
-      });
+      await sendButton.waitFor({ timeout });
     },
   };
 }
