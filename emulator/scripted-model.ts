@@ -26,8 +26,19 @@ export interface ScriptedReply {
   stopReason: 'end_turn' | 'tool_use';
 }
 
-/** A question that scores at least this (raw BM25) against the local knowledge base is looked up. */
+/** A question that scores at least this (raw BM25) against the local knowledge base may be looked up… */
 const KB_RELEVANCE_THRESHOLD = 3;
+/** …if its best chunk also holds at least this share of the question's term weight (idf). */
+const KB_MATCHED_SHARE = 0.5;
+
+/**
+ * Whether the scripted model treats a question as one about the product: its best keyword match must be strong
+ * and cover most of what the question asks, so a single common word ("about", "help") is not enough.
+ */
+function isProductQuestion(knowledgeBase: LocalKnowledgeBase, question: string): boolean {
+  const [best] = knowledgeBase.search(question, 1);
+  return best !== undefined && best.bm25 >= KB_RELEVANCE_THRESHOLD && best.matchedShare >= KB_MATCHED_SHARE;
+}
 
 const CITY_TIME_ZONES: Record<string, string> = {
   tokyo: 'Asia/Tokyo',
@@ -117,7 +128,7 @@ export function scriptReply(body: ConverseBody, knowledgeBase: LocalKnowledgeBas
   }
   const resource = tools.has('lookup_resource') ? resourceNameIn(question) : undefined;
   if (resource) calls.push({ name: 'lookup_resource', input: { name: resource } });
-  if (tools.has('kb_lookup') && (knowledgeBase.search(question, 1)[0]?.bm25 ?? 0) >= KB_RELEVANCE_THRESHOLD) {
+  if (tools.has('kb_lookup') && isProductQuestion(knowledgeBase, question)) {
     calls.push({ name: 'kb_lookup', input: { query: question } });
   }
   const projectTools = ['current_time', 'lookup_resource', 'kb_lookup', 'remember', 'forget'];
