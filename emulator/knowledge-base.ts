@@ -179,9 +179,12 @@ export function createLocalKnowledgeBase(
           return { ...candidate, score: ceiling };
         });
       }
-      return ranked
-        .slice(0, limit)
-        .map(({ chunk, bm25: value, score }) => ({ ...chunk, bm25: value, score }));
+      return ranked.slice(0, limit).map(({ chunk, bm25: value, matchedShare, score }) => ({
+        ...chunk,
+        bm25: value,
+        matchedShare,
+        score,
+      }));
     },
   };
 }
