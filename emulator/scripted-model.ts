@@ -317,7 +317,11 @@ function stripDirectives(text: string): string {
 }
 
 function firstSentences(text: string, count: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  // A chunk keeps its document's markdown headings; an answer quotes the sentences, not the headings.
+  const flat = text
+    .replace(/^#{1,6}\s.*$/gm, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   const sentences = flat.match(/[^.!?]+[.!?]+/g) ?? [flat];
   return sentences.slice(0, count).join('').trim();
 }
