@@ -32,10 +32,12 @@ const KB_RELEVANCE_THRESHOLD = 3;
 const KB_MATCHED_SHARE = 0.5;
 
 /**
- * Whether the scripted model treats a question as one about the product: its best keyword match must be strong
- * and cover most of what the question asks, so a single common word ("about", "help") is not enough.
+ * Whether the scripted model treats a message as a question about the product: it asks something (a "?"), and
+ * its best keyword match is strong and covers most of what it asks, so a remark that happens to share words
+ * with the documentation ("Asked before the failure") or a single common word ("help") is not enough.
  */
 function isProductQuestion(knowledgeBase: LocalKnowledgeBase, question: string): boolean {
+  if (!question.includes('?')) return false;
   const [best] = knowledgeBase.search(question, 1);
   return best !== undefined && best.bm25 >= KB_RELEVANCE_THRESHOLD && best.matchedShare >= KB_MATCHED_SHARE;
 }
