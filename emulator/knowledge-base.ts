@@ -1,13 +1,20 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { createBm25Index } from './bm25-index.ts';
+import { chunkFixedSize, DEFAULT_CHUNKING, type FixedSizeChunking } from './fixed-size-chunking.ts';
+import { reciprocalRankFusion } from './reciprocal-rank-fusion.ts';
+import { tokenize } from './search-terms.ts';
+import { cosineSimilarity, createSemanticStandIn } from './semantic-stand-in.ts';
 
-/** A retrievable chunk: one markdown section of one document. */
+/** A retrievable chunk: about 300 tokens of one document, as Bedrock's default chunking cuts it. */
 export interface KnowledgeChunk {
+  /** `<document>#<n>`: the n-th chunk of the document. */
   id: string;
   /** As a Bedrock knowledge base on OpenSearch names chunks: `1%3A0%3A` and a 20-character document id. */
   chunkId: string;
   document: string;
+  /** The markdown heading the chunk starts under (or its first heading, or the document's title). */
   heading: string;
   text: string;
   uri: string;
@@ -16,14 +23,22 @@ export interface KnowledgeChunk {
 }
 
 export interface ScoredChunk extends KnowledgeChunk {
-  /** BM25 normalised into (0, 1): bm25 / (bm25 + SCORE_HALF_POINT). */
+  /** On Bedrock's scale: 0 to 1, higher is closer (see `retrieve`). */
   score: number;
   bm25: number;
+  /** The share of the query's term weight (idf) this chunk contains, 0 to 1 (bm25-index.ts). */
+  matchedShare: number;
 }
 
+/**
+ * SEMANTIC ranks by the semantic stand-in (the default, as for a vector store without keyword search); HYBRID
+ * fuses it with BM25 by reciprocal rank fusion, as Bedrock's hybrid search on OpenSearch mixes keywords in;
+ * LEXICAL is BM25 alone, a baseline for the evaluation that Bedrock does not offer.
+ */
+export type SearchType = 'SEMANTIC' | 'HYBRID' | 'LEXICAL';
+
 export interface RetrieveOptions {
-  /** SEMANTIC (the default) ranks by meaning; HYBRID mixes in keyword matching, as Bedrock's hybrid search. */
-  searchType?: 'SEMANTIC' | 'HYBRID';
+  searchType?: SearchType;
   /** Only chunks whose metadata passes (Bedrock's pre-filter), e.g. from a `RetrievalFilter`. */
   filter?: (metadata: Record<string, unknown>) => boolean;
 }
@@ -33,10 +48,17 @@ export interface LocalKnowledgeBase {
   /** Keyword search (BM25): only chunks sharing a term with the query. The scripted model's relevance test. */
   search(query: string, limit: number): ScoredChunk[];
   /**
-   * Retrieve as a vector index answers it: always the `limit` nearest chunks that pass the filter, however far
-   * off topic, scored on a cosine-similarity scale (off-topic around 0.3 to 0.4, a good match 0.55 and up).
+   * Retrieve as a vector index answers it: the `limit` nearest chunks that pass the filter (filtered before
+   * ranking, so fewer only when fewer pass), however far off topic, best first, scored on a cosine-similarity
+   * scale: off topic around 0.3 to 0.4, a good match 0.55 and up.
    */
   retrieve(query: string, limit: number, options?: RetrieveOptions): ScoredChunk[];
+}
+
+export interface KnowledgeDocument {
+  name: string;
+  markdown: string;
+  attributes?: Record<string, unknown>;
 }
 
 /** The metadata Bedrock stores with every chunk, plus the document's own attributes. */
@@ -52,110 +74,129 @@ export function chunkMetadata(chunk: KnowledgeChunk): Record<string, unknown> {
 /** Ten upper-case letters and digits, like a real data source id. */
 export const LOCAL_DATA_SOURCE_ID = 'LOCALDS001';
 
-const K1 = 1.2;
-const B = 0.75;
-/** The BM25 value that maps to a score of 0.5. */
+/** The BM25 value that maps to a keyword closeness of 0.5. */
 const SCORE_HALF_POINT = 6;
 
-const STOP_WORDS = new Set(
-  'a an and are as at be by can do does for from how i if in is it its me my of on or our please so that the this to was we what when where which who why will with you your'.split(
-    ' ',
-  ),
-);
+/**
+ * Bedrock's scale: a cosine-similarity score. The stand-in's cosines run lower than a real embedding model's
+ * for short queries against 300-token chunks, so they are mapped onto the range real Retrieve responses show
+ * (an unrelated chunk about 0.3 to 0.4, a chunk that answers the question 0.55 and up). Provenance: the
+ * response shape and chunk ids as in public recordings of Retrieve (e.g. a loosely related PDF chunk scored
+ * 0.3708723 in one, with `x-amz-bedrock-kb-chunk-id` `1%3A0%3A…` and `x-amz-bedrock-kb-source-uri`), and
+ * CHAT_KB_MIN_SCORE's default of 0.4 (docs/configuration.md) sits between the two ranges.
+ */
+function bedrockScale(closeness: number): number {
+  return Number((0.3 + 0.55 * Math.min(1, Math.max(0, closeness))).toFixed(6));
+}
 
 /**
- * An in-memory knowledge base over markdown files, ranked with Okapi BM25 (k1 = 1.2, b = 0.75). Each `##`
- * section is a chunk, as a Bedrock Knowledge Base with hierarchical chunking would store it.
+ * How close a chunk is by meaning, from the stand-in's cosine: at or below UNRELATED_COSINE (what shared
+ * character n-grams and common context give any two texts) nothing, at FULL_MATCH_COSINE and above fully.
+ */
+const UNRELATED_COSINE = 0.08;
+const FULL_MATCH_COSINE = 0.4;
+
+function semanticCloseness(cosine: number): number {
+  return Math.min(1, Math.max(0, (cosine - UNRELATED_COSINE) / (FULL_MATCH_COSINE - UNRELATED_COSINE)));
+}
+
+/**
+ * An in-memory knowledge base over markdown files: chunked as Bedrock's default chunking does
+ * (fixed-size-chunking.ts), ranked by BM25 (bm25-index.ts), by a semantic stand-in (semantic-stand-in.ts), or
+ * both fused by reciprocal rank fusion (reciprocal-rank-fusion.ts). See docs/decisions/0028.
  */
 export function createLocalKnowledgeBase(
-  documents: Array<{ name: string; markdown: string; attributes?: Record<string, unknown> }>,
+  documents: KnowledgeDocument[],
+  chunking: FixedSizeChunking = DEFAULT_CHUNKING,
 ): LocalKnowledgeBase {
   const chunks = documents.flatMap(({ name, markdown, attributes }) =>
-    chunkMarkdown(name, markdown, attributes ?? {}),
+    chunkDocument(name, markdown, attributes ?? {}, chunking),
   );
-  const vectors = chunks.map((chunk) => trigramVector(`${chunk.heading} ${chunk.text}`));
-  const terms = chunks.map((chunk) => tokenize(`${chunk.heading} ${chunk.text}`));
-  const averageLength = terms.reduce((sum, t) => sum + t.length, 0) / Math.max(1, terms.length);
-  const documentFrequency = new Map<string, number>();
-  for (const chunkTerms of terms) {
-    for (const term of new Set(chunkTerms))
-      documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
-  }
-  const counts = terms.map((chunkTerms) => {
-    const map = new Map<string, number>();
-    for (const term of chunkTerms) map.set(term, (map.get(term) ?? 0) + 1);
-    return map;
-  });
+  const bm25 = createBm25Index(chunks.map((chunk) => tokenize(chunk.text)));
+  const standIn = createSemanticStandIn(chunks.map((chunk) => chunk.text));
+  const vectors = chunks.map((chunk) => standIn.embed(chunk.text));
 
-  const idf = (term: string) => {
-    const n = documentFrequency.get(term) ?? 0;
-    return Math.log(1 + (chunks.length - n + 0.5) / (n + 0.5));
-  };
-
-  const bm25Of = (queryTerms: string[], index: number) => {
-    const length = terms[index]?.length ?? 0;
-    let bm25 = 0;
-    for (const term of queryTerms) {
-      const frequency = counts[index]?.get(term) ?? 0;
-      if (frequency === 0) continue;
-      bm25 += (idf(term) * frequency * (K1 + 1)) / (frequency + K1 * (1 - B + (B * length) / averageLength));
-    }
-    return bm25;
+  const withBm25 = (query: string) => {
+    const queryTerms = [...new Set(tokenize(query))];
+    return chunks.map((chunk, index) => ({
+      chunk,
+      index,
+      bm25: bm25.score(queryTerms, index),
+      matchedShare: bm25.matchedShare(queryTerms, index),
+    }));
   };
 
   return {
     chunks,
     search(query, limit) {
-      const queryTerms = [...new Set(tokenize(query))];
-      return chunks
-        .map((chunk, index) => {
-          const bm25 = bm25Of(queryTerms, index);
-          return { ...chunk, bm25, score: bm25 / (bm25 + SCORE_HALF_POINT) };
-        })
-        .filter((chunk) => chunk.bm25 > 0)
-        .sort((a, b) => b.bm25 - a.bm25 || a.id.localeCompare(b.id))
-        .slice(0, limit);
+      return withBm25(query)
+        .filter((candidate) => candidate.bm25 > 0)
+        .sort((a, b) => b.bm25 - a.bm25 || a.chunk.id.localeCompare(b.chunk.id))
+        .slice(0, limit)
+        .map(({ chunk, bm25: value, matchedShare }) => ({
+          ...chunk,
+          bm25: value,
+          matchedShare,
+          score: keywordCloseness(value),
+        }));
     },
     retrieve(query, limit, options = {}) {
-      const queryTerms = [...new Set(tokenize(query))];
-      const queryVector = trigramVector(query);
-      const keywordWeight = options.searchType === 'HYBRID' ? 0.6 : 0.35;
-      return chunks
-        .map((chunk, index) => {
-          const bm25 = bm25Of(queryTerms, index);
-          const keyword = bm25 / (bm25 + SCORE_HALF_POINT);
-          const meaning = cosine(queryVector, vectors[index] as Map<string, number>);
-          const closeness = keywordWeight * keyword + (1 - keywordWeight) * meaning;
-          return { ...chunk, bm25, score: Number((0.3 + 0.55 * closeness).toFixed(6)) };
-        })
-        .filter((chunk) => !options.filter || options.filter(chunkMetadata(chunk)))
-        .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
-        .slice(0, limit);
+      const queryVector = standIn.embed(query);
+      const candidates = withBm25(query)
+        .filter(({ chunk }) => !options.filter || options.filter(chunkMetadata(chunk)))
+        .map((candidate) => {
+          const meaning = semanticCloseness(
+            cosineSimilarity(queryVector, vectors[candidate.index] as Float64Array),
+          );
+          return { ...candidate, meaning, keyword: keywordCloseness(candidate.bm25) };
+        });
+      const byId = new Map(candidates.map((candidate) => [candidate.chunk.id, candidate]));
+      const bySemantic = [...candidates].sort(
+        (a, b) => b.meaning - a.meaning || a.chunk.id.localeCompare(b.chunk.id),
+      );
+      const byKeyword = candidates
+        .filter((candidate) => candidate.bm25 > 0)
+        .sort((a, b) => b.bm25 - a.bm25 || a.chunk.id.localeCompare(b.chunk.id));
+      const searchType = options.searchType ?? 'SEMANTIC';
+
+      let ranked: Array<(typeof candidates)[number] & { score: number }>;
+      if (searchType === 'SEMANTIC') {
+        ranked = bySemantic.map((candidate) => ({ ...candidate, score: bedrockScale(candidate.meaning) }));
+      } else if (searchType === 'LEXICAL') {
+        ranked = [...byKeyword, ...bySemantic.filter((candidate) => candidate.bm25 === 0)].map(
+          (candidate) => ({
+            ...candidate,
+            score: bedrockScale(candidate.keyword),
+          }),
+        );
+      } else {
+        const fused = reciprocalRankFusion([
+          byKeyword.map((candidate) => candidate.chunk.id),
+          bySemantic.map((candidate) => candidate.chunk.id),
+        ]);
+        // Scores say how close a chunk is (keywords and meaning, half each), never rising down the fused list.
+        let ceiling = 1;
+        ranked = fused.map(({ id }) => {
+          const candidate = byId.get(id) as (typeof candidates)[number];
+          ceiling = Math.min(ceiling, bedrockScale((candidate.keyword + candidate.meaning) / 2));
+          return { ...candidate, score: ceiling };
+        });
+      }
+      return ranked.slice(0, limit).map(({ chunk, bm25: value, matchedShare, score }) => ({
+        ...chunk,
+        bm25: value,
+        matchedShare,
+        score,
+      }));
     },
   };
 }
 
-/** Character trigrams of the stemmed words: a crude embedding, so that every chunk has some similarity. */
-function trigramVector(text: string): Map<string, number> {
-  const vector = new Map<string, number>();
-  for (const word of tokenize(text)) {
-    const padded = ` ${word} `;
-    for (let i = 0; i + 3 <= padded.length; i++) {
-      const gram = padded.slice(i, i + 3);
-      vector.set(gram, (vector.get(gram) ?? 0) + 1);
-    }
-  }
-  return vector;
+function keywordCloseness(bm25: number): number {
+  return bm25 / (bm25 + SCORE_HALF_POINT);
 }
 
-function cosine(a: Map<string, number>, b: Map<string, number>): number {
-  let dot = 0;
-  for (const [gram, weight] of a) dot += weight * (b.get(gram) ?? 0);
-  if (dot === 0) return 0;
-  const norm = (v: Map<string, number>) => Math.sqrt([...v.values()].reduce((sum, w) => sum + w * w, 0));
-  return dot / (norm(a) * norm(b));
-}
-
+/** The `.md` documents of a folder, each with the `metadataAttributes` of its `<document>.metadata.json`. */
 export function loadKnowledgeBase(directory: string): LocalKnowledgeBase {
   const files = readdirSync(directory)
     .filter((file) => file.endsWith('.md'))
@@ -176,60 +217,36 @@ function metadataAttributes(path: string): Record<string, unknown> {
   return parsed.metadataAttributes ?? {};
 }
 
-function chunkMarkdown(
+function chunkDocument(
   name: string,
   markdown: string,
   attributes: Record<string, unknown>,
+  chunking: FixedSizeChunking,
 ): KnowledgeChunk[] {
   const document = basename(name);
   const title = /^#\s+(.+)$/m.exec(markdown)?.[1]?.trim() ?? document;
-  const sections = markdown.split(/^(?=##\s)/m);
-  return sections.flatMap((section, index) => {
-    const heading = /^##\s+(.+)$/m.exec(section)?.[1]?.trim() ?? title;
-    const text = section
-      .replace(/^#{1,6}\s+.*$/gm, '')
-      .replace(/\n{3,}/g, '\n\n')
-      .trim();
-    if (text === '') return [];
+  let offset = 0;
+  return chunkFixedSize(markdown, chunking).map((text, index) => {
+    const at = markdown.indexOf(text, offset);
+    offset = at >= 0 ? at + 1 : offset;
     const id = `${document}#${index}`;
     const documentId = createHash('sha256').update(id).digest('base64url').slice(0, 20);
-    return [
-      {
-        id,
-        chunkId: `1%3A0%3A${documentId}`,
-        document,
-        heading,
-        text,
-        uri: `s3://local-knowledge-base/${document}`,
-        attributes,
-      },
-    ];
+    return {
+      id,
+      chunkId: `1%3A0%3A${documentId}`,
+      document,
+      heading: headingOf(markdown, at, text) ?? title,
+      text,
+      uri: `s3://local-knowledge-base/${document}`,
+      attributes,
+    };
   });
 }
 
-/** Lower-case words without stop words, with a light plural/verb-ending stem so "resets" finds "reset". */
-export function tokenize(text: string): string[] {
-  return (
-    text
-      .toLowerCase()
-      .normalize('NFKD')
-      .match(/[a-z0-9]+/g) ?? []
-  )
-    .filter((word) => !STOP_WORDS.has(word))
-    .map(stem);
-}
-
-function stem(word: string): string {
-  if (word.length > 4 && word.endsWith('ies')) return `${word.slice(0, -3)}y`;
-  if (word.length > 5 && word.endsWith('ing')) return undouble(word.slice(0, -3));
-  if (word.length > 4 && word.endsWith('ed')) return undouble(word.slice(0, -2));
-  if (word.length > 3 && word.endsWith('s') && !word.endsWith('ss')) return word.slice(0, -1);
-  return word;
-}
-
-/** "resetting" → "resett" → "reset", "stopped" → "stopp" → "stop"; but "installing" keeps "install". */
-function undouble(stemmed: string): string {
-  return /([b-df-hj-km-np-rtv-z])\1$/.test(stemmed) && !/(ll|ss|zz)$/.test(stemmed)
-    ? stemmed.slice(0, -1)
-    : stemmed;
+/** The `##` heading in force where the chunk starts, else the first one inside it. */
+function headingOf(markdown: string, at: number, text: string): string | undefined {
+  const before = at > 0 ? [...markdown.slice(0, at).matchAll(/^#{2,6}\s+(.+)$/gm)].at(-1)?.[1] : undefined;
+  const startsWithHeading = /^#{1,6}\s/.test(text);
+  const inside = /^#{2,6}\s+(.+)$/m.exec(text)?.[1];
+  return (startsWithHeading ? inside : (before ?? inside))?.trim();
 }

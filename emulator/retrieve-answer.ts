@@ -9,6 +9,13 @@ import { wireJson } from './wire-json.ts';
 /** Bedrock's default when `numberOfResults` is not given. */
 const DEFAULT_RESULTS = 5;
 
+/**
+ * A knowledge base id of the emulator's own: the same local documents, ranked by BM25 alone. Bedrock has no
+ * keyword-only search type, so `npm run eval:kb` reaches its lexical baseline through this id, with the same
+ * client and request as every other search.
+ */
+export const LEXICAL_BASELINE_KNOWLEDGE_BASE_ID = 'LOCALBM25X';
+
 interface VectorSearch {
   numberOfResults?: number;
   overrideSearchType?: 'SEMANTIC' | 'HYBRID';
@@ -49,8 +56,10 @@ export function answerRetrieve(
   const filter = search.filter === undefined ? undefined : compileFilter(search.filter);
   if (filter && !filter.ok) return invalid(filter.message);
 
+  const searchType =
+    knowledgeBaseId === LEXICAL_BASELINE_KNOWLEDGE_BASE_ID ? 'LEXICAL' : search.overrideSearchType;
   const results = knowledgeBase.retrieve(query, search.numberOfResults ?? DEFAULT_RESULTS, {
-    ...(search.overrideSearchType ? { searchType: search.overrideSearchType } : {}),
+    ...(searchType ? { searchType } : {}),
     ...(filter?.ok ? { filter: filter.test } : {}),
   });
   return {

@@ -27,8 +27,21 @@ export interface ScriptedReply {
   stopReason: 'end_turn' | 'tool_use';
 }
 
-/** A question that scores at least this (raw BM25) against the local knowledge base is looked up. */
+/** A question that scores at least this (raw BM25) against the local knowledge base may be looked up… */
 const KB_RELEVANCE_THRESHOLD = 3;
+/** …if its best chunk also holds at least this share of the question's term weight (idf). */
+const KB_MATCHED_SHARE = 0.5;
+
+/**
+ * Whether the scripted model treats a message as a question about the product: it asks something (a "?"), and
+ * its best keyword match is strong and covers most of what it asks, so a remark that happens to share words
+ * with the documentation ("Asked before the failure") or a single common word ("help") is not enough.
+ */
+function isProductQuestion(knowledgeBase: LocalKnowledgeBase, question: string): boolean {
+  if (!question.includes('?')) return false;
+  const [best] = knowledgeBase.search(question, 1);
+  return best !== undefined && best.bm25 >= KB_RELEVANCE_THRESHOLD && best.matchedShare >= KB_MATCHED_SHARE;
+}
 
 const CITY_TIME_ZONES: Record<string, string> = {
   tokyo: 'Asia/Tokyo',
@@ -122,7 +135,7 @@ export function scriptReply(body: ConverseBody, knowledgeBase: LocalKnowledgeBas
   }
   const resource = tools.has('lookup_resource') ? resourceNameIn(question) : undefined;
   if (resource) calls.push({ name: 'lookup_resource', input: { name: resource } });
-  if (tools.has('kb_lookup') && (knowledgeBase.search(question, 1)[0]?.bm25 ?? 0) >= KB_RELEVANCE_THRESHOLD) {
+  if (tools.has('kb_lookup') && isProductQuestion(knowledgeBase, question)) {
     calls.push({ name: 'kb_lookup', input: { query: question } });
   }
   const projectTools = ['current_time', 'lookup_resource', 'kb_lookup', 'remember', 'forget'];
@@ -311,7 +324,11 @@ function stripDirectives(text: string): string {
 }
 
 function firstSentences(text: string, count: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  // A chunk keeps its document's markdown headings; an answer quotes the sentences, not the headings.
+  const flat = text
+    .replace(/^#{1,6}\s.*$/gm, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   const sentences = flat.match(/[^.!?]+[.!?]+/g) ?? [flat];
   return sentences.slice(0, count).join('').trim();
 }

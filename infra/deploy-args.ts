@@ -1,6 +1,11 @@
 import { parseArgs } from 'node:util';
 
-/** `--stage <name> [--region <region>]`; anything else is handed to `serverless` unchanged (e.g. `--param`). */
+export const KNOWLEDGE_BASE_STORES = ['s3-vectors', 'opensearch-serverless'] as const;
+
+/**
+ * `--stage <name> [--region <region>] [--knowledge-base <store> [--knowledge-base-admin <arn>]]`; anything else is
+ * handed to `serverless` unchanged (e.g. `--param`). `--knowledge-base` becomes `--param knowledgeBaseStore=…`.
+ */
 export function parseDeployArgs(argv: string[]) {
   const { values, tokens } = parseArgs({
     args: argv,
@@ -9,6 +14,8 @@ export function parseDeployArgs(argv: string[]) {
       region: { type: 'string' },
       'seed-resources': { type: 'boolean', default: false },
       'skip-web': { type: 'boolean', default: false },
+      'knowledge-base': { type: 'string' },
+      'knowledge-base-admin': { type: 'string' },
     },
     strict: false,
     tokens: true,
@@ -16,13 +23,42 @@ export function parseDeployArgs(argv: string[]) {
   const stage = typeof values.stage === 'string' ? values.stage : undefined;
   if (!stage) throw new Error('Name the stage: npm run deploy -- --stage <name>');
   if (stage === 'local') throw new Error('"local" is the offline stage (npm run dev); pick another name.');
-  const own = new Set(['stage', 'region', 'seed-resources', 'skip-web']);
+  const own = new Set([
+    'stage',
+    'region',
+    'seed-resources',
+    'skip-web',
+    'knowledge-base',
+    'knowledge-base-admin',
+  ]);
   const passThrough = tokens.flatMap((token) => {
     if (token.kind === 'option' && !own.has(token.name))
       return [token.rawName, ...(token.value === undefined ? [] : [token.value])];
     if (token.kind === 'positional') return [token.value];
     return [];
   });
+  const store = values['knowledge-base'];
+  const admin = values['knowledge-base-admin'];
+  const knowledgeBaseParams: string[] = [];
+  if (store !== undefined) {
+    if (typeof store !== 'string' || !(KNOWLEDGE_BASE_STORES as readonly string[]).includes(store)) {
+      throw new Error(`--knowledge-base is one of ${KNOWLEDGE_BASE_STORES.join(', ')}.`);
+    }
+    if (passThrough.some((token) => token.startsWith('knowledgeBaseId='))) {
+      throw new Error(
+        'Either an existing knowledge base (--param knowledgeBaseId=…) or --knowledge-base, not both.',
+      );
+    }
+    if (store === 'opensearch-serverless' && (typeof admin !== 'string' || !admin.startsWith('arn:'))) {
+      throw new Error(
+        '--knowledge-base opensearch-serverless needs --knowledge-base-admin <arn>: the role or user deploying, which creates the index.',
+      );
+    }
+    knowledgeBaseParams.push('--param', `knowledgeBaseStore=${store}`);
+    if (typeof admin === 'string') knowledgeBaseParams.push('--param', `knowledgeBaseAdminArn=${admin}`);
+  } else if (admin !== undefined) {
+    throw new Error('--knowledge-base-admin goes with --knowledge-base opensearch-serverless.');
+  }
   return {
     stage,
     region:
@@ -31,6 +67,7 @@ export function parseDeployArgs(argv: string[]) {
       'us-east-1',
     seedResources: values['seed-resources'] === true,
     skipWeb: values['skip-web'] === true,
-    passThrough,
+    knowledgeBase: typeof store === 'string' ? store : undefined,
+    passThrough: [...knowledgeBaseParams, ...passThrough],
   };
 }

@@ -1,5 +1,6 @@
 /**
- * `npm run deploy -- --stage <name> [--region <region>] [--seed-resources] [--skip-web] [--param key=value…]`
+ * `npm run deploy -- --stage <name> [--region <region>] [--seed-resources] [--skip-web]
+ *   [--knowledge-base s3-vectors|opensearch-serverless [--knowledge-base-admin <arn>]] [--param key=value…]`
  *
  * Deploys the backend with `serverless deploy`, then builds the web app against it and publishes it to S3 +
  * CloudFront, and prints the URLs. Needs AWS credentials (the usual chain: env, profile, SSO).
@@ -47,3 +48,8 @@ console.log(`
                     --username you@example.com --user-attributes Name=email,Value=you@example.com Name=email_verified,Value=true
   Remove it all:  npm run remove -- --stage ${args.stage} --region ${args.region}
 `);
+if (args.knowledgeBase) {
+  console.log(`  Knowledge base (${args.knowledgeBase}) created and empty. Fill it:
+                  npm run kb:sync -- fixtures/knowledge-base --stage ${args.stage} --region ${args.region}
+`);
+}

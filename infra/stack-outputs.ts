@@ -16,12 +16,15 @@ export interface DeployedStack {
   tableName: string;
 }
 
-export async function readStackOutputs(stage: string, region: string): Promise<DeployedStack> {
+/** The stack's outputs by key. */
+export async function readOutputs(stage: string, region: string): Promise<Record<string, string>> {
   const client = new CloudFormationClient({ region });
   const { Stacks = [] } = await client.send(new DescribeStacksCommand({ StackName: `${SERVICE}-${stage}` }));
-  const outputs = Object.fromEntries(
-    (Stacks[0]?.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue ?? '']),
-  );
+  return Object.fromEntries((Stacks[0]?.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue ?? '']));
+}
+
+export async function readStackOutputs(stage: string, region: string): Promise<DeployedStack> {
+  const outputs = await readOutputs(stage, region);
   const need = (key: string) => {
     const value = outputs[key];
     if (!value)

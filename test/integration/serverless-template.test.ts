@@ -12,11 +12,13 @@ import { METRICS_NAMESPACE } from '../../src/analytics/metrics.ts';
 import { contentSecurityPolicy } from '../../web/build/content-security-policy.ts';
 import { type EmittedMetric, emittedMetrics } from '../support/emitted-metrics.ts';
 
-type Resource = { Type: string; Properties: Record<string, unknown> };
+type Resource = { Type: string; Condition?: string; Properties: Record<string, unknown> };
 type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource: unknown[] };
 
 const outDir = mkdtempSync(join(tmpdir(), 'chat-package-'));
 let resources: Record<string, Resource> = {};
+let conditions: Record<string, unknown> = {};
+let outputs: Record<string, { Condition?: string; Value: unknown }> = {};
 const ofType = (type: string) => Object.values(resources).filter((r) => r.Type === type);
 
 /** `serverless package` without AWS credentials: the CloudFormation template and the zips, as deploy makes them. */
@@ -40,9 +42,12 @@ beforeAll(async () => {
     // Minutes, not seconds: on a machine busy with other stacks and builds packaging takes several times its ~30 s.
     { cwd: ROOT, env, timeout: 300_000 },
   );
-  resources = JSON.parse(
+  const template = JSON.parse(
     readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'),
-  ).Resources;
+  );
+  resources = template.Resources;
+  conditions = template.Conditions ?? {};
+  outputs = template.Outputs ?? {};
 }, 330_000);
 
 afterAll(() => {
@@ -246,9 +251,10 @@ describe('the packaged CloudFormation template', () => {
     expect(ofType('AWS::Cognito::UserPoolGroup').map((group) => group.Properties)).toEqual([
       expect.objectContaining({ GroupName: 'admins', UserPoolId: { Ref: 'ChatUserPool' } }),
     ]);
+    // A statement under Fn::If (the knowledge base role's vector store) counts in both its forms.
     const statements = ofType('AWS::IAM::Role').flatMap((role) =>
-      (role.Properties.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>).flatMap(
-        (p) => p.PolicyDocument.Statement,
+      (role.Properties.Policies as Array<{ PolicyDocument: { Statement: unknown[] } }>).flatMap((p) =>
+        p.PolicyDocument.Statement.flatMap((statement) => bothBranches(statement) as Statement[]),
       ),
     );
     expect(statements.find((s) => s.Sid === 'ChatTable')?.Action).toContain('dynamodb:Query');
@@ -259,9 +265,10 @@ describe('the packaged CloudFormation template', () => {
   });
 
   it('scopes every IAM statement to named resources, never a bare *', () => {
+    // A statement under Fn::If (the knowledge base role's vector store) counts in both its forms.
     const statements = ofType('AWS::IAM::Role').flatMap((role) =>
-      (role.Properties.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>).flatMap(
-        (p) => p.PolicyDocument.Statement,
+      (role.Properties.Policies as Array<{ PolicyDocument: { Statement: unknown[] } }>).flatMap((p) =>
+        p.PolicyDocument.Statement.flatMap((statement) => bothBranches(statement) as Statement[]),
       ),
     );
     const flat = (value: unknown) => JSON.stringify(value);
@@ -289,6 +296,166 @@ describe('the packaged CloudFormation template', () => {
     const manage = statements.find((s) => flat(s.Action).includes('execute-api:ManageConnections'));
     expect(flat(manage?.Resource)).toContain('"Ref":"WebsocketsApi"');
     expect(flat(manage?.Resource)).toContain('/ci/POST/@connections/*');
+  });
+
+  it('creates a knowledge base only on request: every part of it is conditional, none by default', () => {
+    const kbResources = Object.entries(resources).filter(([name]) => name.startsWith('KnowledgeBase'));
+    expect(kbResources.map(([name]) => name).sort()).toEqual([
+      'KnowledgeBase',
+      'KnowledgeBaseDataSource',
+      'KnowledgeBaseDocumentsBucket',
+      'KnowledgeBaseRole',
+      'KnowledgeBaseSearchAccessPolicy',
+      'KnowledgeBaseSearchCollection',
+      'KnowledgeBaseSearchEncryptionPolicy',
+      'KnowledgeBaseSearchIndex',
+      'KnowledgeBaseSearchNetworkPolicy',
+      'KnowledgeBaseVectorBucket',
+      'KnowledgeBaseVectorIndex',
+    ]);
+    // Packaged with the default params (no knowledgeBaseStore): every condition is false, nothing is created.
+    for (const [name, resource] of kbResources) {
+      expect(resource.Condition, name).toBeDefined();
+      expect(evaluateCondition(resource.Condition as string), name).toBe(false);
+    }
+    for (const key of ['KnowledgeBaseId', 'KnowledgeBaseDataSourceId', 'KnowledgeBaseBucketName'])
+      expect(outputs[key]?.Condition).toBe('CreateKnowledgeBase');
+    // An existing knowledge base id still works: the chat searches the created one, else the param (empty here).
+    for (const fn of ofType('AWS::Lambda::Function')) {
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(variables.CHAT_KNOWLEDGE_BASE_ID).toEqual({
+        'Fn::If': ['CreateKnowledgeBase', { 'Fn::GetAtt': ['KnowledgeBase', 'KnowledgeBaseId'] }, ''],
+      });
+    }
+  });
+
+  it('stores the knowledge base in Amazon S3 Vectors (float32, 1024 dimensions, cosine) or OpenSearch Serverless', () => {
+    expect(conditions.KnowledgeBaseOnS3Vectors).toEqual({ 'Fn::Equals': ['', 's3-vectors'] });
+    expect(resources.KnowledgeBaseVectorIndex?.Properties).toEqual({
+      VectorBucketArn: { 'Fn::GetAtt': ['KnowledgeBaseVectorBucket', 'VectorBucketArn'] },
+      IndexName: 'chat-knowledge-base',
+      DataType: 'float32',
+      Dimension: 1024,
+      DistanceMetric: 'cosine',
+      MetadataConfiguration: {
+        NonFilterableMetadataKeys: ['AMAZON_BEDROCK_TEXT', 'AMAZON_BEDROCK_METADATA'],
+      },
+    });
+    const knowledgeBase = resources.KnowledgeBase?.Properties as Record<string, unknown>;
+    expect(knowledgeBase.KnowledgeBaseConfiguration).toMatchObject({
+      Type: 'VECTOR',
+      VectorKnowledgeBaseConfiguration: {
+        EmbeddingModelConfiguration: { BedrockEmbeddingModelConfiguration: { Dimensions: 1024 } },
+      },
+    });
+    expect(JSON.stringify(knowledgeBase.KnowledgeBaseConfiguration)).toContain(
+      '::foundation-model/amazon.titan-embed-text-v2:0',
+    );
+    const [onS3Vectors, s3Vectors, openSearch] = (
+      knowledgeBase.StorageConfiguration as { 'Fn::If': unknown[] }
+    )['Fn::If'] as [
+      string,
+      Record<string, unknown>,
+      { OpensearchServerlessConfiguration: Record<string, unknown> },
+    ];
+    expect(onS3Vectors).toBe('KnowledgeBaseOnS3Vectors');
+    expect(s3Vectors).toEqual({
+      Type: 'S3_VECTORS',
+      S3VectorsConfiguration: { IndexArn: { 'Fn::GetAtt': ['KnowledgeBaseVectorIndex', 'IndexArn'] } },
+    });
+    expect(openSearch).toMatchObject({ Type: 'OPENSEARCH_SERVERLESS' });
+    // The index CloudFormation creates has exactly the fields the knowledge base is told to use.
+    const { FieldMapping, VectorIndexName } = openSearch.OpensearchServerlessConfiguration as {
+      FieldMapping: Record<string, string>;
+      VectorIndexName: string;
+    };
+    const index = resources.KnowledgeBaseSearchIndex?.Properties as {
+      IndexName: string;
+      Mappings: { Properties: Record<string, { Type: string; Dimension?: number }> };
+    };
+    expect(index.IndexName).toBe(VectorIndexName);
+    expect(index.Mappings.Properties[FieldMapping.VectorField as string]).toMatchObject({
+      Type: 'knn_vector',
+      Dimension: 1024,
+    });
+    expect(index.Mappings.Properties[FieldMapping.TextField as string]?.Type).toBe('text');
+    expect(index.Mappings.Properties[FieldMapping.MetadataField as string]?.Type).toBe('text');
+    expect(resources.KnowledgeBaseSearchCollection?.Properties).toMatchObject({ Type: 'VECTORSEARCH' });
+  });
+
+  it('ingests the knowledge base from its own private bucket with Bedrock’s default chunking, stated', () => {
+    expect(resources.KnowledgeBaseDataSource?.Properties).toMatchObject({
+      KnowledgeBaseId: { 'Fn::GetAtt': ['KnowledgeBase', 'KnowledgeBaseId'] },
+      DataSourceConfiguration: {
+        Type: 'S3',
+        S3Configuration: { BucketArn: { 'Fn::GetAtt': ['KnowledgeBaseDocumentsBucket', 'Arn'] } },
+      },
+      VectorIngestionConfiguration: {
+        ChunkingConfiguration: {
+          ChunkingStrategy: 'FIXED_SIZE',
+          FixedSizeChunkingConfiguration: { MaxTokens: 300, OverlapPercentage: 20 },
+        },
+      },
+    });
+    expect(resources.KnowledgeBaseDocumentsBucket?.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+  });
+
+  it('lets Bedrock, for this account only, reach that bucket, that index and that embedding model, nothing else', () => {
+    const role = resources.KnowledgeBaseRole?.Properties as {
+      AssumeRolePolicyDocument: { Statement: Array<Record<string, unknown>> };
+      Policies: Array<{ PolicyDocument: { Statement: unknown[] } }>;
+    };
+    expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'bedrock.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: expect.objectContaining({
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        }),
+      }),
+    ]);
+    const statements = role.Policies.flatMap((p) =>
+      p.PolicyDocument.Statement.flatMap(bothBranches),
+    ) as Array<Statement & { Sid: string }>;
+    const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+    expect(Object.keys(bySid).sort()).toEqual([
+      'DocumentsList',
+      'DocumentsRead',
+      'EmbeddingModel',
+      'Search',
+      'Vectors',
+    ]);
+    expect(JSON.stringify(bySid.EmbeddingModel?.Resource)).toContain(
+      '::foundation-model/amazon.titan-embed-text-v2:0',
+    );
+    expect(bySid.DocumentsList?.Resource).toEqual([
+      { 'Fn::GetAtt': ['KnowledgeBaseDocumentsBucket', 'Arn'] },
+    ]);
+    expect(JSON.stringify(bySid.DocumentsRead?.Resource)).toBe(
+      '[{"Fn::Join":["",[{"Fn::GetAtt":["KnowledgeBaseDocumentsBucket","Arn"]},"/*"]]}]',
+    );
+    expect(bySid.Vectors?.Resource).toEqual([{ 'Fn::GetAtt': ['KnowledgeBaseVectorIndex', 'IndexArn'] }]);
+    expect(bySid.Search?.Resource).toEqual([{ 'Fn::GetAtt': ['KnowledgeBaseSearchCollection', 'Arn'] }]);
+    // The chat's own role may Retrieve from the created knowledge base, else from the one it was given.
+    const lambdaPolicies = (resources.IamRoleLambdaExecution?.Properties.Policies ?? []) as Array<{
+      PolicyDocument: { Statement: Statement[] };
+    }>;
+    const lambdaStatements = lambdaPolicies.flatMap((p) => p.PolicyDocument.Statement);
+    const retrieve = lambdaStatements.find((s) => s.Sid === 'KnowledgeBaseRetrieve');
+    expect(retrieve?.Resource).toEqual([
+      {
+        'Fn::If': [
+          'CreateKnowledgeBase',
+          { 'Fn::GetAtt': ['KnowledgeBase', 'KnowledgeBaseArn'] },
+          expect.objectContaining({ 'Fn::Join': expect.any(Array) }),
+        ],
+      },
+    ]);
   });
 
   it('ships no offline-only code (emulator, recorder, local stack) in any function bundle', () => {
@@ -523,6 +690,29 @@ function unzipText(zip: Buffer): string {
     entry += 46 + zip.readUInt16LE(entry + 28) + zip.readUInt16LE(entry + 30) + zip.readUInt16LE(entry + 32);
   }
   return parts.join('\n');
+}
+
+/** A statement, or both forms of one under `Fn::If`. */
+function bothBranches(statement: unknown): unknown[] {
+  const choice = (statement as { 'Fn::If'?: [string, unknown, unknown] })['Fn::If'];
+  return choice ? [choice[1], choice[2]] : [statement];
+}
+
+/** A template condition of `Fn::Not` / `Fn::Equals` over the literal values serverless resolved. */
+function evaluateCondition(name: string): boolean {
+  const evaluate = (node: unknown): unknown => {
+    if (typeof node !== 'object' || node === null) return node;
+    const record = node as Record<string, unknown[]>;
+    if ('Fn::Equals' in record) {
+      const [a, b] = (record['Fn::Equals'] ?? []).map(evaluate);
+      return a === b;
+    }
+    if ('Fn::Not' in record) return !evaluate(record['Fn::Not']?.[0]);
+    if ('Condition' in record) return evaluateCondition(record.Condition as unknown as string);
+    throw new Error(`cannot evaluate ${JSON.stringify(node)}`);
+  };
+  if (!(name in conditions)) throw new Error(`no condition ${name}`);
+  return evaluate(conditions[name]) as boolean;
 }
 
 /** A `Fn::Join` of strings and `Ref`s, with each reference replaced by the value given for it. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LEXICAL_BASELINE_KNOWLEDGE_BASE_ID } from '../../../emulator/retrieve-answer.ts';
 import { OFFLINE_TARGET } from '../../../recorder/scenario-runner.ts';
 import { createTestEmulator } from './support/test-emulator.ts';
 
@@ -15,10 +16,11 @@ interface Retrieved {
 async function retrieve(
   text: string,
   vectorSearchConfiguration: Record<string, unknown> = {},
+  knowledgeBaseId = OFFLINE_TARGET.knowledgeBaseId,
 ): Promise<Retrieved> {
   const response = await createTestEmulator().handle({
     operation: 'Retrieve',
-    target: OFFLINE_TARGET.knowledgeBaseId,
+    target: knowledgeBaseId,
     body: { retrievalQuery: { text }, retrievalConfiguration: { vectorSearchConfiguration } },
     headers: new Headers(),
   });
@@ -70,6 +72,50 @@ describe('Retrieve, answered like a vector knowledge base', () => {
 
     expect(hybrid.retrievalResults.map((r) => r.score)).not.toEqual(
       semantic.retrievalResults.map((r) => r.score),
+    );
+  });
+
+  it.each(['SEMANTIC', 'HYBRID'])(
+    '%s: keeps an off-topic query under the default relevance threshold (0.4) and a good match over it',
+    async (overrideSearchType) => {
+      const offTopic = await retrieve('What is the capital of France?', { overrideSearchType });
+      const onTopic = await retrieve('How do I verify a webhook signature?', { overrideSearchType });
+
+      for (const { score } of offTopic.retrievalResults) expect(score).toBeLessThan(0.4);
+      expect(onTopic.retrievalResults[0]?.score).toBeGreaterThan(0.55);
+      expect(onTopic.retrievalResults[0]?.location.s3Location.uri).toBe(
+        's3://local-knowledge-base/webhooks.md',
+      );
+      const scores = onTopic.retrievalResults.map((result) => result.score);
+      expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    },
+  );
+
+  it('ranks only the chunks the filter lets through, so k of them come back when k pass', async () => {
+    const { retrievalResults } = await retrieve('How do I reset my password?', {
+      numberOfResults: 3,
+      filter: { equals: { key: 'category', value: 'billing' } },
+    });
+
+    expect(retrievalResults).toHaveLength(3);
+    for (const { metadata } of retrievalResults) expect(metadata.category).toBe('billing');
+  });
+
+  it('answers the lexical baseline id by BM25 alone: a word no document uses finds nothing near', async () => {
+    const lexical = await retrieve(
+      'quantum chromodynamics',
+      { numberOfResults: 3 },
+      LEXICAL_BASELINE_KNOWLEDGE_BASE_ID,
+    );
+    const password = await retrieve(
+      'reset password',
+      { numberOfResults: 1 },
+      LEXICAL_BASELINE_KNOWLEDGE_BASE_ID,
+    );
+
+    expect(lexical.retrievalResults.map((r) => r.score)).toEqual([0.3, 0.3, 0.3]);
+    expect(password.retrievalResults[0]?.location.s3Location.uri).toBe(
+      's3://local-knowledge-base/account-security.md',
     );
   });
 

@@ -36,6 +36,17 @@ describe('the scripted model after kb_lookup', () => {
     );
   });
 
+  it('quotes a chunk’s sentences without its markdown headings', () => {
+    const messages = afterLookup('How do I reset my password?', {
+      passages: [
+        passage(1, '# Account\n\n## Resetting your password\n\nUse the link. It expires.\n\n## More'),
+      ],
+    });
+    expect(scriptReply({ messages, toolConfig: tools }, knowledgeBase).text).toBe(
+      'According to the knowledge base:\n\n- Use the link. It expires. [1]',
+    );
+  });
+
   it('also cites the number a #cite directive names, retrieved or not', () => {
     const messages = afterLookup('How do I reset my password? #cite:42', {
       passages: [passage(1, 'Reset it.')],

@@ -37,6 +37,10 @@ describe('the scripted model', () => {
   it('answers small talk directly, without tools, and only calls tools it was offered', () => {
     expect(ask('Hi! What can you help me with?')).toMatchObject({ toolUses: [], stopReason: 'end_turn' });
     expect(ask('How do I reset my password?', { toolConfig: { tools: [] } }).toolUses).toEqual([]);
+    // Words the documentation uses, but no question about the product.
+    expect(ask('Asked before the failure').toolUses).toEqual([]);
+    expect(ask('Are you still there?').toolUses).toEqual([]);
+    expect(ask('Hi! What can you help me with?').toolUses).toEqual([]);
   });
 
   it('is never steered by #name:value directives such as a test’s marker, nor echoes them', () => {

@@ -18,6 +18,7 @@ describe('parseDeployArgs', () => {
       region: 'eu-west-1',
       seedResources: false,
       skipWeb: false,
+      knowledgeBase: undefined,
       passThrough: ['--param', 'knowledgeBaseId=KB123', '--verbose'],
     });
   });
@@ -33,5 +34,45 @@ describe('parseDeployArgs', () => {
   it('refuses to deploy without a stage, or to the offline stage', () => {
     expect(() => parseDeployArgs([])).toThrow(/--stage <name>/);
     expect(() => parseDeployArgs(['--stage', 'local'])).toThrow(/offline stage/);
+  });
+
+  it('creates a knowledge base on request: S3 Vectors, or OpenSearch Serverless with the principal that creates its index', () => {
+    expect(parseDeployArgs(['--stage', 'dev', '--knowledge-base', 's3-vectors'])).toMatchObject({
+      knowledgeBase: 's3-vectors',
+      passThrough: ['--param', 'knowledgeBaseStore=s3-vectors'],
+    });
+    const admin = 'arn:aws:iam::123456789012:role/Deployer';
+    expect(
+      parseDeployArgs([
+        '--stage',
+        'dev',
+        '--knowledge-base',
+        'opensearch-serverless',
+        '--knowledge-base-admin',
+        admin,
+      ]),
+    ).toMatchObject({
+      passThrough: [
+        '--param',
+        'knowledgeBaseStore=opensearch-serverless',
+        '--param',
+        `knowledgeBaseAdminArn=${admin}`,
+      ],
+    });
+  });
+
+  it('refuses an unknown store, a store with an existing knowledge base, and OpenSearch without its admin', () => {
+    expect(() => parseDeployArgs(['--stage', 'dev', '--knowledge-base', 'pinecone'])).toThrow(
+      /one of s3-vectors/,
+    );
+    expect(() =>
+      parseDeployArgs(['--stage', 'dev', '--knowledge-base', 's3-vectors', '--param', 'knowledgeBaseId=KB1']),
+    ).toThrow(/not both/);
+    expect(() => parseDeployArgs(['--stage', 'dev', '--knowledge-base', 'opensearch-serverless'])).toThrow(
+      /--knowledge-base-admin <arn>/,
+    );
+    expect(() =>
+      parseDeployArgs(['--stage', 'dev', '--knowledge-base-admin', 'arn:aws:iam::1:role/x']),
+    ).toThrow(/goes with/);
   });
 });
