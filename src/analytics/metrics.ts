@@ -45,6 +45,12 @@ export const METRICS = {
   deadlineReached: metric('DeadlineReached', 'Count'),
   sessionWriteConflicts: metric('SessionWriteConflicts', 'Count'),
   pushFailures: metric('PushFailures', 'Count'),
+  /** Conversations handed to a person, by why (docs/decisions/0026). */
+  handoffs: metric('Handoffs', 'Count', ['reason']),
+  /** From queued to an agent's claim. */
+  handoffTimeToClaim: metric('HandoffTimeToClaim', 'Milliseconds'),
+  /** From queued to released (or cancelled by the user), by how it ended. */
+  handoffTimeToResolve: metric('HandoffTimeToResolve', 'Milliseconds', ['outcome']),
 } as const satisfies Record<string, MetricDefinition>;
 
 /**

@@ -1,23 +1,46 @@
+import { createHandoffTool } from '../chat/handoff/handoff-tool.ts';
+import { relayUserMessage } from '../chat/handoff/relay-user-message.ts';
 import { runTurn } from '../chat/run-turn.ts';
+import { createToolRegistry } from '../chat/tools/registry.ts';
+import { withTools } from '../chat/tools/with-tools.ts';
 import { loadConfig } from '../config.ts';
+import { createHandoffDependencies } from '../lambda/handoff-dependencies.ts';
 import { createTurnRoute } from '../lambda/turn-route.ts';
 import { createWebSocketRoute } from '../lambda/websocket-route.ts';
 
 const config = loadConfig();
-const { route, turn, withTurnStats } = createTurnRoute(config);
+const { route, turn, withTurnStats, table } = createTurnRoute(config);
+const handoffFor = createHandoffDependencies(config, table, route.observability);
 
-/** `sendMessage`: one chat turn, streamed back to the sender. */
+/**
+ * `sendMessage`: one chat turn, streamed back to the sender. While a person has the conversation (a handoff,
+ * docs/decisions/0026), the message goes to them instead of the model.
+ */
 export const handler = createWebSocketRoute(route, 'sendMessage', async (request) => {
   const { sessionId, message } = request.frame;
   const turnId = request.frame.turnId ?? crypto.randomUUID();
   route.observability.logger.appendKeys({ sessionId, turnId });
-  const context = { kind: 'turn', sessionId, userId: request.userId, coldStart: request.coldStart } as const;
-  await withTurnStats(turn, context, (deps) =>
+  const { userId } = request;
+  let tools = turn.tools;
+  if (userId !== undefined) {
+    const handoff = handoffFor(request.sendTo);
+    const open = await handoff.queue.find(sessionId);
+    if (open && (await relayUserMessage(handoff, open, { userId, message, turnId, reply: request.reply }))) {
+      return;
+    }
+    const expiresAt = Math.floor(Date.now() / 1000) + config.turn.sessionTtlSeconds;
+    tools = withTools(
+      turn.tools,
+      createToolRegistry([createHandoffTool(handoff, { sessionId, userId, expiresAt })]),
+    );
+  }
+  const context = { kind: 'turn', sessionId, userId, coldStart: request.coldStart } as const;
+  await withTurnStats({ ...turn, tools }, context, (deps) =>
     runTurn(deps, {
       sessionId,
       message,
       turnId,
-      userId: request.userId,
+      userId,
       connectionId: request.connectionId,
       reply: request.reply,
       remainingTimeMs: request.remainingTimeMs,

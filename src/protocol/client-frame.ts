@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { handoffClientSchemas } from './handoff-frames.ts';
 import type { ErrorCode } from './server-frame.ts';
 import { utf8Length } from './utf8-length.ts';
 
@@ -60,6 +61,7 @@ const schemasByAction = {
   resume: resumeFrame,
   getUsage: getUsageFrame,
   getStats: getStatsFrame,
+  ...handoffClientSchemas,
 } as const;
 
 export type ClientAction = keyof typeof schemasByAction;
@@ -133,7 +135,7 @@ export function readClientFrame(
     return refuse({ code: 'INVALID_FRAME', message: `${where}${issue?.message ?? 'invalid frame'}` });
   }
   const frame = result.data;
-  if (frame.action === 'sendMessage') {
+  if (frame.action === 'sendMessage' || frame.action === 'agentMessage') {
     const size = utf8Length(frame.message);
     if (size > limits.maxMessageBytes) return refuse(tooLargeProblem(size, limits.maxMessageBytes));
   }

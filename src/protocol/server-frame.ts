@@ -1,3 +1,5 @@
+import type { HandoffServerFrame } from './handoff-frames.ts';
+
 /** Why the model ended its answer: Bedrock's own stop reasons, passed on unchanged. */
 export type ModelEndReason =
   | 'end_turn'
@@ -34,6 +36,8 @@ export type ErrorCode =
   | 'MODEL_FIXTURE_MISMATCH'
   | 'STORAGE_UNAVAILABLE'
   | 'TURN_TOO_LARGE'
+  | 'HANDOFF_ALREADY_CLAIMED'
+  | 'HANDOFF_NOT_FOUND'
   | 'INTERNAL';
 
 export interface Usage {
@@ -194,7 +198,13 @@ export interface StatsFrame {
 }
 
 export type TurnFrame = StatusFrame | TokenFrame | DoneFrame;
-export type ServerFrame = TurnFrame | ErrorFrame | HistoryFrame | UsageFrame | StatsFrame;
+export type ServerFrame =
+  | TurnFrame
+  | ErrorFrame
+  | HistoryFrame
+  | UsageFrame
+  | StatsFrame
+  | HandoffServerFrame;
 
 /** An `error` frame for a failure that knows its code, message and whether a retry may help. */
 export function errorFrame(

@@ -14,3 +14,25 @@ export const statsKey = (hour: number, kind: 'SESSION' | 'REFUSALS', id: string)
   PK: statsPartition(hour),
   SK: `${statsHourPrefix(hour)}#${kind}#${id}`,
 });
+/** Handoffs (docs/decisions/0026): the open one beside its session, its archive there too, the queue apart. */
+const epochKey = (ms: number) => String(ms).padStart(15, '0');
+export const handoffKey = (sessionId: string) => ({ PK: `SESSION#${sessionId}`, SK: 'HANDOFF' });
+export const handoffArchiveKey = (sessionId: string, queuedAt: number) => ({
+  PK: `SESSION#${sessionId}`,
+  SK: `HANDOFF#${epochKey(queuedAt)}`,
+});
+export const HANDOFF_QUEUE_PARTITION = 'HANDOFFS';
+export const handoffQueueKey = (queuedAt: number, sessionId: string) => ({
+  PK: HANDOFF_QUEUE_PARTITION,
+  SK: `${epochKey(queuedAt)}#${sessionId}`,
+});
+/** Open connections: each user's in their partition, agents' also in one partition of their own. */
+export const userConnectionKey = (userId: string, connectionId: string) => ({
+  PK: `USER#${userId}`,
+  SK: `CONNECTION#${connectionId}`,
+});
+export const AGENT_CONNECTIONS_PARTITION = 'AGENTS';
+export const agentConnectionKey = (connectionId: string) => ({
+  PK: AGENT_CONNECTIONS_PARTITION,
+  SK: `CONNECTION#${connectionId}`,
+});
