@@ -49,6 +49,7 @@ const CITY_TIME_ZONES: Record<string, string> = {
  * A deterministic stand-in for a tool-using model. The same request always gets the same reply:
  * - after tool results, it answers from them;
  * - asked for a human, a person or an agent, it calls `handoff_to_human` (and nothing else);
+ * - asked "what did the person say?", it quotes what a person from support said earlier in the history;
  * - asked the time or date, it calls `current_time`;
  * - asked where a service, dashboard or runbook is, it calls `lookup_resource`;
  * - asked something the local knowledge base covers, it calls `kb_lookup`;
@@ -78,6 +79,10 @@ export function scriptReply(body: ConverseBody, knowledgeBase: LocalKnowledgeBas
 
   // Directives (#fault:, #pace:, a test's #id: marker) never steer what the model does.
   const question = stripDirectives(asked);
+  const personSaid = /\bwhat did (the|that) (person|agent|human) say\b/i.test(question)
+    ? lastWordsOfAPerson(messages)
+    : undefined;
+  if (personSaid) return { text: `Earlier, ${personSaid}`, toolUses: [], stopReason: 'end_turn' };
   const calls: Array<{ name: string; input: Record<string, unknown> }> = [];
   const handingOff = tools.has('handoff_to_human') && asksForAPerson(question);
   if (handingOff) {
@@ -243,6 +248,15 @@ function resourceNameIn(question: string): string | undefined {
       question,
     )?.[1];
   return named?.trim() || undefined;
+}
+
+/** What a person from support said in this conversation (a handoff folds it into the history), if anything. */
+function lastWordsOfAPerson(messages: WireMessage[]): string | undefined {
+  const said = messages
+    .filter((message) => message.role === 'assistant')
+    .map((message) => message.content.map((block) => block.text ?? '').join(''))
+    .findLast((text) => text.startsWith('A person from support'));
+  return said === undefined ? undefined : said.charAt(0).toLowerCase() + said.slice(1);
 }
 
 /** The user asks to talk to a human rather than the assistant. */
