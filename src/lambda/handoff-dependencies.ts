@@ -6,7 +6,7 @@ import type { HandoffDependencies } from '../chat/handoff/handoff-dependencies.t
 import type { SendToConnection } from '../chat/handoff/handoff-ports.ts';
 import { systemClock } from '../chat/ports.ts';
 import type { ChatConfig } from '../config.ts';
-import type { ChatTable } from './chat-table.ts';
+import { type ChatTable, createChatTable } from './chat-table.ts';
 import { createHandoffObserver } from './handoff-observer.ts';
 import { type Observability, recordPushFailure } from './observability.ts';
 
@@ -36,4 +36,9 @@ export function createHandoffDependencies(
       onPushFailed: (error) => recordPushFailure(observability, error),
     }),
   });
+}
+
+/** The handoff queue alone, for a route that only reads it (getHistory). */
+export function createHandoffQueue(config: ChatConfig, table: ChatTable = createChatTable(config)) {
+  return createDynamoDbHandoffQueue({ ...table, clock: systemClock });
 }

@@ -148,7 +148,8 @@ describe('handing a conversation to a person', () => {
   }, 120_000);
 
   it('refuses every agent action to a user outside the agents group, and a stranger the user’s own', async () => {
-    const owner = await open(newUser('owner'));
+    const ownerId = newUser('owner');
+    const owner = Object.assign(await open(ownerId), { userId: ownerId });
     const stranger = await open(newUser('stranger'));
     const sessionId = crypto.randomUUID();
     await owner.turn(sessionId, 'Can I speak to a human?');
@@ -191,6 +192,14 @@ describe('handing a conversation to a person', () => {
     expect(stranger.frames.some((frame) => frame.type === 'handoff' || frame.type === 'handoffs')).toBe(
       false,
     );
+
+    // A reloaded tab learns after the history that the conversation waits for a person; a stranger does not.
+    const reloaded = await open(owner.userId);
+    expect(
+      await ask(reloaded, { action: 'getHistory', sessionId }, handoffOf(sessionId, 'queued')),
+    ).toMatchObject({
+      position: expect.any(Number),
+    });
 
     // The owner cancels and is back with the assistant.
     await ask(owner, { action: 'cancelHandoff', sessionId }, handoffOf(sessionId, 'cancelled'));
