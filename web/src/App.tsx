@@ -5,6 +5,7 @@ import type { CreateSocket } from './chat/use-chat-socket.ts';
 import { Banner } from './components/Banner.tsx';
 import { ChatHeader } from './components/ChatHeader.tsx';
 import { Composer } from './components/Composer.tsx';
+import { HandoffBanner } from './components/HandoffBanner.tsx';
 import { MessageList } from './components/MessageList.tsx';
 
 export interface AppProps {
@@ -55,6 +56,9 @@ export function App({ getSocketUrl, store, createSocket, waitTimeoutsMs, user, o
             >
               {problem.message}
             </Banner>
+          )}
+          {conversation.handoff && (
+            <HandoffBanner handoff={conversation.handoff} onCancel={chat.cancelHandoff} />
           )}
           {notice && (
             <Banner tone="info" onDismiss={chat.dismissNotice}>

@@ -8,6 +8,7 @@ import type {
   TurnFrame,
 } from '../../../src/protocol/server-frame.ts';
 import { RESUMABLE_STOP_REASONS } from '../../../src/protocol/stop-reasons.ts';
+import { type HandoffState, receiveHandoffFrame } from './handoff-state.ts';
 
 export interface ChatMessage {
   id: string;
@@ -19,6 +20,8 @@ export interface ChatMessage {
   stopReason?: StopReason;
   /** Part of a turn that failed. The server did not save it, so it leaves the view with the next question. */
   failed?: boolean;
+  /** Said by a person from support (this agent), not the assistant. */
+  agentId?: string;
 }
 
 /** The turn being answered right now. */
@@ -72,6 +75,8 @@ export interface ConversationState {
   queued?: string;
   /** Parts of a history that came in several frames, until the last of them arrives. */
   historyParts?: HistoryFrame[];
+  /** Waiting for, or with, a person from support (docs/protocol.md, "Handing off to a person"). */
+  handoff?: HandoffState;
 }
 
 export type ConversationEvent =
@@ -183,6 +188,9 @@ function receiveFrame(state: ConversationState, frame: ServerFrame): Conversatio
     case 'token':
     case 'done':
       return receiveTurnFrame(state, frame);
+    case 'handoff':
+    case 'agent':
+      return receiveHandoffFrame(state, frame);
     default:
       return state; // reports that leave the conversation as it is (usage)
   }
@@ -278,6 +286,8 @@ function receiveHistory(state: ConversationState, history: HistoryFrame): Conver
     loaded: true,
     loading: false,
     messages,
+    // An open handoff is sent again right after the history (docs/protocol.md).
+    handoff: undefined,
     ...(gone ? { notice: CONVERSATION_GONE_NOTICE } : {}),
   };
   // History asked for before this turn started: it goes above the turn.

@@ -9,7 +9,20 @@ export type IncomingFrame =
    */
   | { kind: 'gatewayError'; message: string };
 
-const SERVER_FRAME_TYPES = new Set(['status', 'token', 'done', 'error', 'history', 'usage']);
+const SERVER_FRAME_TYPES = new Set([
+  'status',
+  'token',
+  'done',
+  'error',
+  'history',
+  'usage',
+  // Handing off to a person: the user's frames, then the agent console's.
+  'handoff',
+  'agent',
+  'handoffs',
+  'transcript',
+  'userMessage',
+]);
 
 /**
  * Sorts a message from the socket; undefined for anything else (binary data, malformed JSON, an unknown type).

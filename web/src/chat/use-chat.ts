@@ -39,6 +39,8 @@ export interface Chat {
   dismissProblem(): void;
   dismissNotice(): void;
   reconnectNow(): void;
+  /** Leaves the queue (or the person) and goes back to the assistant. */
+  cancelHandoff(): void;
 }
 
 /** Errors after which the session id is of no more use: a new session starts and the user is told why. */
@@ -174,6 +176,9 @@ export function useChat(options: ChatOptions): Chat {
     dismissProblem: () => dispatch({ type: 'problemDismissed' }),
     dismissNotice: () => dispatch({ type: 'noticeDismissed' }),
     reconnectNow: socket.reconnectNow,
+    cancelHandoff: () => {
+      socket.send({ action: 'cancelHandoff', sessionId: conversation.sessionId });
+    },
   };
 }
 
