@@ -45,6 +45,8 @@ export const METRICS = {
   deadlineReached: metric('DeadlineReached', 'Count'),
   sessionWriteConflicts: metric('SessionWriteConflicts', 'Count'),
   pushFailures: metric('PushFailures', 'Count'),
+  feedback: metric('Feedback', 'Count', ['rating']),
+  feedbackComments: metric('FeedbackComments', 'Count'),
   /** Conversations handed to a person, by why (docs/decisions/0026). */
   handoffs: metric('Handoffs', 'Count', ['reason']),
   /** From queued to an agent's claim. */

@@ -167,6 +167,24 @@ export class TurnTooLargeError extends ChatError {
   }
 }
 
+/** Feedback named a turn the session does not hold. */
+export class TurnNotFoundError extends ChatError {
+  override readonly name = 'TurnNotFoundError';
+  readonly code = 'TURN_NOT_FOUND';
+  constructor() {
+    super('This answer is not in the conversation (it may have failed, or the conversation was deleted).');
+  }
+}
+
+/** A `listSessions` cursor that this user's listing did not hand out. */
+export class InvalidCursorError extends ChatError {
+  override readonly name = 'InvalidCursorError';
+  readonly code = 'INVALID_CURSOR';
+  constructor() {
+    super('The page cursor is not valid: list the conversations again from the start.');
+  }
+}
+
 export class InternalError extends ChatError {
   override readonly name = 'InternalError';
   readonly code = 'INTERNAL';

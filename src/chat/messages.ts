@@ -3,6 +3,8 @@
  * They are structurally compatible with `Message` and `ContentBlock` from `@aws-sdk/client-bedrock-runtime`.
  */
 
+import type { StopReason } from '../protocol/server-frame.ts';
+
 export type Role = 'user' | 'assistant';
 
 export interface TextBlock {
@@ -29,6 +31,11 @@ export interface Message {
    * never sent to the model (the model adapter sends role and content only).
    */
   turnId?: string;
+  /**
+   * On a question whose answer was cut short (Stop, a dropped connection, a deadline): why, so every stopped
+   * answer is still marked after a reload. Never sent to the model either.
+   */
+  stopReason?: StopReason;
 }
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;

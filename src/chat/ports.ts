@@ -23,6 +23,8 @@ export interface StoredSession {
   expiresAt: number;
   /** How the newest turn ended, so a reconnecting client can tell whether its answer was cut short. */
   lastTurn?: LastTurn;
+  /** A short name for the list of conversations: generated after the first answer, or set by the user. */
+  title?: string;
 }
 
 export interface LastTurn {

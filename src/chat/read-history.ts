@@ -5,6 +5,7 @@ import {
   MAX_SERVER_MESSAGE_BYTES,
   toUsage,
 } from '../protocol/server-frame.ts';
+import type { FeedbackStore, StoredFeedback } from './conversation-ports.ts';
 import { isToolUseBlock, isTurnStart, type Message, ROUND_SEPARATOR, textOf } from './messages.ts';
 import type { Clock, Reply, SessionStore, StoredSession } from './ports.ts';
 import { assertUsable, createSession, interruptedTurnOf } from './session.ts';
@@ -15,13 +16,14 @@ import { assertUsable, createSession, interruptedTurnOf } from './session.ts';
  * `stored: false` so a client that showed a conversation can say it is gone.
  */
 export async function readHistory(
-  deps: { sessions: SessionStore; clock: Clock },
+  deps: { sessions: SessionStore; clock: Clock; feedback?: FeedbackStore },
   request: { sessionId: string; userId?: string },
 ): Promise<HistoryFrame> {
   const session = await deps.sessions.load(request.sessionId);
   if (!session) return unstoredHistoryFrame(request.sessionId, request.userId, deps.clock);
   assertUsable(session, request.userId, deps.clock.now());
-  return historyFrameOf(session);
+  const rated = session.turns > 0 ? await deps.feedback?.forSession(request.sessionId) : undefined;
+  return historyFrameOf(session, rated);
 }
 
 /**
@@ -32,14 +34,18 @@ export async function sendHistory(reply: Reply, frame: HistoryFrame): Promise<vo
   for (const part of splitHistory(frame, MAX_SERVER_MESSAGE_BYTES)) await reply.send(part);
 }
 
-export function historyFrameOf(session: StoredSession): HistoryFrame {
+export function historyFrameOf(
+  session: StoredSession,
+  feedback?: ReadonlyMap<string, StoredFeedback>,
+): HistoryFrame {
   const interrupted = interruptedTurnOf(session);
   return {
     type: 'history',
     sessionId: session.sessionId,
     turns: session.turns,
-    messages: toHistoryEntries(session.messages),
+    messages: toHistoryEntries(session.messages, feedback),
     usage: toUsage(session.usage),
+    ...(session.title ? { title: session.title } : {}),
     ...(interrupted ? { interruptedTurn: interrupted } : {}),
   };
 }
@@ -53,15 +59,27 @@ export function unstoredHistoryFrame(
   return { ...historyFrameOf(createSession(sessionId, userId, clock.now())), stored: false };
 }
 
-export function toHistoryEntries(messages: readonly Message[]): HistoryEntry[] {
+export function toHistoryEntries(
+  messages: readonly Message[],
+  feedback?: ReadonlyMap<string, StoredFeedback>,
+): HistoryEntry[] {
   const entries: HistoryEntry[] = [];
   let answer: { texts: string[]; tools: string[] } | undefined;
+  /** The question the answer being assembled belongs to: its turn id and how it ended. */
+  let question: Message | undefined;
   const closeAnswer = () => {
     if (answer) {
+      const turnId = question?.turnId;
+      const rating = turnId === undefined ? undefined : feedback?.get(turnId);
       entries.push({
         role: 'assistant',
         text: answer.texts.join(ROUND_SEPARATOR),
         ...(answer.tools.length ? { tools: answer.tools } : {}),
+        ...(turnId ? { turnId } : {}),
+        ...(question?.stopReason ? { stopReason: question.stopReason } : {}),
+        ...(rating
+          ? { feedback: { rating: rating.rating, ...(rating.comment ? { comment: rating.comment } : {}) } }
+          : {}),
       });
     }
     answer = undefined;
@@ -69,7 +87,12 @@ export function toHistoryEntries(messages: readonly Message[]): HistoryEntry[] {
   for (const message of messages) {
     if (isTurnStart(message)) {
       closeAnswer();
-      entries.push({ role: 'user', text: textOf(message) });
+      question = message;
+      entries.push({
+        role: 'user',
+        text: textOf(message),
+        ...(message.turnId ? { turnId: message.turnId } : {}),
+      });
     } else if (message.role === 'assistant') {
       answer ??= { texts: [], tools: [] };
       const text = textOf(message);

@@ -1,4 +1,9 @@
-import { SessionConflictError, StorageUnavailableError, VersionConflictError } from './errors.ts';
+import {
+  SessionConflictError,
+  SessionExpiredError,
+  StorageUnavailableError,
+  VersionConflictError,
+} from './errors.ts';
 import type { Clock, SessionStore, StoredSession } from './ports.ts';
 import { applyTurn, createSession, holdsRecord, type WindowSettings } from './session.ts';
 import type { TurnRecord } from './turn-record.ts';
@@ -44,9 +49,10 @@ export async function saveTurn(
       options.onConflict?.(attempt);
       if (attempt >= settings.saveAttempts) throw new SessionConflictError(error);
       await sleep(Math.random() * 20 * attempt);
-      current =
-        (await sessions.load(loaded.sessionId, { signal })) ??
-        createSession(loaded.sessionId, loaded.ownerId, clock.now());
+      const reloaded = await sessions.load(loaded.sessionId, { signal });
+      // A stored session that is gone was deleted (deleteSession) while this turn ran: it stays deleted.
+      if (!reloaded && loaded.version > 0) throw new SessionExpiredError();
+      current = reloaded ?? createSession(loaded.sessionId, loaded.ownerId, clock.now());
       if (holdsRecord(current, record)) return current;
     }
   }

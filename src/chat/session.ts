@@ -1,6 +1,6 @@
 import { INTERRUPTED_STOP_REASONS } from '../protocol/stop-reasons.ts';
 import { ForbiddenError, SessionExpiredError } from './errors.ts';
-import { addUsage, ZERO_USAGE } from './messages.ts';
+import { addUsage, type Message, ZERO_USAGE } from './messages.ts';
 import type { LastTurn, StoredSession } from './ports.ts';
 import type { TurnRecord } from './turn-record.ts';
 import { repairWindow, trimWindow, trimWindowToBytes } from './window.ts';
@@ -69,9 +69,12 @@ export function applyTurn(
     version: session.version + 1,
     turns: session.turns + (record.isNewTurn ? 1 : 0),
     // Repair merges a resumed answer into the partial one it continues (two assistant messages in a row).
-    messages: trimWindowToBytes(
-      trimWindow(repairWindow([...session.messages, ...record.messages]), settings.windowMessages),
-      settings.maxWindowBytes,
+    messages: markStopped(
+      trimWindowToBytes(
+        trimWindow(repairWindow([...session.messages, ...record.messages]), settings.windowMessages),
+        settings.maxWindowBytes,
+      ),
+      record.lastTurn,
     ),
     usage: addUsage(session.usage, record.usage),
     costMicroUsd: (session.costMicroUsd ?? 0) + record.costMicroUsd,
@@ -79,6 +82,19 @@ export function applyTurn(
     expiresAt: Math.floor(nowMs / 1000) + settings.sessionTtlSeconds,
     lastTurn: record.lastTurn,
   };
+}
+
+/**
+ * The turn's question says whether its answer was cut short, so every stopped answer keeps its marker after a
+ * reload (not only the last one); a resume that finishes the answer clears it.
+ */
+function markStopped(messages: Message[], turn: LastTurn): Message[] {
+  const stopped = INTERRUPTED_STOP_REASONS.has(turn.stopReason);
+  return messages.map((message) => {
+    if (message.turnId !== turn.turnId || message.role !== 'user') return message;
+    const { stopReason: _previous, ...question } = message;
+    return stopped ? { ...question, stopReason: turn.stopReason } : question;
+  });
 }
 
 /**

@@ -2,14 +2,14 @@ import { sendOpenHandoff } from '../chat/handoff/send-open-handoff.ts';
 import { systemClock } from '../chat/ports.ts';
 import { readHistory, sendHistory } from '../chat/read-history.ts';
 import { loadConfig } from '../config.ts';
-import { createChatStorage } from '../lambda/chat-dependencies.ts';
+import { createConversationStorage } from '../lambda/chat-dependencies.ts';
 import { createHandoffQueue } from '../lambda/handoff-dependencies.ts';
 import { createRouteContext } from '../lambda/route-context.ts';
 import { createWebSocketRoute } from '../lambda/websocket-route.ts';
 
 const config = loadConfig();
 const route = createRouteContext(config);
-const { sessions } = createChatStorage(config);
+const { sessions, feedback } = createConversationStorage(config);
 const handoffs = { queue: createHandoffQueue(config) };
 
 /** `getHistory`: the stored window (in parts if it is long), so a reconnecting client can redraw the conversation. */
@@ -17,7 +17,7 @@ export const handler = createWebSocketRoute(route, 'getHistory', async ({ frame,
   route.observability.logger.appendKeys({ sessionId: frame.sessionId });
   await sendHistory(
     reply,
-    await readHistory({ sessions, clock: systemClock }, { sessionId: frame.sessionId, userId }),
+    await readHistory({ sessions, feedback, clock: systemClock }, { sessionId: frame.sessionId, userId }),
   );
   // A conversation with (or waiting for) a person says so after its history (docs/protocol.md).
   await sendOpenHandoff(handoffs, { sessionId: frame.sessionId, userId, reply });

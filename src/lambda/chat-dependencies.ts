@@ -1,10 +1,13 @@
 import { createBedrockRuntimeClient } from '../adapters/bedrock/clients.ts';
 import { createBedrockModelClient } from '../adapters/bedrock/model-client.ts';
+import { createDynamoDbFeedbackStore } from '../adapters/dynamodb/feedback-store.ts';
 import { createDynamoDbRateLimiter } from '../adapters/dynamodb/rate-limiter.ts';
 import { createDynamoDbResourceCatalog } from '../adapters/dynamodb/resource-catalog.ts';
+import { createDynamoDbSessionDirectory } from '../adapters/dynamodb/session-directory.ts';
 import { createDynamoDbSessionStore } from '../adapters/dynamodb/session-store.ts';
 import { createDynamoDbTurnStore } from '../adapters/dynamodb/turn-store.ts';
 import { createDynamoDbUsageLedger } from '../adapters/dynamodb/usage-ledger.ts';
+import type { FeedbackStore, SessionDirectory } from '../chat/conversation-ports.ts';
 import { type ChatStorage, type Clock, type ResourceCatalog, systemClock } from '../chat/ports.ts';
 import { createCurrentTimeTool } from '../chat/tools/current-time.ts';
 import { createKbLookupTool } from '../chat/tools/kb-lookup.ts';
@@ -33,6 +36,18 @@ export function createChatStorage(
     usage: createDynamoDbUsageLedger(table),
     rateLimiter: createDynamoDbRateLimiter({ ...table, limitPerMinute: config.rateLimitPerMinute, clock }),
     resources: createDynamoDbResourceCatalog(table),
+  };
+}
+
+/** The chat's storage, plus the list of conversations and feedback (the conversation routes). */
+export function createConversationStorage(
+  config: ChatConfig,
+): ChatStorage & { directory: SessionDirectory; feedback: FeedbackStore } {
+  const table = createChatTable(config);
+  return {
+    ...createChatStorage(config, systemClock, table),
+    directory: createDynamoDbSessionDirectory(table),
+    feedback: createDynamoDbFeedbackStore(table),
   };
 }
 

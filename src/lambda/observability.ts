@@ -47,6 +47,20 @@ export function recordError({ metrics }: Observability, code: ErrorCode): void {
   if (SERVER_ERROR_CODES.has(code)) addMetric(metrics, METRICS.serverErrors, 1);
 }
 
+/** Answer feedback by rating (`Feedback`, dimension `rating`: up or down), and how many came with a comment. */
+export function recordFeedback(
+  { logger, metrics }: Observability,
+  rating: 'up' | 'down',
+  commented: boolean,
+): void {
+  logger.info('feedback', { rating, commented });
+  metrics
+    .singleMetric()
+    .addDimension('rating', rating)
+    .addMetric(METRICS.feedback.name, METRICS.feedback.unit, 1);
+  if (commented) addMetric(metrics, METRICS.feedbackComments, 1);
+}
+
 /**
  * A frame that could not be delivered for another reason than a closed connection (410): a timeout,
  * throttling, a 5xx. Counted apart from clients that left, which are normal and only logged at info.

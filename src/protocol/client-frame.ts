@@ -32,6 +32,48 @@ const cancelFrame = z.object({
 const resumeFrame = z.object({ action: z.literal('resume'), sessionId, turnId });
 const getUsageFrame = z.object({ action: z.literal('getUsage'), sessionId: z.optional(sessionId) });
 
+/** Most characters of a session title (a rename, or a generated one). */
+export const MAX_TITLE_CHARS = 120;
+/** Most characters of a feedback comment. */
+export const MAX_FEEDBACK_COMMENT_CHARS = 2000;
+
+const nonBlank = (what: string) =>
+  z.refine<string>((text) => text.trim().length > 0, `${what} must not be empty`);
+
+const listSessionsFrame = z.object({
+  action: z.literal('listSessions'),
+  /** The `cursor` of the previous `sessions` frame: the next page. */
+  cursor: z.optional(z.string({ error: 'cursor must be a string' }).check(z.maxLength(2048))),
+  /** Only sessions whose title or text contains this (case-insensitive). */
+  query: z.optional(z.string({ error: 'query must be a string' }).check(z.maxLength(200))),
+});
+const renameSessionFrame = z.object({
+  action: z.literal('renameSession'),
+  sessionId,
+  title: z
+    .string({ error: 'title must be a string' })
+    .check(
+      nonBlank('title'),
+      z.maxLength(MAX_TITLE_CHARS, `title must be at most ${MAX_TITLE_CHARS} characters`),
+    ),
+});
+const deleteSessionFrame = z.object({ action: z.literal('deleteSession'), sessionId });
+const sendFeedbackFrame = z.object({
+  action: z.literal('sendFeedback'),
+  sessionId,
+  turnId,
+  rating: z.enum(['up', 'down'], { error: 'rating must be "up" or "down"' }),
+  comment: z.optional(
+    z
+      .string({ error: 'comment must be a string' })
+      .check(
+        z.maxLength(
+          MAX_FEEDBACK_COMMENT_CHARS,
+          `comment must be at most ${MAX_FEEDBACK_COMMENT_CHARS} characters`,
+        ),
+      ),
+  ),
+});
 /** The longest range `getStats` reads at once: an hourly series of a month fits one frame. */
 export const MAX_STATS_RANGE_MS = 31 * 24 * 3_600_000;
 const instant = z.iso.datetime({
@@ -60,6 +102,10 @@ const schemasByAction = {
   cancel: cancelFrame,
   resume: resumeFrame,
   getUsage: getUsageFrame,
+  listSessions: listSessionsFrame,
+  renameSession: renameSessionFrame,
+  deleteSession: deleteSessionFrame,
+  sendFeedback: sendFeedbackFrame,
   getStats: getStatsFrame,
   ...handoffClientSchemas,
 } as const;
@@ -71,6 +117,10 @@ export type SendMessageFrame = z.infer<typeof sendMessageFrame>;
 export type GetHistoryFrame = z.infer<typeof getHistoryFrame>;
 export type CancelFrame = z.infer<typeof cancelFrame>;
 export type ResumeFrame = z.infer<typeof resumeFrame>;
+export type ListSessionsFrame = z.infer<typeof listSessionsFrame>;
+export type RenameSessionFrame = z.infer<typeof renameSessionFrame>;
+export type DeleteSessionFrame = z.infer<typeof deleteSessionFrame>;
+export type SendFeedbackFrame = z.infer<typeof sendFeedbackFrame>;
 export type GetStatsFrame = z.infer<typeof getStatsFrame>;
 export type ClientFrame = { [A in ClientAction]: z.infer<(typeof schemasByAction)[A]> }[ClientAction];
 

@@ -36,6 +36,8 @@ export type ErrorCode =
   | 'MODEL_FIXTURE_MISMATCH'
   | 'STORAGE_UNAVAILABLE'
   | 'TURN_TOO_LARGE'
+  | 'TURN_NOT_FOUND'
+  | 'INVALID_CURSOR'
   | 'HANDOFF_ALREADY_CLAIMED'
   | 'HANDOFF_NOT_FOUND'
   | 'INTERNAL';
@@ -122,11 +124,25 @@ export interface ErrorFrame {
   retryable: boolean;
 }
 
+export type FeedbackRating = 'up' | 'down';
+
+/** What the user said about one answer (`sendFeedback`). */
+export interface TurnFeedback {
+  rating: FeedbackRating;
+  comment?: string;
+}
+
 export interface HistoryEntry {
   role: 'user' | 'assistant';
   text: string;
   /** Tools the assistant called while answering, in order. */
   tools?: string[];
+  /** The turn the entry belongs to (question and answer alike), where it is known. */
+  turnId?: string;
+  /** On an answer that was cut short (Stop, a dropped connection, a deadline): why. */
+  stopReason?: StopReason;
+  /** On an answer the user rated. */
+  feedback?: TurnFeedback;
 }
 
 export interface HistoryFrame {
@@ -135,6 +151,8 @@ export interface HistoryFrame {
   turns: number;
   messages: HistoryEntry[];
   usage: Usage;
+  /** The session's title, once it has one (generated after the first answer, or set by `renameSession`). */
+  title?: string;
   /** Set when the last answer was cut short (client gone, deadline, cancel); `resume` continues after `lastSeq`. */
   interruptedTurn?: { turnId: string; stopReason: StopReason; lastSeq: number };
   /**
@@ -163,6 +181,51 @@ export interface UsageFrame {
   user: UsageReport;
   /** This session's share, when the request named one. */
   session?: UsageReport;
+  /** The user's usage today (UTC), across sessions. */
+  today?: UsageReport & { day: string };
+}
+
+/** One conversation in the `sessions` list. */
+export interface SessionSummary {
+  sessionId: string;
+  /** Absent until the first answer's title is generated (or the user names it). */
+  title?: string;
+  turns: number;
+  /** ISO 8601. */
+  createdAt: string;
+  /** ISO 8601: the last saved turn; the list is ordered by it, newest first. */
+  updatedAt: string;
+}
+
+/** The answer to `listSessions`: one page of the user's sessions, newest activity first. */
+export interface SessionsFrame {
+  type: 'sessions';
+  sessionId: null;
+  sessions: SessionSummary[];
+  /** Send it back in `listSessions` for the next page; absent on the last page. */
+  cursor?: string;
+  /** The query this page answers, as sent. */
+  query?: string;
+}
+
+/** A session's title changed: the answer to `renameSession`, and sent after a generated title. */
+export interface SessionUpdatedFrame {
+  type: 'sessionUpdated';
+  sessionId: string;
+  title: string;
+}
+
+/** The answer to `deleteSession`: the session and everything stored for it are gone. */
+export interface SessionDeletedFrame {
+  type: 'sessionDeleted';
+  sessionId: string;
+}
+
+/** The answer to `sendFeedback`: the feedback as stored with the turn. */
+export interface FeedbackFrame extends TurnFeedback {
+  type: 'feedback';
+  sessionId: string;
+  turnId: string;
 }
 
 /** How a figure's numbers read: a count, milliseconds, US dollars, a percentage, turns or minutes. */
@@ -203,6 +266,10 @@ export type ServerFrame =
   | ErrorFrame
   | HistoryFrame
   | UsageFrame
+  | SessionsFrame
+  | SessionUpdatedFrame
+  | SessionDeletedFrame
+  | FeedbackFrame
   | StatsFrame
   | HandoffServerFrame;
 

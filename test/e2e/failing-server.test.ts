@@ -10,6 +10,9 @@ let browser: BrowserSession;
 let chat: ReturnType<typeof chatPage>;
 /** What the page sent over its sockets, in order. */
 let sentActions: string[];
+/** The requests of the conversation shown, in order: the sidebar's and the usage's go beside them. */
+const conversationActions = () =>
+  sentActions.filter((action) => ['getHistory', 'resume', 'sendMessage', 'cancel'].includes(action));
 
 beforeEach(async () => {
   browser = await openBrowser();
@@ -63,7 +66,9 @@ describe('slow storage (issue 19, item 9)', () => {
     await page.getByText('Connected', { exact: true }).waitFor();
     await expect.poll(() => chat.lastAnswerText(), { timeout: 20_000 }).toContain('Asked while loading');
     await chat.waitForAnswerEnd();
-    expect(sentActions).toEqual(['getHistory', 'sendMessage']);
+    expect(conversationActions()).toEqual(['getHistory', 'sendMessage']);
+    // The sidebar asked for its list once the history had loaded (while it loaded, only getHistory went out).
+    expect(sentActions).toContain('listSessions');
     expect(await chat.questions.count()).toBe(1);
     expect(await page.getByText(/Waiting to send/).count()).toBe(0);
     expect(await emulatorCalls(stack.emulatorUrl, marker)).toHaveLength(1);
@@ -97,7 +102,9 @@ describe('a failing history Lambda (issue 19, item 5)', () => {
     await page.getByText('Connected', { exact: true }).waitFor({ timeout: 20_000 });
     expect(await alert.count()).toBe(0);
     await expect.poll(() => chat.lastAnswerText(), { timeout: 20_000 }).toContain('Asked before the failure');
-    expect(sentActions).toEqual(['getHistory', 'getHistory', 'sendMessage']);
+    expect(conversationActions()).toEqual(['getHistory', 'getHistory', 'sendMessage']);
+    // Nothing else went out while the history was failing: the sidebar asked only once it had loaded.
+    expect(sentActions.slice(0, 2)).toEqual(['getHistory', 'getHistory']);
   });
 });
 

@@ -208,6 +208,22 @@ describe('handing a conversation to a person', () => {
     expect(next.text).toContain('never mind');
   }, 90_000);
 
+  it('takes a deleted conversation off the agents’ queue', async () => {
+    const user = await open(newUser('deleting-user'));
+    const agentSocket = await open(newUser('agent-d'), ['agents']);
+    const sessionId = crypto.randomUUID();
+    await user.turn(sessionId, 'Put me through to a human, please.');
+    await user.waitFor(handoffOf(sessionId, 'queued'));
+    await ask(
+      user,
+      { action: 'deleteSession', sessionId },
+      (f) => f.type === 'sessionDeleted' || f.type === 'error',
+    );
+    expect(await ask(agentSocket, { action: 'listHandoffs' }, (f) => f.type === 'handoffs')).toSatisfy(
+      queueLacks(sessionId),
+    );
+  }, 60_000);
+
   it('drops a connection API Gateway says is gone from the registry when a frame to it fails', async () => {
     const user = newUser('gone-user');
     const tab = await open(user);

@@ -65,10 +65,14 @@ describe('the packaged CloudFormation template', () => {
       '$default',
       '$disconnect',
       'cancel',
+      'deleteSession',
       'getHistory',
       'getStats',
       'getUsage',
+      'listSessions',
+      'renameSession',
       'resume',
+      'sendFeedback',
       'sendMessage',
     ]);
     expect(ofType('AWS::ApiGatewayV2::Integration')).toHaveLength(routes.length);
@@ -89,7 +93,7 @@ describe('the packaged CloudFormation template', () => {
       expect(routeKeys).toContain(key);
   });
 
-  it('has the chat table: PK/SK strings, on-demand billing, TTL on expiresAt', () => {
+  it('has the chat table: PK/SK strings, on-demand billing, TTL on expiresAt, sessions by owner and activity', () => {
     const [table] = ofType('AWS::DynamoDB::Table');
     expect(table?.Properties).toMatchObject({
       BillingMode: 'PAY_PER_REQUEST',
@@ -100,6 +104,17 @@ describe('the packaged CloudFormation template', () => {
       AttributeDefinitions: [
         { AttributeName: 'PK', AttributeType: 'S' },
         { AttributeName: 'SK', AttributeType: 'S' },
+        { AttributeName: 'ownerKey', AttributeType: 'S' },
+        { AttributeName: 'activityAt', AttributeType: 'S' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'SessionsByOwner',
+          KeySchema: [
+            { AttributeName: 'ownerKey', KeyType: 'HASH' },
+            { AttributeName: 'activityAt', KeyType: 'RANGE' },
+          ],
+        },
       ],
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
     });
@@ -107,7 +122,7 @@ describe('the packaged CloudFormation template', () => {
 
   it('runs every function on the newest Node.js runtime with a timeout below API Gateway’s 29 s', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions).toHaveLength(10);
+    expect(functions).toHaveLength(14);
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs24.x');
       expect(fn.Properties.Timeout).toBeLessThan(29);
@@ -253,7 +268,7 @@ describe('the packaged CloudFormation template', () => {
 
   it('ships no offline-only code (emulator, recorder, local stack) in any function bundle', () => {
     const zips = readdirSync(outDir).filter((file) => file.endsWith('.zip'));
-    expect(zips).toHaveLength(10);
+    expect(zips).toHaveLength(14);
     for (const zip of zips) {
       const code = unzipText(readFileSync(join(outDir, zip)));
       expect(code, `${zip} was not read`).toMatch(/export\s*\{[^}]*handler/);

@@ -66,7 +66,7 @@ function receive(socket: FakeSocket, ...frames: ServerFrame[]) {
 }
 
 function lastSent(socket: FakeSocket): ClientFrame {
-  const frame = socket.sent.at(-1);
+  const frame = socket.sentToConversation().at(-1);
   if (!frame) throw new Error('nothing was sent');
   return frame;
 }
@@ -91,7 +91,7 @@ describe('the chat', () => {
       ]),
     );
 
-    expect(socket.sent).toEqual([{ action: 'getHistory', sessionId: SESSION }]);
+    expect(socket.sentToConversation()).toEqual([{ action: 'getHistory', sessionId: SESSION }]);
     expect(screen.getByText('How do I reset my password?')).toBeTruthy();
     expect(within(lastAnswer()).getByText('Settings').tagName).toBe('STRONG');
     expect(within(lastAnswer()).getByText('kb_lookup')).toBeTruthy();
@@ -131,7 +131,7 @@ describe('the chat', () => {
     await user.type(input, 'first line{Shift>}{Enter}{/Shift}second line');
 
     expect(input).toHaveProperty('value', 'first line\nsecond line');
-    expect(socket.sent.map((frame) => frame.action)).toEqual(['getHistory']);
+    expect(socket.sentToConversation().map((frame) => frame.action)).toEqual(['getHistory']);
   });
 
   it('shows what a running tool is doing and which tools the answer used', async () => {
@@ -225,7 +225,7 @@ describe('reconnecting', () => {
     );
     receive(second, frames.token(3, ' three'), frames.token(4, ' four five'), frames.done(5));
 
-    expect(second.sent).toEqual([{ action: 'resume', sessionId: SESSION, turnId }]);
+    expect(second.sentToConversation()).toEqual([{ action: 'resume', sessionId: SESSION, turnId }]);
     expect(lastAnswer().textContent).toContain('one two three four five');
     expect(lastAnswer().textContent).not.toContain('three three');
     expect(screen.getByText('Connected')).toBeTruthy();
@@ -239,7 +239,7 @@ describe('reconnecting', () => {
     const reloaded = renderApp();
     const socket = await connect(reloaded.sockets);
 
-    expect(socket.sent).toEqual([{ action: 'getHistory', sessionId: SESSION }]);
+    expect(socket.sentToConversation()).toEqual([{ action: 'getHistory', sessionId: SESSION }]);
   });
 
   it('after a reload in the middle of an answer, resumes that answer', async () => {
@@ -258,7 +258,7 @@ describe('reconnecting', () => {
       }),
     );
 
-    expect(resumed.sent).toEqual([{ action: 'resume', sessionId: SESSION, turnId }]);
+    expect(resumed.sentToConversation()).toEqual([{ action: 'resume', sessionId: SESSION, turnId }]);
     receive(resumed, framesFor(SESSION, turnId).token(3, ', and the rest.'));
     expect(lastAnswer().textContent).toContain('So far, and the rest.');
   });
@@ -342,21 +342,115 @@ describe('errors', () => {
     expect(localStorage.getItem('chat.sessionId')).not.toBe(SESSION);
     expect(screen.getByText(NEW_SESSION_NOTICES.FORBIDDEN as string)).toBeTruthy();
     expect(screen.getByRole('heading', { name: 'How can I help?' })).toBeTruthy();
-    expect(socket.sent).toEqual([{ action: 'getHistory', sessionId: SESSION }]);
+    expect(socket.sentToConversation()).toEqual([{ action: 'getHistory', sessionId: SESSION }]);
   });
 });
 
-it('New chat cancels the running answer and starts an empty conversation in a new session', async () => {
-  const { sockets, user } = renderApp();
-  const socket = await connect(sockets);
-  const { turnId } = await ask(user, socket, 'Something long');
+describe('conversations', () => {
+  it('New chat leaves the running answer streaming in its own chat, which is whole when opened again', async () => {
+    const { sockets, user } = renderApp();
+    const socket = await connect(sockets);
+    const { turnId, frames } = await ask(user, socket, 'Something long');
+    receive(socket, frames.token(0, 'Once '));
 
-  await user.click(screen.getByRole('button', { name: 'New chat' }));
+    await user.click(screen.getByRole('button', { name: 'New chat' }));
 
-  expect(socket.sent.at(-1)).toEqual({ action: 'cancel', sessionId: SESSION, turnId });
-  expect(localStorage.getItem('chat.sessionId')).not.toBe(SESSION);
-  expect(screen.getByRole('heading', { name: 'How can I help?' })).toBeTruthy();
-  expect(screen.getByRole('textbox', { name: 'Message' })).toHaveProperty('disabled', false);
+    expect(socket.sentActions()).not.toContain('cancel');
+    expect(localStorage.getItem('chat.sessionId')).not.toBe(SESSION);
+    expect(screen.getByRole('heading', { name: 'How can I help?' })).toBeTruthy();
+    expect(screen.getByRole('textbox', { name: 'Message' })).toHaveProperty('disabled', false);
+
+    // The old chat's answer keeps arriving while another is shown.
+    receive(socket, frames.token(1, 'upon a time.'), frames.done(2));
+    expect(answers()).toHaveLength(0);
+
+    const list = screen.getByRole('navigation', { name: 'Conversations' });
+    await user.click(within(list).getByRole('button', { name: 'Untitled chat' }));
+
+    expect(localStorage.getItem('chat.sessionId')).toBe(SESSION);
+    expect(answers().at(-1)?.textContent).toContain('Once upon a time.');
+    // Held, so it is not loaded again.
+    expect(socket.sentActions().filter((action) => action === 'getHistory')).toHaveLength(1);
+    expect(turnId).toBeTruthy();
+  });
+
+  it('lists, opens, renames and deletes conversations through the protocol', async () => {
+    const { sockets, user } = renderApp();
+    const socket = await connect(sockets);
+    const other = '0b8f2f4e-6a0e-4c1a-9c47-2a9d3f1e5b11';
+    expect(socket.sent).toContainEqual({ action: 'listSessions' });
+    receive(socket, {
+      type: 'sessions',
+      sessionId: null,
+      sessions: [
+        { sessionId: SESSION, title: 'Passwords', turns: 1, createdAt: 'a', updatedAt: 'b' },
+        { sessionId: other, title: 'Tokyo time', turns: 2, createdAt: 'a', updatedAt: 'a' },
+      ],
+    });
+    const list = screen.getByRole('navigation', { name: 'Conversations' });
+    expect(within(list).getByRole('button', { name: 'Passwords' }).getAttribute('aria-current')).toBe('page');
+
+    await user.click(within(list).getByRole('button', { name: 'Tokyo time' }));
+    expect(socket.sentToConversation().at(-1)).toEqual({ action: 'getHistory', sessionId: other });
+    receive(
+      socket,
+      historyFrame(other, [
+        { role: 'user', text: 'Time?' },
+        { role: 'assistant', text: 'Noon.' },
+      ]),
+    );
+    expect(answers().at(-1)?.textContent).toContain('Noon.');
+
+    await user.click(within(list).getByRole('button', { name: 'Rename Tokyo time' }));
+    const name = within(list).getByRole('textbox', { name: 'New name' });
+    await user.clear(name);
+    await user.type(name, 'Clocks{Enter}');
+    expect(socket.sent.at(-1)).toEqual({ action: 'renameSession', sessionId: other, title: 'Clocks' });
+    receive(socket, { type: 'sessionUpdated', sessionId: other, title: 'Clocks' });
+    expect(within(list).getByRole('button', { name: 'Clocks' })).toBeTruthy();
+
+    await user.click(within(list).getByRole('button', { name: 'Delete Clocks' }));
+    await user.click(within(list).getByRole('button', { name: 'Delete' }));
+    expect(socket.sent.at(-1)).toEqual({ action: 'deleteSession', sessionId: other });
+    receive(socket, { type: 'sessionDeleted', sessionId: other });
+    expect(within(list).queryByRole('button', { name: 'Clocks' })).toBeNull();
+    // The deleted chat was the one shown: a new one starts.
+    expect(localStorage.getItem('chat.sessionId')).not.toBe(other);
+    expect(screen.getByRole('heading', { name: 'How can I help?' })).toBeTruthy();
+  });
+
+  it('rates an answer, and shows the stored rating and comment', async () => {
+    const turnId = '7d7b8f0e-1f2a-4b3c-8d4e-5f6a7b8c9d0e';
+    const { sockets, user } = renderApp();
+    const socket = await connect(
+      sockets,
+      historyFrame(SESSION, [
+        { role: 'user', text: 'Hi', turnId },
+        { role: 'assistant', text: 'Hello!', turnId, stopReason: 'cancelled' },
+      ]),
+    );
+    // Every stopped answer keeps its marker after a reload, not only the last one.
+    expect(answers().at(-1)?.textContent).toContain('Stopped');
+
+    await user.click(screen.getByRole('button', { name: 'Bad answer' }));
+    expect(socket.sent.at(-1)).toEqual({
+      action: 'sendFeedback',
+      sessionId: SESSION,
+      turnId,
+      rating: 'down',
+    });
+    await user.type(screen.getByRole('textbox', { name: 'Feedback comment (optional)' }), 'Too short{Enter}');
+    expect(socket.sent.at(-1)).toEqual({
+      action: 'sendFeedback',
+      sessionId: SESSION,
+      turnId,
+      rating: 'down',
+      comment: 'Too short',
+    });
+    receive(socket, { type: 'feedback', sessionId: SESSION, turnId, rating: 'down', comment: 'Too short' });
+    expect(screen.getByRole('button', { name: 'Bad answer' }).getAttribute('aria-pressed')).toBe('true');
+    expect(screen.getByText('“Too short”')).toBeTruthy();
+  });
 });
 
 describe('loading the conversation', () => {
@@ -402,7 +496,8 @@ describe('loading the conversation', () => {
     expect(screen.queryByText(/Waiting to send/)).toBeNull();
     expect(screen.getAllByRole('article').map((article) => article.textContent)).toEqual([
       'Earlier',
-      'Earlier answer',
+      // The finished answer has its actions (Copy) under it.
+      expect.stringContaining('Earlier answer'),
       'Asked early',
       expect.stringContaining('thinking'),
     ]);
@@ -484,7 +579,7 @@ describe('a failed or silent Lambda', () => {
     expect(lastAnswer().textContent).toContain('Streaming keeps going');
 
     await user.click(screen.getByRole('button', { name: 'Try again' }));
-    expect(socket.sent.filter((frame) => frame.action === 'cancel')).toEqual([
+    expect(socket.sentToConversation().filter((frame) => frame.action === 'cancel')).toEqual([
       { action: 'cancel', sessionId: SESSION, turnId, seenSeq: 0 },
       { action: 'cancel', sessionId: SESSION, turnId, seenSeq: 1 },
     ]);

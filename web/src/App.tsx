@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { Wait } from './chat/conversation.ts';
 import type { SessionStore } from './chat/session-store.ts';
 import { useChat } from './chat/use-chat.ts';
@@ -7,6 +8,8 @@ import { ChatHeader } from './components/ChatHeader.tsx';
 import { Composer } from './components/Composer.tsx';
 import { HandoffBanner } from './components/HandoffBanner.tsx';
 import { MessageList } from './components/MessageList.tsx';
+import { Sidebar } from './components/Sidebar.tsx';
+import { UsageSummary } from './components/UsageSummary.tsx';
 
 export interface AppProps {
   /** Builds the WebSocket URL for each connection attempt (the place to add an auth token). */
@@ -25,6 +28,8 @@ export function App({ getSocketUrl, store, createSocket, waitTimeoutsMs, user, o
   const chat = useChat({ getSocketUrl, store, createSocket, waitTimeoutsMs });
   const { conversation } = chat;
   const { problem, notice, turn } = conversation;
+  /** The conversations drawer, on phones (on wider screens the list is always shown). */
+  const [drawerOpen, setDrawerOpen] = useState(false);
 
   return (
     <div className="app">
@@ -32,50 +37,72 @@ export function App({ getSocketUrl, store, createSocket, waitTimeoutsMs, user, o
         connection={chat.connection}
         loading={conversation.loading}
         onReconnect={chat.reconnectNow}
-        onNewChat={chat.newChat}
+        onNewChat={() => {
+          setDrawerOpen(false);
+          chat.newChat();
+        }}
+        onShowChats={() => setDrawerOpen(true)}
         user={user}
         onSignOut={onSignOut}
       />
-      <main className="chat">
-        <MessageList
-          conversation={conversation}
-          canAsk={chat.canSend}
-          onAsk={chat.send}
-          onContinue={chat.continueAnswer}
+      <div className="app-body">
+        <Sidebar
+          list={chat.sessions}
+          currentId={conversation.sessionId}
+          open={drawerOpen}
+          onClose={() => setDrawerOpen(false)}
+          onOpen={(sessionId) => {
+            setDrawerOpen(false);
+            chat.openSession(sessionId);
+          }}
+          onSearch={chat.searchSessions}
+          onLoadMore={chat.loadMoreSessions}
+          onRename={chat.renameSession}
+          onDelete={chat.deleteSession}
         />
-        <div className="chat-footer">
-          {problem && (
-            <Banner
-              tone="error"
-              action={
-                problem.retryQuestion || problem.retry
-                  ? { label: 'Try again', onClick: chat.retry }
-                  : undefined
-              }
-              onDismiss={chat.dismissProblem}
-            >
-              {problem.message}
-            </Banner>
-          )}
-          {conversation.handoff && (
-            <HandoffBanner handoff={conversation.handoff} onCancel={chat.cancelHandoff} />
-          )}
-          {notice && (
-            <Banner tone="info" onDismiss={chat.dismissNotice}>
-              {notice}
-            </Banner>
-          )}
-          <Composer
-            ready={chat.canSend}
-            queueable={chat.canQueue}
-            queued={conversation.queued !== undefined}
-            running={turn !== undefined}
-            stopping={turn?.stopping ?? false}
-            onSend={chat.send}
-            onStop={chat.stop}
+        <main className="chat">
+          <MessageList
+            conversation={conversation}
+            canAsk={chat.canSend}
+            onAsk={chat.send}
+            onContinue={chat.continueAnswer}
+            onFeedback={chat.sendFeedback}
           />
-        </div>
-      </main>
+          <div className="chat-footer">
+            {problem && (
+              <Banner
+                tone="error"
+                action={
+                  problem.retryQuestion || problem.retry
+                    ? { label: 'Try again', onClick: chat.retry }
+                    : undefined
+                }
+                onDismiss={chat.dismissProblem}
+              >
+                {problem.message}
+              </Banner>
+            )}
+            {conversation.handoff && (
+              <HandoffBanner handoff={conversation.handoff} onCancel={chat.cancelHandoff} />
+            )}
+            {notice && (
+              <Banner tone="info" onDismiss={chat.dismissNotice}>
+                {notice}
+              </Banner>
+            )}
+            <Composer
+              ready={chat.canSend}
+              queueable={chat.canQueue}
+              queued={conversation.queued !== undefined}
+              running={turn !== undefined}
+              stopping={turn?.stopping ?? false}
+              onSend={chat.send}
+              onStop={chat.stop}
+            />
+            <UsageSummary usage={chat.usage} />
+          </div>
+        </main>
+      </div>
     </div>
   );
 }

@@ -214,6 +214,13 @@ export function createDynamoDbHandoffQueue(table: TableOptions & { clock: Clock 
         { Delete: { TableName: tableName, Key: handoffQueueKey(handoff.queuedAt, handoff.sessionId) } },
       ]);
     },
+
+    async discard(handoff) {
+      await transact([
+        { Delete: { TableName: tableName, Key: handoffKey(handoff.sessionId) } },
+        { Delete: { TableName: tableName, Key: handoffQueueKey(handoff.queuedAt, handoff.sessionId) } },
+      ]);
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { TurnTooLargeError, VersionConflictError } from '../../chat/errors.ts';
 import type { SessionStore, StoredSession } from '../../chat/ports.ts';
 import { sessionKey } from './keys.ts';
+import { LISTING_ATTRIBUTES, listingAttributesOf } from './session-listing.ts';
 import { storageCall, storageUnavailable, type TableOptions } from './storage-call.ts';
 
 /**
@@ -46,7 +47,7 @@ export function createDynamoDbSessionStore(table: TableOptions): SessionStore {
         await client.send(
           new PutCommand({
             TableName: tableName,
-            Item: { ...sessionKey(session.sessionId), ...session },
+            Item: { ...sessionKey(session.sessionId), ...session, ...listingAttributesOf(session) },
             // Version 0 is a session not stored yet, or claimed and still empty.
             ConditionExpression:
               expectedVersion === 0
@@ -79,5 +80,6 @@ function isItemTooLarge(error: unknown): boolean {
 
 function toSession(item: Record<string, unknown>): StoredSession {
   const { PK: _pk, SK: _sk, ...session } = item;
+  for (const attribute of LISTING_ATTRIBUTES) delete session[attribute];
   return session as unknown as StoredSession;
 }

@@ -63,5 +63,8 @@ export function createMemoryHandoffQueue(): HandoffQueue & { readonly archive: S
       archive.push({ ...current, events: [...current.events, event] });
       return true;
     },
+    async discard(handoff) {
+      items.delete(handoff.sessionId);
+    },
   };
 }

@@ -48,6 +48,8 @@ export interface HandoffQueue {
    * `event` in the session and taking it off the queue. False when it changed meanwhile.
    */
   close(handoff: StoredHandoff, event: HandoffEvent): Promise<boolean>;
+  /** Removes the handoff and its queue entry without a record: its session is being deleted. */
+  discard(handoff: StoredHandoff): Promise<void>;
 }
 
 /** One open WebSocket connection of a signed-in user. */

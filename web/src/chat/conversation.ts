@@ -2,9 +2,11 @@ import { joinHistoryParts } from '../../../src/protocol/history-parts.ts';
 import type {
   DoneFrame,
   ErrorFrame,
+  FeedbackFrame,
   HistoryFrame,
   ServerFrame,
   StopReason,
+  TurnFeedback,
   TurnFrame,
 } from '../../../src/protocol/server-frame.ts';
 import { RESUMABLE_STOP_REASONS } from '../../../src/protocol/stop-reasons.ts';
@@ -20,6 +22,10 @@ export interface ChatMessage {
   stopReason?: StopReason;
   /** Part of a turn that failed. The server did not save it, so it leaves the view with the next question. */
   failed?: boolean;
+  /** The turn the message belongs to, when known (feedback names it). */
+  turnId?: string;
+  /** The user's rating of this answer, as the server stored it. */
+  feedback?: TurnFeedback;
   /** Said by a person from support (this agent), not the assistant. */
   agentId?: string;
 }
@@ -75,13 +81,16 @@ export interface ConversationState {
   queued?: string;
   /** Parts of a history that came in several frames, until the last of them arrives. */
   historyParts?: HistoryFrame[];
+  /** The session's title, from its history or a `sessionUpdated` frame. */
+  title?: string;
   /** Waiting for, or with, a person from support (docs/protocol.md, "Handing off to a person"). */
   handoff?: HandoffState;
 }
 
 export type ConversationEvent =
   | { type: 'frameReceived'; frame: ServerFrame }
-  | { type: 'questionSent'; turnId: string; question: string }
+  /** `automatic`: sent for the user (a question re-asked in a new session), so a notice stays unread. */
+  | { type: 'questionSent'; turnId: string; question: string; automatic?: boolean }
   | { type: 'questionQueued'; question: string }
   | { type: 'historyRequested' }
   /** API Gateway answered a request with its failure frame (the Lambda threw or timed out). */
@@ -121,8 +130,14 @@ export function updateConversation(state: ConversationState, event: Conversation
         // A failed turn was never saved; dropping it keeps the view equal to what the model sees.
         messages: [
           ...state.messages.filter((message) => !message.failed),
-          { id: questionId(event.turnId), role: 'user', text: event.question, tools: [] },
-          { id: event.turnId, role: 'assistant', text: '', tools: [] },
+          {
+            id: questionId(event.turnId),
+            role: 'user',
+            text: event.question,
+            tools: [],
+            turnId: event.turnId,
+          },
+          { id: event.turnId, role: 'assistant', text: '', tools: [], turnId: event.turnId },
         ],
         turn: {
           turnId: event.turnId,
@@ -134,6 +149,8 @@ export function updateConversation(state: ConversationState, event: Conversation
           held: [],
         },
         problem: undefined,
+        // A notice (e.g. "a new chat has started") has been read once the user asks something.
+        notice: event.automatic ? state.notice : undefined,
         queued: undefined,
       };
     case 'questionQueued':
@@ -188,6 +205,10 @@ function receiveFrame(state: ConversationState, frame: ServerFrame): Conversatio
     case 'token':
     case 'done':
       return receiveTurnFrame(state, frame);
+    case 'feedback':
+      return receiveFeedback(state, frame);
+    case 'sessionUpdated':
+      return { ...state, title: frame.title };
     case 'handoff':
     case 'agent':
       return receiveHandoffFrame(state, frame);
@@ -277,6 +298,20 @@ function receiveHistoryPart(state: ConversationState, frame: HistoryFrame): Conv
     : { ...state, historyParts: parts };
 }
 
+/** The stored rating of an answer: shown on it, whichever way the answer got into view. */
+function receiveFeedback(state: ConversationState, frame: FeedbackFrame): ConversationState {
+  const feedback: TurnFeedback = {
+    rating: frame.rating,
+    ...(frame.comment !== undefined ? { comment: frame.comment } : {}),
+  };
+  return {
+    ...state,
+    messages: state.messages.map((message) =>
+      message.role === 'assistant' && message.turnId === frame.turnId ? { ...message, feedback } : message,
+    ),
+  };
+}
+
 function receiveHistory(state: ConversationState, history: HistoryFrame): ConversationState {
   const messages = messagesFromHistory(history);
   const { turn } = state;
@@ -289,6 +324,7 @@ function receiveHistory(state: ConversationState, history: HistoryFrame): Conver
     // An open handoff is sent again right after the history (docs/protocol.md).
     handoff: undefined,
     ...(gone ? { notice: CONVERSATION_GONE_NOTICE } : {}),
+    ...(history.title !== undefined ? { title: history.title } : {}),
   };
   // History asked for before this turn started: it goes above the turn.
   if (!turn) return loaded;
@@ -433,6 +469,9 @@ function messagesFromHistory(history: HistoryFrame): ChatMessage[] {
     role: entry.role,
     text: entry.text,
     tools: entry.tools ?? [],
+    ...(entry.turnId ? { turnId: entry.turnId } : {}),
+    ...(entry.stopReason ? { stopReason: entry.stopReason } : {}),
+    ...(entry.feedback ? { feedback: entry.feedback } : {}),
   }));
   const interrupted = history.interruptedTurn;
   const last = messages.at(-1);
@@ -446,8 +485,8 @@ function withAnswer(messages: ChatMessage[], turnId: string): ChatMessage[] {
   const last = messages.at(-1);
   const answer: ChatMessage =
     last?.role === 'assistant'
-      ? { id: turnId, role: 'assistant', text: last.text, tools: last.tools }
-      : { id: turnId, role: 'assistant', text: '', tools: [] };
+      ? { id: turnId, role: 'assistant', text: last.text, tools: last.tools, turnId }
+      : { id: turnId, role: 'assistant', text: '', tools: [], turnId };
   return last?.role === 'assistant' ? [...messages.slice(0, -1), answer] : [...messages, answer];
 }
 

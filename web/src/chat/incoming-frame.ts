@@ -16,6 +16,10 @@ const SERVER_FRAME_TYPES = new Set([
   'error',
   'history',
   'usage',
+  'sessions',
+  'sessionUpdated',
+  'sessionDeleted',
+  'feedback',
   // Handing off to a person: the user's frames, then the agent console's.
   'handoff',
   'agent',

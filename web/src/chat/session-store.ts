@@ -4,6 +4,8 @@ export interface SessionStore {
   sessionId(): string;
   /** Forgets the current session and returns a new id (New chat, or an expired session). */
   startNew(): string;
+  /** Makes `sessionId` the current session (picked in the list of conversations). */
+  open(sessionId: string): void;
   /** The turn this tab was receiving when it was reloaded, so the answer can be resumed. */
   activeTurnId(): string | undefined;
   rememberActiveTurn(turnId: string | undefined): void;
@@ -30,6 +32,7 @@ export function createSessionStore(
   return {
     sessionId: () => shared.getItem(SESSION_KEY) ?? startNew(),
     startNew,
+    open: (sessionId) => shared.setItem(SESSION_KEY, sessionId),
     activeTurnId: () => {
       const saved = parseActiveTurn(perTab.getItem(ACTIVE_TURN_KEY));
       return saved?.sessionId === shared.getItem(SESSION_KEY) ? saved?.turnId : undefined;

@@ -1,6 +1,13 @@
-import { useEffect, useEffectEvent, useReducer } from 'react';
-import type { ErrorCode, ServerFrame } from '../../../src/protocol/server-frame.ts';
-import { type ConversationState, createConversation, updateConversation, type Wait } from './conversation.ts';
+import { useEffect, useEffectEvent, useReducer, useRef, useState } from 'react';
+import type {
+  ErrorCode,
+  FeedbackRating,
+  ServerFrame,
+  UsageFrame,
+} from '../../../src/protocol/server-frame.ts';
+import { createChats, currentConversation, needsHistory, updateChats } from './chats.ts';
+import type { ConversationEvent, ConversationState, Wait } from './conversation.ts';
+import { createSessionList, type SessionListState, updateSessionList } from './session-list.ts';
 import type { SessionStore } from './session-store.ts';
 import { type ConnectionState, type CreateSocket, useChatSocket } from './use-chat-socket.ts';
 
@@ -39,6 +46,20 @@ export interface Chat {
   dismissProblem(): void;
   dismissNotice(): void;
   reconnectNow(): void;
+  /** The list of the user's conversations (the sidebar). */
+  sessions: SessionListState;
+  /** Lists the conversations again, searched by `query` ('' for all). */
+  searchSessions(query: string): void;
+  /** The next page of the list. */
+  loadMoreSessions(): void;
+  /** Shows another conversation; an answer streaming in the one shown keeps streaming. */
+  openSession(sessionId: string): void;
+  renameSession(sessionId: string, title: string): void;
+  deleteSession(sessionId: string): void;
+  /** Rates an answer (and comments on it); the stored rating comes back in a `feedback` frame. */
+  sendFeedback(turnId: string, rating: FeedbackRating, comment?: string): void;
+  /** The tokens and estimated cost of this chat and of the user's day, from `getUsage`. */
+  usage?: UsageFrame;
   /** Leaves the queue (or the person) and goes back to the assistant. */
   cancelHandoff(): void;
 }
@@ -55,9 +76,18 @@ export const NEW_SESSION_NOTICES: Partial<Record<ErrorCode, string>> = {
  */
 export function useChat(options: ChatOptions): Chat {
   const { store } = options;
-  const [conversation, dispatch] = useReducer(updateConversation, store, (initial) =>
-    createConversation(initial.sessionId(), initial.activeTurnId()),
+  const [chats, dispatchChats] = useReducer(updateChats, store, (initial) =>
+    createChats(initial.sessionId(), initial.activeTurnId()),
   );
+  const conversation = currentConversation(chats);
+  const dispatch = (event: ConversationEvent) => {
+    if (event.type === 'connectionLost') dispatchChats({ type: 'connectionLost' });
+    else dispatchChats({ type: 'current', event });
+  };
+  const [sessions, dispatchList] = useReducer(updateSessionList, undefined, createSessionList);
+  const [usage, setUsage] = useState<UsageFrame>();
+  /** The list was asked for on this connection. */
+  const listed = useRef(false);
 
   /** The history, or the rest of the answer that was streaming (whose first frame is the history). */
   const requestHistory = () => {
@@ -71,7 +101,12 @@ export function useChat(options: ChatOptions): Chat {
   const socket = useChatSocket({
     getSocketUrl: options.getSocketUrl,
     createSocket: options.createSocket,
-    onOpen: requestHistory,
+    // Only the conversation at first: API Gateway's failure frames name no request, so while the history
+    // loads it is the one request in flight, and a failure is surely its own. The rest follows the history.
+    onOpen: () => {
+      listed.current = false;
+      requestHistory();
+    },
     onFrame: (frame) => receive(frame),
     onGatewayError: () => dispatch({ type: 'requestFailed' }),
     onDrop: () => dispatch({ type: 'connectionLost' }),
@@ -81,22 +116,49 @@ export function useChat(options: ChatOptions): Chat {
   const activeTurnId = conversation.turn?.turnId;
   useEffect(() => store.rememberActiveTurn(activeTurnId), [store, activeTurnId]);
 
+  const requestSessions = (query: string, more: boolean) => {
+    const cursor = more ? sessions.cursor : undefined;
+    if (more && !cursor) return;
+    const sent = socket.send({
+      action: 'listSessions',
+      ...(cursor ? { cursor } : {}),
+      ...(query ? { query } : {}),
+    });
+    if (sent) dispatchList({ type: 'pageRequested', query, more });
+  };
+
+  const requestUsage = (sessionId: string) => socket.send({ action: 'getUsage', sessionId });
+
   const receive = (frame: ServerFrame) => {
+    if (frame.type === 'sessions' || frame.type === 'sessionUpdated' || frame.type === 'sessionDeleted') {
+      dispatchList({ type: 'frameReceived', frame });
+    }
+    if (frame.type === 'usage') {
+      if (frame.sessionId === conversation.sessionId) setUsage(frame);
+      return;
+    }
+    if (frame.type === 'done') requestUsage(frame.sessionId);
+    if (frame.type === 'sessionDeleted') {
+      if (frame.sessionId === conversation.sessionId) startSession();
+      else dispatchChats({ type: 'forgotten', sessionId: frame.sessionId });
+      return;
+    }
     const notice = frame.type === 'error' ? NEW_SESSION_NOTICES[frame.code] : undefined;
     if (notice && frame.sessionId === conversation.sessionId) {
       // The question that met the error is asked again in the new session.
       const { turn } = conversation;
       const unanswered = turn && !turn.detached && turn.lastSeq < 0 ? turn.question : undefined;
       const sessionId = startSession(notice);
-      if (unanswered) sendQuestion(unanswered, sessionId);
+      if (unanswered) sendQuestion(unanswered, sessionId, crypto.randomUUID(), true);
       return;
     }
-    dispatch({ type: 'frameReceived', frame });
+    dispatchChats({ type: 'frameReceived', frame });
   };
 
   const startSession = (notice?: string) => {
     const sessionId = store.startNew();
-    dispatch({ type: 'sessionStarted', sessionId, notice });
+    dispatchChats({ type: 'opened', sessionId, fresh: true, notice });
+    setUsage(undefined);
     return sessionId;
   };
 
@@ -105,9 +167,11 @@ export function useChat(options: ChatOptions): Chat {
     question: string,
     sessionId = conversation.sessionId,
     turnId: string = crypto.randomUUID(),
+    automatic = false,
   ) => {
     if (!socket.send({ action: 'sendMessage', sessionId, message: question, turnId })) return false;
-    dispatch({ type: 'questionSent', turnId, question });
+    dispatch({ type: 'questionSent', turnId, question, automatic });
+    dispatchList({ type: 'activity', sessionId, at: new Date().toISOString() });
     return true;
   };
 
@@ -123,6 +187,24 @@ export function useChat(options: ChatOptions): Chat {
   });
 
   useWaitDeadlines(conversation, open, dispatch, { ...WAIT_TIMEOUTS_MS, ...options.waitTimeoutsMs });
+
+  // A session opened from the list that was not held loads its history.
+  const loadOpened = useEffectEvent((_sessionId: string, connected: boolean) => {
+    if (connected && needsHistory(chats)) requestHistory();
+  });
+  useEffect(() => loadOpened(chats.currentId, open), [chats.currentId, open]);
+
+  // Once the conversation shown has loaded: its usage, and the list once per connection.
+  const ready = open && conversation.loaded && !conversation.loading;
+  const loadAround = useEffectEvent((sessionId: string) => {
+    requestUsage(sessionId);
+    if (listed.current) return;
+    listed.current = true;
+    requestSessions(sessions.query, false);
+  });
+  useEffect(() => {
+    if (ready) loadAround(chats.currentId);
+  }, [chats.currentId, ready]);
 
   const stop = () => {
     if (!turn || turn.stopping) return;
@@ -160,10 +242,8 @@ export function useChat(options: ChatOptions): Chat {
         dispatch({ type: 'historyRequested' });
       }
     },
+    // An answer still streaming goes on in its own conversation (see chats.ts).
     newChat: () => {
-      if (turn && !turn.detached) {
-        socket.send({ action: 'cancel', sessionId: conversation.sessionId, turnId: turn.turnId });
-      }
       startSession();
     },
     retry: () => {
@@ -176,6 +256,32 @@ export function useChat(options: ChatOptions): Chat {
     dismissProblem: () => dispatch({ type: 'problemDismissed' }),
     dismissNotice: () => dispatch({ type: 'noticeDismissed' }),
     reconnectNow: socket.reconnectNow,
+    sessions,
+    searchSessions: (query) => requestSessions(query.trim(), false),
+    loadMoreSessions: () => requestSessions(sessions.query, true),
+    openSession: (sessionId) => {
+      if (sessionId === conversation.sessionId) return;
+      store.open(sessionId);
+      setUsage(undefined);
+      dispatchChats({ type: 'opened', sessionId });
+    },
+    renameSession: (sessionId, title) => {
+      const name = title.trim();
+      if (name) socket.send({ action: 'renameSession', sessionId, title: name });
+    },
+    deleteSession: (sessionId) => {
+      socket.send({ action: 'deleteSession', sessionId });
+    },
+    sendFeedback: (turnId, rating, comment) => {
+      socket.send({
+        action: 'sendFeedback',
+        sessionId: conversation.sessionId,
+        turnId,
+        rating,
+        ...(comment?.trim() ? { comment: comment.trim() } : {}),
+      });
+    },
+    usage,
     cancelHandoff: () => {
       socket.send({ action: 'cancelHandoff', sessionId: conversation.sessionId });
     },

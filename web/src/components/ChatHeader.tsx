@@ -7,6 +7,8 @@ interface ChatHeaderProps {
   loading: boolean;
   onReconnect: () => void;
   onNewChat: () => void;
+  /** Opens the list of conversations (a drawer on phones). */
+  onShowChats?: () => void;
   user?: string;
   onSignOut?: () => void;
 }
@@ -16,11 +18,17 @@ export function ChatHeader({
   loading,
   onReconnect,
   onNewChat,
+  onShowChats,
   user,
   onSignOut,
 }: ChatHeaderProps) {
   return (
     <header className="chat-header">
+      {onShowChats && (
+        <button type="button" className="button-secondary chats-toggle" onClick={onShowChats}>
+          Chats
+        </button>
+      )}
       <h1>Chat</h1>
       <ConnectionBadge connection={connection} loading={loading} onReconnect={onReconnect} />
       <button type="button" className="button-secondary" onClick={onNewChat}>

@@ -1,21 +1,13 @@
-import { type ComponentProps, isValidElement, useRef, useState } from 'react';
+import { type ComponentProps, isValidElement, useRef } from 'react';
 import type { ExtraProps } from 'react-markdown';
+import { useCopy } from './use-copy.ts';
 
 /** A fenced code block with its language and a Copy button. */
 export function CodeBlock({ node: _node, children, ...props }: ComponentProps<'pre'> & ExtraProps) {
   const preRef = useRef<HTMLPreElement>(null);
-  const [copied, setCopied] = useState(false);
+  const { copied, copy: copyText } = useCopy();
   const language = languageOf(children);
-
-  const copy = () => {
-    navigator.clipboard.writeText(preRef.current?.textContent ?? '').then(
-      () => {
-        setCopied(true);
-        setTimeout(() => setCopied(false), 1_500);
-      },
-      () => setCopied(false),
-    );
-  };
+  const copy = () => copyText(preRef.current?.textContent ?? '');
 
   return (
     <div className="code-block">

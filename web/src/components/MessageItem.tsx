@@ -1,4 +1,6 @@
+import type { FeedbackRating } from '../../../src/protocol/server-frame.ts';
 import type { ActiveTurn, ChatMessage } from '../chat/conversation.ts';
+import { AnswerActions } from './AnswerActions.tsx';
 import { Markdown } from './Markdown.tsx';
 import { StatusLine } from './StatusLine.tsx';
 import { StopNote } from './StopNote.tsx';
@@ -10,10 +12,11 @@ interface MessageItemProps {
   /** Set while this message is the answer being streamed. */
   turn?: ActiveTurn;
   onContinue?: () => void;
+  onFeedback?: (turnId: string, rating: FeedbackRating, comment?: string) => void;
 }
 
 /** One question (plain text, as typed) or one answer (Markdown, with its tools and how it ended). */
-export function MessageItem({ message, turn, onContinue }: MessageItemProps) {
+export function MessageItem({ message, turn, onContinue, onFeedback }: MessageItemProps) {
   if (message.role === 'user') {
     return (
       <article className="message message-user" aria-label="You" data-failed={message.failed || undefined}>
@@ -48,6 +51,17 @@ export function MessageItem({ message, turn, onContinue }: MessageItemProps) {
       {turn && <StatusLine turn={turn} />}
       {message.stopReason && !turn && <StopNote stopReason={message.stopReason} onContinue={onContinue} />}
       {message.failed && <p className="stop-note">Failed, not saved</p>}
+      {!turn && !message.failed && message.text !== '' && (
+        <AnswerActions
+          text={message.text}
+          feedback={message.feedback}
+          onFeedback={
+            message.turnId && onFeedback
+              ? (rating, comment) => onFeedback(message.turnId as string, rating, comment)
+              : undefined
+          }
+        />
+      )}
     </article>
   );
 }

@@ -1,3 +1,4 @@
+import type { FeedbackRating } from '../../../src/protocol/server-frame.ts';
 import { type ConversationState, RESUMABLE_STOP_REASONS } from '../chat/conversation.ts';
 import { EmptyState } from './EmptyState.tsx';
 import { MessageItem } from './MessageItem.tsx';
@@ -9,10 +10,11 @@ interface MessageListProps {
   canAsk: boolean;
   onAsk: (question: string) => void;
   onContinue: (turnId: string) => void;
+  onFeedback?: (turnId: string, rating: FeedbackRating, comment?: string) => void;
 }
 
 /** The conversation, scrolled to the newest words as they stream in. */
-export function MessageList({ conversation, canAsk, onAsk, onContinue }: MessageListProps) {
+export function MessageList({ conversation, canAsk, onAsk, onContinue, onFeedback }: MessageListProps) {
   const { messages, turn, loaded, queued } = conversation;
   const loadFailed = conversation.problem?.retry === 'load';
   const scroll = useStickToBottom<HTMLDivElement>();
@@ -36,6 +38,7 @@ export function MessageList({ conversation, canAsk, onAsk, onContinue }: Message
                 message={message}
                 turn={message.id === turn?.turnId ? turn : undefined}
                 onContinue={message.id === continuable ? () => onContinue(message.id) : undefined}
+                onFeedback={onFeedback}
               />
             </li>
           ))}

@@ -1,5 +1,5 @@
 import type { ClientFrame } from '../../../src/protocol/client-frame.ts';
-import type { DoneFrame, ServerFrame } from '../../../src/protocol/server-frame.ts';
+import type { DoneFrame, HistoryEntry, ServerFrame } from '../../../src/protocol/server-frame.ts';
 import type { CreateSocket, SocketLike } from '../chat/use-chat-socket.ts';
 
 /** A WebSocket stand-in the test drives: it opens, receives and drops when told to, and records what was sent. */
@@ -42,8 +42,13 @@ export class FakeSocket implements SocketLike {
     this.finish(1006);
   }
 
+  /** What was sent about the conversation shown: without the list of conversations and usage requests. */
+  sentToConversation(): ClientFrame[] {
+    return this.sent.filter((frame) => frame.action !== 'listSessions' && frame.action !== 'getUsage');
+  }
+
   sentActions(): string[] {
-    return this.sent.map((frame) => frame.action);
+    return this.sentToConversation().map((frame) => frame.action);
   }
 
   private finish(code: number): void {
@@ -102,7 +107,7 @@ export function framesFor(sessionId: string, turnId: string) {
 
 export function historyFrame(
   sessionId: string,
-  messages: Array<{ role: 'user' | 'assistant'; text: string; tools?: string[] }>,
+  messages: HistoryEntry[],
   interruptedTurn?: { turnId: string; stopReason: 'client_gone' | 'cancelled' | 'timeout'; lastSeq: number },
 ): ServerFrame {
   return {

@@ -1,0 +1,60 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { FeedbackStore, StoredFeedback } from '../../chat/conversation-ports.ts';
+import { sessionKey, turnKey } from './keys.ts';
+import { storageCall, storageUnavailable, type TableOptions } from './storage-call.ts';
+
+/**
+ * Feedback as an attribute of its turn's item (`SESSION#<id>` / `TURN#<turnId>`, decision 18): stored with
+ * the turn, deleted with the session, and read for a history with one Query of the session's turns.
+ */
+export function createDynamoDbFeedbackStore(table: TableOptions): FeedbackStore {
+  const { client, tableName } = table;
+  return {
+    async record(sessionId, turnId, feedback) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: turnKey(sessionId, turnId),
+            UpdateExpression: 'SET feedback = :feedback',
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeValues: { ':feedback': feedback },
+          }),
+          storageCall(table),
+        );
+        return 'recorded';
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return 'absent';
+        throw storageUnavailable(error);
+      }
+    },
+
+    async forSession(sessionId) {
+      const found = new Map<string, StoredFeedback>();
+      let startKey: Record<string, unknown> | undefined;
+      try {
+        do {
+          const page = await client.send(
+            new QueryCommand({
+              TableName: tableName,
+              KeyConditionExpression: 'PK = :pk AND begins_with(SK, :turn)',
+              FilterExpression: 'attribute_exists(feedback)',
+              ProjectionExpression: 'turnId, feedback',
+              ExpressionAttributeValues: { ':pk': sessionKey(sessionId).PK, ':turn': 'TURN#' },
+              ExclusiveStartKey: startKey,
+            }),
+            storageCall(table),
+          );
+          for (const item of page.Items ?? []) {
+            found.set(String(item.turnId), item.feedback as StoredFeedback);
+          }
+          startKey = page.LastEvaluatedKey;
+        } while (startKey);
+      } catch (error) {
+        throw storageUnavailable(error);
+      }
+      return found;
+    },
+  };
+}
