@@ -16,5 +16,5 @@ export const handler = createWebSocketRoute(route, 'deleteSession', async ({ fra
   // A conversation waiting for (or with) a person leaves the agents' queue too (docs/decisions/0026).
   const handoff = userId === undefined ? undefined : await handoffs.find(frame.sessionId);
   await reply.send(await deleteSession(storage, { sessionId: frame.sessionId, userId }));
-  if (handoff?.userId === userId) await handoffs.discard(handoff);
+  if (handoff && handoff.userId === userId) await handoffs.discard(handoff);
 });
