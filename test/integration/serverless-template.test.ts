@@ -64,12 +64,17 @@ describe('the packaged CloudFormation template', () => {
       '$connect',
       '$default',
       '$disconnect',
+      'agentMessage',
       'cancel',
+      'cancelHandoff',
+      'claimHandoff',
       'deleteSession',
       'getHistory',
       'getStats',
       'getUsage',
+      'listHandoffs',
       'listSessions',
+      'releaseHandoff',
       'renameSession',
       'resume',
       'sendFeedback',
@@ -223,9 +228,10 @@ describe('the packaged CloudFormation template', () => {
     });
   });
 
-  it('has the admins group whose members may read usage statistics, and lets getStats query the table', () => {
+  it('has the admins and agents groups (usage statistics; conversations handed to a person), and lets getStats query the table', () => {
     expect(ofType('AWS::Cognito::UserPoolGroup').map((group) => group.Properties)).toEqual([
       expect.objectContaining({ GroupName: 'admins', UserPoolId: { Ref: 'ChatUserPool' } }),
+      expect.objectContaining({ GroupName: 'agents', UserPoolId: { Ref: 'ChatUserPool' } }),
     ]);
     const statements = ofType('AWS::IAM::Role').flatMap((role) =>
       (role.Properties.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>).flatMap(
