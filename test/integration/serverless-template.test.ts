@@ -80,7 +80,12 @@ describe('the packaged CloudFormation template', () => {
       'sendFeedback',
       'sendMessage',
     ]);
-    expect(ofType('AWS::ApiGatewayV2::Integration')).toHaveLength(routes.length);
+    // One integration per function: the five handoff routes share one Lambda (docs/decisions/0026).
+    const targets = new Set(
+      ofType('AWS::ApiGatewayV2::Route').map((r) => JSON.stringify(r.Properties.Target)),
+    );
+    expect(ofType('AWS::ApiGatewayV2::Integration')).toHaveLength(targets.size);
+    expect(targets.size).toBe(routes.length - 4);
   });
 
   it('throttles the stage before any Lambda runs, the routes that call the model lower than the rest', () => {
@@ -127,7 +132,7 @@ describe('the packaged CloudFormation template', () => {
 
   it('runs every function on the newest Node.js runtime with a timeout below API Gateway’s 29 s', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions).toHaveLength(14);
+    expect(functions).toHaveLength(15);
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs24.x');
       expect(fn.Properties.Timeout).toBeLessThan(29);
@@ -274,7 +279,7 @@ describe('the packaged CloudFormation template', () => {
 
   it('ships no offline-only code (emulator, recorder, local stack) in any function bundle', () => {
     const zips = readdirSync(outDir).filter((file) => file.endsWith('.zip'));
-    expect(zips).toHaveLength(14);
+    expect(zips).toHaveLength(15);
     for (const zip of zips) {
       const code = unzipText(readFileSync(join(outDir, zip)));
       expect(code, `${zip} was not read`).toMatch(/export\s*\{[^}]*handler/);
