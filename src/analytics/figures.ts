@@ -335,6 +335,34 @@ export const FIGURES: readonly FigureDefinition[] = [
     },
   },
   {
+    id: 'feedback',
+    title: 'Answer feedback',
+    description: "Answers rated good or bad (each answer's current rating counts once), and the good share.",
+    unit: 'count',
+    report: (view) => {
+      const up = (c: Counters) => get(c, `${KEYED.feedback}up`);
+      const down = (c: Counters) => get(c, `${KEYED.feedback}down`);
+      return {
+        values: [
+          { label: 'good', value: up(view.total) },
+          { label: 'bad', value: down(view.total) },
+          { label: 'good %', value: round(percent(up(view.total), up(view.total) + down(view.total))) },
+        ],
+        series: [
+          { label: 'good', values: perHour(view, up) },
+          { label: 'bad', values: perHour(view, down) },
+        ],
+      };
+    },
+    cloudwatch: {
+      lines: [
+        { id: 'up', metric: METRICS.feedback, stat: 'Sum', label: 'good', dimensions: { rating: 'up' } },
+        { id: 'down', metric: METRICS.feedback, stat: 'Sum', label: 'bad', dimensions: { rating: 'down' } },
+      ],
+      note: 'Counts ratings sent; a changed rating counts again here, while the admin page moves its count.',
+    },
+  },
+  {
     id: 'throttles',
     title: 'Throttles',
     description:

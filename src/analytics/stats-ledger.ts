@@ -1,4 +1,4 @@
-import type { Counters, Refusal, TurnFacts } from './turn-facts.ts';
+import type { Counters, FeedbackFact, Refusal, TurnFacts } from './turn-facts.ts';
 
 export const HOUR_MS = 3_600_000;
 
@@ -6,13 +6,13 @@ export const HOUR_MS = 3_600_000;
 export const hourOf = (at: number): number => Math.floor(at / HOUR_MS) * HOUR_MS;
 
 /**
- * One row of the ledger: what one session did in one hour (its turns), or what one user was refused in one
- * hour. Rows are the unit of storage and of reading; figures are computed from them (summarize-stats.ts).
+ * One row of the ledger: what one session did in one hour (its turns), what one user was refused in one
+ * hour, or how one user rated answers in one hour. Rows are the unit of storage and of reading; figures are computed from them (summarize-stats.ts).
  */
 export interface StatsRow {
   /** Start of the UTC hour (epoch ms). */
   hour: number;
-  kind: 'session' | 'refusals';
+  kind: 'session' | 'refusals' | 'feedback';
   userId: string;
   /** For session rows. */
   sessionId?: string;
@@ -37,5 +37,6 @@ export interface StatsQuery {
 export interface StatsLedger {
   recordTurn(facts: TurnFacts): Promise<void>;
   recordRefusal(refusal: Refusal): Promise<void>;
+  recordFeedback(fact: FeedbackFact): Promise<void>;
   read(query: StatsQuery): Promise<StatsRow[]>;
 }

@@ -1,5 +1,5 @@
 import type { TokenUsage } from '../chat/messages.ts';
-import type { ErrorCode, StopReason } from '../protocol/server-frame.ts';
+import type { ErrorCode, FeedbackRating, StopReason } from '../protocol/server-frame.ts';
 import { bucketOf } from './histogram.ts';
 
 /**
@@ -37,6 +37,14 @@ export interface Refusal {
   at: number;
 }
 
+/** A rating of an answer (sendFeedback); `previous` is the rating it replaced, if the answer had one. */
+export interface FeedbackFact {
+  userId: string;
+  rating: FeedbackRating;
+  previous?: FeedbackRating;
+  at: number;
+}
+
 /**
  * Counter names of the stats ledger. Each turn ADDs to these; figures read them back (figures.ts). A new
  * figure that counts something per turn (handoffs, feedback) adds a name here and a line in `countersOf`.
@@ -62,6 +70,7 @@ export const KEYED = {
   error: 'error.',
   stop: 'stop.',
   outcome: 'outcome.',
+  feedback: 'feedback.',
   ttftBucket: 'ttft.b',
   durationBucket: 'duration.b',
 } as const;
@@ -94,6 +103,18 @@ export function countersOf(facts: TurnFacts): Counters {
   add(COUNTERS.durationSumMs, Math.round(facts.durationMs));
   add(`${KEYED.durationBucket}${bucketOf(facts.durationMs)}`, 1);
   return counters;
+}
+
+/**
+ * The counters a rating adds: one for its rating, and minus one for the rating it replaced, so that the
+ * totals count each answer's current rating once (a changed mind moves a count, a repeated one adds none).
+ */
+export function feedbackCountersOf(fact: FeedbackFact): Counters {
+  if (fact.previous === fact.rating) return {};
+  return {
+    [`${KEYED.feedback}${fact.rating}`]: 1,
+    ...(fact.previous ? { [`${KEYED.feedback}${fact.previous}`]: -1 } : {}),
+  };
 }
 
 /** The counters a refused request adds. */

@@ -47,8 +47,15 @@ export interface StoredFeedback {
 
 /** Feedback stored with its turn (the `TURN#<turnId>` item of decision 18). */
 export interface FeedbackStore {
-  /** Stores (or replaces) the feedback on the turn; 'absent' when the turn has no item. */
-  record(sessionId: string, turnId: string, feedback: StoredFeedback): Promise<'recorded' | 'absent'>;
+  /**
+   * Stores (or replaces) the feedback on the turn, answering with the feedback it replaced; 'absent' when the
+   * turn has no item.
+   */
+  record(
+    sessionId: string,
+    turnId: string,
+    feedback: StoredFeedback,
+  ): Promise<{ replaced?: StoredFeedback } | 'absent'>;
   /** Every turn of the session that has feedback. */
   forSession(sessionId: string): Promise<Map<string, StoredFeedback>>;
 }

@@ -6,12 +6,13 @@ import { assertUsable } from './session.ts';
 
 /**
  * Stores the user's rating (and comment) of one answer with its turn; sending again replaces it. Only the
- * session's owner may, and only for a turn the conversation holds.
+ * session's owner may, and only for a turn the conversation holds. Answers with the frame for the client and
+ * the rating this one replaced (for the usage figures).
  */
 export async function sendFeedback(
   deps: { sessions: SessionStore; feedback: FeedbackStore; clock: Clock },
   request: { sessionId: string; turnId: string; userId?: string; rating: FeedbackRating; comment?: string },
-): Promise<FeedbackFrame> {
+): Promise<{ frame: FeedbackFrame; replaced?: FeedbackRating }> {
   const session = await deps.sessions.load(request.sessionId);
   if (!session) throw new SessionExpiredError();
   assertUsable(session, request.userId, deps.clock.now());
@@ -23,11 +24,12 @@ export async function sendFeedback(
     at: deps.clock.now(),
   });
   if (outcome === 'absent') throw new TurnNotFoundError();
-  return {
+  const frame: FeedbackFrame = {
     type: 'feedback',
     sessionId: request.sessionId,
     turnId: request.turnId,
     rating: request.rating,
     ...(comment ? { comment } : {}),
   };
+  return { frame, ...(outcome.replaced ? { replaced: outcome.replaced.rating } : {}) };
 }

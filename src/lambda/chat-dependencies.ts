@@ -42,8 +42,8 @@ export function createChatStorage(
 /** The chat's storage, plus the list of conversations and feedback (the conversation routes). */
 export function createConversationStorage(
   config: ChatConfig,
+  table: ChatTable = createChatTable(config),
 ): ChatStorage & { directory: SessionDirectory; feedback: FeedbackStore } {
-  const table = createChatTable(config);
   return {
     ...createChatStorage(config, systemClock, table),
     directory: createDynamoDbSessionDirectory(table),

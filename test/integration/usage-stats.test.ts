@@ -16,13 +16,31 @@ const since = new Date(Date.now() - 60_000).toISOString();
 let chat: ChatSocket;
 let admin: ChatSocket;
 
-/** Session one: two tool turns, then a model fault; session two: an answer stopped by the user. */
+/**
+ * Session one: two tool turns, then a model fault; session two: an answer stopped by the user. The two
+ * answers of session one are rated: good and good, then the second changed to bad and the first sent good
+ * again (with a comment): one good, one bad.
+ */
 beforeAll(async () => {
   chat = await openChat(stack, user);
   admin = await openChat(stack, `stats-admin-${crypto.randomUUID()}`, ['admins']);
   const first = crypto.randomUUID();
-  expect((await chat.turn(first, 'What time is it in Tokyo?')).end).toMatchObject({ type: 'done' });
-  expect((await chat.turn(first, 'Where is the billing-api?')).end).toMatchObject({ type: 'done' });
+  const tokyo = await chat.turn(first, 'What time is it in Tokyo?');
+  expect(tokyo.end).toMatchObject({ type: 'done' });
+  const billing = await chat.turn(first, 'Where is the billing-api?');
+  expect(billing.end).toMatchObject({ type: 'done' });
+  const rate = async (end: ServerFrame, rating: 'up' | 'down', comment?: string) => {
+    const turnId = 'turnId' in end ? end.turnId : undefined;
+    const fromIndex = chat.frames.length;
+    chat.send({ action: 'sendFeedback', sessionId: first, turnId, rating, ...(comment ? { comment } : {}) });
+    await chat.waitFor((f) => f.type === 'feedback' && f.turnId === turnId && f.rating === rating, {
+      fromIndex,
+    });
+  };
+  await rate(tokyo.end, 'up');
+  await rate(billing.end, 'up');
+  await rate(billing.end, 'down');
+  await rate(tokyo.end, 'up', 'Quick and right');
   expect((await chat.turn(first, '#fault:stream-error=2 tell me a story')).end).toMatchObject({
     type: 'error',
     code: 'MODEL_STREAM_ERROR',
@@ -60,7 +78,8 @@ async function userStats(until?: string): Promise<StatsFrame> {
     const frame = (await getStats(admin, { since, userId: user, ...(until ? { until } : {}) })) as StatsFrame;
     const turns = value(frame, 'turns', 'turns');
     const errors = value(frame, 'errors', 'errors');
-    if ((turns === 4 && errors === 2) || Date.now() > deadline) return frame;
+    const rated = value(frame, 'feedback', 'bad');
+    if ((turns === 4 && errors === 2 && rated === 1) || Date.now() > deadline) return frame;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -98,6 +117,10 @@ describe('usage statistics over the real offline stack', () => {
     expect(value(frame, 'tokens', 'input')).toBeGreaterThan(0);
     expect(value(frame, 'cost', 'total')).toBeGreaterThan(0);
     expect(figure(frame, 'cost').breakdown).toEqual([{ key: user, value: value(frame, 'cost', 'total') }]);
+    // Each answer's current rating counts once: a changed rating moved its count, a repeated one added none.
+    expect(value(frame, 'feedback', 'good')).toBe(1);
+    expect(value(frame, 'feedback', 'bad')).toBe(1);
+    expect(value(frame, 'feedback', 'good %')).toBe(50);
     const cold = value(frame, 'coldStarts', 'cold starts') as number;
     expect(cold).toBeGreaterThanOrEqual(0);
     expect(cold).toBeLessThanOrEqual(4);

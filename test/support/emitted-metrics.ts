@@ -10,7 +10,7 @@ import { resumeTurn } from '../../src/chat/resume-turn.ts';
 import { runTurn } from '../../src/chat/run-turn.ts';
 import { createToolRegistry } from '../../src/chat/tools/registry.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createObservability, createTurnObserver } from '../../src/lambda/observability.ts';
+import { createObservability, createTurnObserver, recordFeedback } from '../../src/lambda/observability.ts';
 import { createTurnStats } from '../../src/lambda/turn-stats.ts';
 import { createWebSocketRoute, type RouteContext } from '../../src/lambda/websocket-route.ts';
 import { captureJsonLines } from './captured-output.ts';
@@ -26,7 +26,8 @@ export interface EmittedMetric {
 /**
  * Every EMF metric the handlers' code emits, read from what it really prints: the real websocket-route, turn
  * observer and turn stats (fakes for AWS), in a container named `functionName`, run a turn with a tool and
- * prompt-cache tokens, one the model throttles, a refused frame, one cut by the deadline guard and its resume.
+ * prompt-cache tokens, one the model throttles, a refused frame, one cut by the deadline guard and its resume,
+ * and the counts of a good and a bad rating.
  */
 export async function emittedMetrics(functionName: string): Promise<EmittedMetric[]> {
   // Powertools counts a cold start only where Lambda says the container was started on demand.
@@ -105,6 +106,11 @@ export async function emittedMetrics(functionName: string): Promise<EmittedMetri
     );
   });
 
+  // What the sendFeedback handler counts once the rating is stored.
+  const sendFeedback = createWebSocketRoute(routeContext, 'sendFeedback', async ({ frame }) =>
+    recordFeedback(observability, frame.rating, frame.comment !== undefined),
+  );
+
   const sessionId = crypto.randomUUID();
   const event = (frame: unknown) =>
     ({
@@ -124,6 +130,10 @@ export async function emittedMetrics(functionName: string): Promise<EmittedMetri
     // 100 ms before the deadline margin (CHAT_DEADLINE_MARGIN_MS) runs out.
     await sendMessage(send('A long one', lateTurn), context(config.turn.deadlineMarginMs + 100));
     await resume(event({ action: 'resume', sessionId, turnId: lateTurn }), context());
+    for (const rating of ['up', 'down'] as const) {
+      const frame = { action: 'sendFeedback', sessionId, turnId: lateTurn, rating, comment: 'Why' };
+      await sendFeedback(event(frame), context());
+    }
   });
   return lines
     .filter((line) => '_aws' in line)

@@ -13,17 +13,20 @@ export function createDynamoDbFeedbackStore(table: TableOptions): FeedbackStore 
   return {
     async record(sessionId, turnId, feedback) {
       try {
-        await client.send(
+        const { Attributes } = await client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: turnKey(sessionId, turnId),
             UpdateExpression: 'SET feedback = :feedback',
             ConditionExpression: 'attribute_exists(PK)',
             ExpressionAttributeValues: { ':feedback': feedback },
+            // The rating it replaces, so the usage figures move a count instead of adding one.
+            ReturnValues: 'UPDATED_OLD',
           }),
           storageCall(table),
         );
-        return 'recorded';
+        const replaced = Attributes?.feedback as StoredFeedback | undefined;
+        return replaced ? { replaced } : {};
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return 'absent';
         throw storageUnavailable(error);

@@ -1,6 +1,11 @@
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { HOUR_MS, hourOf, type StatsLedger, type StatsRow } from '../../analytics/stats-ledger.ts';
-import { type Counters, countersOf, refusalCountersOf } from '../../analytics/turn-facts.ts';
+import {
+  type Counters,
+  countersOf,
+  feedbackCountersOf,
+  refusalCountersOf,
+} from '../../analytics/turn-facts.ts';
 import { StorageUnavailableError } from '../../chat/errors.ts';
 import { statsHourPrefix, statsKey, statsPartition } from './keys.ts';
 
@@ -10,7 +15,7 @@ const META = new Set(['PK', 'SK', 'kind', 'hour', 'userId', 'sessionId', 'firstA
 /**
  * The stats ledger in the chat table: `STATS#<day>` / `<hh>#SESSION#<id>` items, one per session and hour,
  * grown by one UpdateItem per turn (counters with ADD, so concurrent turns never lose a count), and
- * `<hh>#REFUSALS#<user>` items for refused requests. Items expire after `retentionDays`.
+ * `<hh>#REFUSALS#<user>` items for refused requests, `<hh>#FEEDBACK#<user>` items for ratings of answers. Items expire after `retentionDays`.
  */
 export function createDynamoDbStatsLedger(options: {
   client: DynamoDBDocumentClient;
@@ -90,6 +95,18 @@ export function createDynamoDbStatsLedger(options: {
       });
     },
 
+    async recordFeedback(fact) {
+      const counters = feedbackCountersOf(fact);
+      if (Object.keys(counters).length === 0) return;
+      const hour = hourOf(fact.at);
+      await add(statsKey(hour, 'FEEDBACK', fact.userId), counters, {
+        kind: 'feedback',
+        hour,
+        userId: fact.userId,
+        expiresAt: expiresAt(hour),
+      });
+    },
+
     async read(query) {
       const first = hourOf(query.since);
       const last = hourOf(query.until - 1);
@@ -145,7 +162,7 @@ function rowOf(item: Record<string, unknown>): StatsRow & { expiresAt: number } 
   }
   return {
     hour: Number(item.hour),
-    kind: item.kind === 'refusals' ? 'refusals' : 'session',
+    kind: item.kind === 'refusals' || item.kind === 'feedback' ? item.kind : 'session',
     userId: String(item.userId),
     ...(typeof item.sessionId === 'string' ? { sessionId: item.sessionId } : {}),
     ...(typeof item.firstAt === 'number' ? { firstAt: item.firstAt } : {}),

@@ -1,5 +1,10 @@
 import { hourOf, type StatsLedger, type StatsRow } from '../../analytics/stats-ledger.ts';
-import { type Counters, countersOf, refusalCountersOf } from '../../analytics/turn-facts.ts';
+import {
+  type Counters,
+  countersOf,
+  feedbackCountersOf,
+  refusalCountersOf,
+} from '../../analytics/turn-facts.ts';
 
 /** The stats ledger in a Map, rows keyed as the DynamoDB adapter keys its items; for tests and the recorder. */
 export function createMemoryStatsLedger(): StatsLedger {
@@ -28,6 +33,13 @@ export function createMemoryStatsLedger(): StatsLedger {
       const key = `${hour}#REFUSALS#${refusal.userId}`;
       const row = rows.get(key) ?? { hour, kind: 'refusals', userId: refusal.userId, counters: {} };
       addInto(row.counters, refusalCountersOf(refusal));
+      rows.set(key, row);
+    },
+    async recordFeedback(fact) {
+      const hour = hourOf(fact.at);
+      const key = `${hour}#FEEDBACK#${fact.userId}`;
+      const row = rows.get(key) ?? { hour, kind: 'feedback', userId: fact.userId, counters: {} };
+      addInto(row.counters, feedbackCountersOf(fact));
       rows.set(key, row);
     },
     async read({ since, until, userId }) {

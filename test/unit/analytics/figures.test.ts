@@ -168,6 +168,34 @@ describe('usage figures from the stats ledger', () => {
     ]);
   });
 
+  it('counts each answer’s current rating once: a changed rating moves its count, a repeated one adds none', async () => {
+    const ledger = createMemoryStatsLedger();
+    const at = T0 + 5 * MINUTE;
+    await ledger.recordFeedback({ userId: 'ana', rating: 'up', at });
+    await ledger.recordFeedback({ userId: 'ana', rating: 'up', at });
+    await ledger.recordFeedback({ userId: 'ana', rating: 'down', previous: 'up', at });
+    await ledger.recordFeedback({ userId: 'ana', rating: 'up', previous: 'up', at });
+    await ledger.recordFeedback({ userId: 'bo', rating: 'down', at: at + HOUR_MS });
+    const range = { since: T0, until: T0 + 3 * HOUR_MS };
+    const feedback = reportFigures(viewOf(await ledger.read(range), range)).find((f) => f.id === 'feedback');
+    expect(feedback?.values).toEqual([
+      { label: 'good', value: 1 },
+      { label: 'bad', value: 2 },
+      { label: 'good %', value: 33.33 },
+    ]);
+    expect(feedback?.series).toEqual([
+      { label: 'good', values: [1, 0, 0] },
+      { label: 'bad', values: [1, 1, 0] },
+    ]);
+    // Ratings are no sessions: they add no active session and no turn.
+    expect(viewOf(await ledger.read(range), range).sessions).toEqual([]);
+  });
+
+  it('has no good share before any rating', async () => {
+    const { value } = await figuresOf([facts()]);
+    expect(value('feedback', 'good %')).toBeNull();
+  });
+
   it('reads latency percentiles from the histograms, within their 20% buckets', async () => {
     const ttfts = [300, 320, 340, 360, 380, 400, 420, 440, 460, 2_500];
     const { value } = await figuresOf(
