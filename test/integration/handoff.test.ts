@@ -263,31 +263,15 @@ describe('handing a conversation to a person', () => {
 const queueLacks = (sessionId: string) => (frame: ServerFrame) =>
   frame.type === 'handoffs' && !frame.handoffs.some((entry) => entry.sessionId === sessionId);
 
-async function archivedHandoffs(sessionId: string) {
+/** The items of a partition whose sort key starts with `prefix`, straight from DynamoDB Local. */
+async function itemsOf(partition: string, prefix: string) {
   const client = createLocalDocumentClient(stack.dynamodbEndpoint);
   try {
     const { Items } = await client.send(
       new QueryCommand({
         TableName: stack.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :archive)',
-        ExpressionAttributeValues: { ':pk': `SESSION#${sessionId}`, ':archive': 'HANDOFF#' },
-        ConsistentRead: true,
-      }),
-    );
-    return (Items ?? []) as Array<{ events: Array<{ kind: string; by: string; at: unknown }> }>;
-  } finally {
-    client.destroy();
-  }
-}
-
-async function connectionsOf(user: string) {
-  const client = createLocalDocumentClient(stack.dynamodbEndpoint);
-  try {
-    const { Items } = await client.send(
-      new QueryCommand({
-        TableName: stack.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :connection)',
-        ExpressionAttributeValues: { ':pk': `USER#${user}`, ':connection': 'CONNECTION#' },
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': partition, ':prefix': prefix },
         ConsistentRead: true,
       }),
     );
@@ -296,6 +280,12 @@ async function connectionsOf(user: string) {
     client.destroy();
   }
 }
+
+const archivedHandoffs = async (sessionId: string) =>
+  (await itemsOf(`SESSION#${sessionId}`, 'HANDOFF#')) as Array<{
+    events: Array<{ kind: string; by: string; at: unknown }>;
+  }>;
+const connectionsOf = (user: string) => itemsOf(`USER#${user}`, 'CONNECTION#');
 
 /** Leaves nothing in the shared queue: cancels as the user, from a fresh socket. */
 async function cancelAs(user: string, sessionId: string) {

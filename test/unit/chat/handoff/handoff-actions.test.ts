@@ -64,6 +64,16 @@ async function queued(t: ReturnType<typeof setup>, sessionId = 'session-1', user
   });
 }
 
+/** The queued handoff of session-1, claimed by the agent carol. */
+async function claimedByCarol(t: ReturnType<typeof setup>) {
+  await claimHandoff(t.deps, {
+    sessionId: 'session-1',
+    userId: 'carol',
+    groups: AGENTS,
+    reply: createRecordingReply(),
+  });
+}
+
 describe('the handoff to a person', () => {
   it('queues in order and tells each waiting user their place in line, on every tab', async () => {
     const t = setup();
@@ -130,12 +140,7 @@ describe('the handoff to a person', () => {
   it('lets one agent at a time claim a conversation, with a typed error for the second', async () => {
     const t = setup();
     await queued(t);
-    await claimHandoff(t.deps, {
-      sessionId: 'session-1',
-      userId: 'carol',
-      groups: AGENTS,
-      reply: createRecordingReply(),
-    });
+    await claimedByCarol(t);
 
     await expect(
       claimHandoff(t.deps, {
@@ -206,12 +211,7 @@ describe('the handoff to a person', () => {
     await t.registry.add({ connectionId: 'alice-2', userId: 'alice', agent: false });
     await t.registry.add({ connectionId: 'carol-1', userId: 'carol', agent: true });
     await queued(t);
-    await claimHandoff(t.deps, {
-      sessionId: 'session-1',
-      userId: 'carol',
-      groups: AGENTS,
-      reply: createRecordingReply(),
-    });
+    await claimedByCarol(t);
 
     const userReply = createRecordingReply();
     const open = await t.queue.find('session-1');
@@ -270,12 +270,7 @@ describe('the handoff to a person', () => {
     const t = setup();
     await t.registry.add({ connectionId: 'alice-1', userId: 'alice', agent: false });
     await queued(t);
-    await claimHandoff(t.deps, {
-      sessionId: 'session-1',
-      userId: 'carol',
-      groups: AGENTS,
-      reply: createRecordingReply(),
-    });
+    await claimedByCarol(t);
     const open = await t.queue.find('session-1');
     if (!open) throw new Error('no handoff');
     await relayUserMessage(t.deps, open, {
