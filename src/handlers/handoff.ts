@@ -4,6 +4,7 @@ import { cancelHandoff, releaseHandoff } from '../chat/handoff/close-handoff.ts'
 import { listHandoffs } from '../chat/handoff/list-handoffs.ts';
 import { loadConfig } from '../config.ts';
 import { createChatTable } from '../lambda/chat-table.ts';
+import { callerConnection, createConnectionRegistration } from '../lambda/connection-registration.ts';
 import { FrameRefusedError } from '../lambda/errors.ts';
 import { createHandoffDependencies } from '../lambda/handoff-dependencies.ts';
 import { createRouteContext } from '../lambda/route-context.ts';
@@ -12,7 +13,9 @@ import { unknownActionProblem } from '../protocol/client-frame.ts';
 
 const config = loadConfig();
 const route = createRouteContext(config);
-const handoffFor = createHandoffDependencies(config, createChatTable(config), route.observability);
+const table = createChatTable(config);
+const handoffFor = createHandoffDependencies(config, table, route.observability);
+const registration = createConnectionRegistration(config, table);
 
 /**
  * The handoff routes (docs/protocol.md): `cancelHandoff` for the user; `listHandoffs`, `claimHandoff`,
@@ -21,6 +24,9 @@ const handoffFor = createHandoffDependencies(config, createChatTable(config), ro
 export const handler = createWebSocketRoute(route, undefined, async (request) => {
   const { frame, userId, groups, reply } = request;
   const deps = handoffFor(request.sendTo);
+  // An agent's console (or a user's tab) that acts here hears of what follows: the queue, replies.
+  const caller = callerConnection(request);
+  if (caller) await registration.connected(caller);
   if ('sessionId' in frame && frame.sessionId)
     route.observability.logger.appendKeys({ sessionId: frame.sessionId });
   switch (frame.action) {

@@ -4,6 +4,7 @@ import { runTurn } from '../chat/run-turn.ts';
 import { createToolRegistry } from '../chat/tools/registry.ts';
 import { withTools } from '../chat/tools/with-tools.ts';
 import { loadConfig } from '../config.ts';
+import { callerConnection, createConnectionRegistration } from '../lambda/connection-registration.ts';
 import { createHandoffDependencies } from '../lambda/handoff-dependencies.ts';
 import { createTurnRoute } from '../lambda/turn-route.ts';
 import { createWebSocketRoute } from '../lambda/websocket-route.ts';
@@ -11,6 +12,7 @@ import { createWebSocketRoute } from '../lambda/websocket-route.ts';
 const config = loadConfig();
 const { route, turn, withTurnStats, table } = createTurnRoute(config);
 const handoffFor = createHandoffDependencies(config, table, route.observability);
+const registration = createConnectionRegistration(config, table);
 
 /**
  * `sendMessage`: one chat turn, streamed back to the sender. While a person has the conversation (a handoff,
@@ -29,9 +31,18 @@ export const handler = createWebSocketRoute(route, 'sendMessage', async (request
       return;
     }
     const expiresAt = Math.floor(Date.now() / 1000) + config.turn.sessionTtlSeconds;
+    const caller = callerConnection(request);
     tools = withTools(
       turn.tools,
-      createToolRegistry([createHandoffTool(handoff, { sessionId, userId, expiresAt })]),
+      createToolRegistry([
+        createHandoffTool(handoff, {
+          sessionId,
+          userId,
+          expiresAt,
+          // The asking tab hears of its place in line, whatever it did before.
+          beforeHandoff: () => (caller ? registration.connected(caller) : Promise.resolve()),
+        }),
+      ]),
     );
   }
   const context = { kind: 'turn', sessionId, userId, coldStart: request.coldStart } as const;

@@ -5,9 +5,10 @@ import { groupsOf, userIdOf } from './websocket-event.ts';
 import type { RouteHandler } from './websocket-route.ts';
 
 /**
- * `$connect` and `$disconnect`: the authorizer has decided; a signed-in user's connection is kept in the
- * connection registry (so a person's replies reach every tab, and agents get the live queue) and removed
- * when it closes. A frame whose action is "$connect" or "$disconnect" reaches them as a MESSAGE event
+ * `$connect` and `$disconnect`: the authorizer has decided, and `$connect` does nothing more (a write there
+ * slowed every connection, and bursts of them timed out offline). A signed-in connection enters the
+ * connection registry when it asks for a history or uses a handoff action (docs/decisions/0026), and leaves
+ * it here when it closes. A frame whose action is "$connect" or "$disconnect" reaches them as a MESSAGE event
  * (serverless-offline routes it so, and API Gateway's route selection allows it), and must be refused there.
  * The registry and the refusing route are loaded only when first needed, so an anonymous connection's cold
  * start loads neither.
@@ -24,13 +25,12 @@ export function createLifecycleRoute(config: ChatConfig): RouteHandler {
       return (await refuseFrame)(event, context);
     }
     const userId = userIdOf(event);
-    if (userId === undefined) return { statusCode: 200 };
+    if (userId === undefined || eventType !== 'DISCONNECT') return { statusCode: 200 };
     registration ??= import('./connection-registration.ts').then(({ createConnectionRegistration }) =>
       createConnectionRegistration(config),
     );
     const connection = { connectionId, userId, agent: groupsOf(event).includes(AGENTS_GROUP) };
-    if (eventType === 'CONNECT') await (await registration).connected(connection);
-    else if (eventType === 'DISCONNECT') await (await registration).disconnected(connection);
+    await (await registration).disconnected(connection);
     return { statusCode: 200 };
   };
 }

@@ -40,6 +40,10 @@ describe('handing a conversation to a person', () => {
     const agentConsole = await open(agent, ['agents']);
     const otherAgent = await open(newUser('agent-b'), ['agents']);
     const sessionId = crypto.randomUUID();
+    // As the web app does on connecting: a tab asks for its history, a console for the queue; both register.
+    await ask(secondTab, { action: 'getHistory', sessionId }, (f) => f.type === 'history');
+    for (const socket of [agentConsole, otherAgent])
+      await ask(socket, { action: 'listHandoffs' }, (f) => f.type === 'handoffs');
 
     const asked = await tab.turn(sessionId, 'I would like to talk to a person, please.');
     expect(asked.end).toMatchObject({ type: 'done', stopReason: 'end_turn' });
@@ -249,7 +253,7 @@ describe('handing a conversation to a person', () => {
         new GetCommand({ TableName: stack.tableName, Key: gone, ConsistentRead: true }),
       );
       expect(Item).toBeUndefined();
-      // The open tab is registered, and leaves the registry when it closes.
+      // The asking tab is registered, and leaves the registry when it closes.
       expect(await connectionsOf(user)).toHaveLength(1);
       await tab.close();
       await expect.poll(() => connectionsOf(user), { timeout: 10_000 }).toHaveLength(0);

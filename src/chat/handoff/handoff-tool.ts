@@ -26,7 +26,13 @@ const input = z.object({
 /** `handoff_to_human`, bound to one request's session and user. */
 export function createHandoffTool(
   deps: HandoffDependencies,
-  context: { sessionId: string; userId: string; expiresAt: number },
+  context: {
+    sessionId: string;
+    userId: string;
+    expiresAt: number;
+    /** Runs first: e.g. the asking connection enters the registry, so it gets the `handoff` frames. */
+    beforeHandoff?: () => Promise<void>;
+  },
 ): Tool<z.infer<typeof input>> {
   return {
     name: 'handoff_to_human',
@@ -35,6 +41,7 @@ export function createHandoffTool(
     input,
     status: 'Asking a person to join…',
     async run({ reason, summary }) {
+      await context.beforeHandoff?.();
       const { position, alreadyOpen } = await requestHandoff(deps, {
         sessionId: context.sessionId,
         userId: context.userId,
