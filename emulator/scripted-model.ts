@@ -70,7 +70,8 @@ export function scriptReply(body: ConverseBody, knowledgeBase: LocalKnowledgeBas
 
   const tools = new Set(toolNamesOf(body));
   if (last?.content.some((block) => block.toolResult)) {
-    return { text: answerFromToolResults(messages), toolUses: [], stopReason: 'end_turn' };
+    const citeDirective = /#cite:(\d{1,3})\b/.exec(turnTextOf(body))?.[1];
+    return { text: answerFromToolResults(messages, citeDirective), toolUses: [], stopReason: 'end_turn' };
   }
 
   const asked = turnTextOf(body);
@@ -122,7 +123,8 @@ export function scriptReply(body: ConverseBody, knowledgeBase: LocalKnowledgeBas
   return { text: smallTalk(question), toolUses: [], stopReason: 'end_turn' };
 }
 
-function answerFromToolResults(messages: WireMessage[]): string {
+/** `citeDirective`: the `#cite:<n>` directive's number, cited as well (a test's invented citation). */
+function answerFromToolResults(messages: WireMessage[], citeDirective?: string): string {
   const results = messages.at(-1)?.content ?? [];
   const calls = new Map(
     (messages.at(-2)?.content ?? []).flatMap((block) =>
@@ -137,7 +139,7 @@ function answerFromToolResults(messages: WireMessage[]): string {
       const reason = content.map((c) => c.text ?? JSON.stringify(c.json)).join(' ');
       return [`I tried \`${call?.name ?? 'a tool'}\` but it failed: ${reason}`];
     }
-    return [describeToolResult(call?.name ?? '', toolResultJson(content))];
+    return [describeToolResult(call?.name ?? '', toolResultJson(content), citeDirective)];
   });
   return parts.join('\n\n');
 }
@@ -168,7 +170,7 @@ function parseJsonText(text: string | undefined): unknown {
   }
 }
 
-function describeToolResult(tool: string, json: Record<string, unknown>): string {
+function describeToolResult(tool: string, json: Record<string, unknown>, citeDirective?: string): string {
   if (tool === 'current_time' && json.local !== undefined) {
     return `The current time in ${json.timeZone} is **${json.local}** (UTC${json.utcOffset}).`;
   }
@@ -181,13 +183,17 @@ function describeToolResult(tool: string, json: Record<string, unknown>): string
       : 'A person from our support team already has this conversation; they will answer here.';
   }
   if (tool === 'kb_lookup') {
-    const passages = (json.passages ?? []) as Array<{ text: string; source: string }>;
-    if (passages.length === 0)
-      return 'The knowledge base has nothing on that, so I cannot answer it reliably.';
+    const passages = (json.passages ?? []) as Array<{ n?: number; text: string; source: string }>;
+    if (passages.length === 0) return 'The knowledge base has nothing relevant on that, so I will not guess.';
+    // Numbered passages are cited as the tool asks, `[n]`; passages without numbers by their file name.
     const cited = passages
       .slice(0, 2)
-      .map((p) => `- ${firstSentences(p.text, 2)} _(source: ${p.source.split('/').at(-1)})_`);
-    return `According to the knowledge base:\n\n${cited.join('\n')}`;
+      .map(
+        (p) =>
+          `- ${firstSentences(p.text, 2)} ${typeof p.n === 'number' ? `[${p.n}]` : `_(source: ${p.source.split('/').at(-1)})_`}`,
+      );
+    const invented = citeDirective ? ` See also [${citeDirective}].` : '';
+    return `According to the knowledge base:\n\n${cited.join('\n')}${invented}`;
   }
   if (typeof json.text === 'string' && Object.keys(json).length === 1)
     return `The ${tool} tool says: ${json.text}`;

@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import type { StorageTimeouts } from './adapters/dynamodb/document-client.ts';
+import type { JsonObject } from './chat/messages.ts';
+import type { KbLookupSettings } from './chat/tools/kb-lookup.ts';
 
 // zod/mini (used in Lambda code for its size) ships no messages; English ones make config errors readable.
 z.config(en());
@@ -21,6 +23,30 @@ const envSchema = z.object({
   CHAT_MODEL_ID: z.string().check(z.minLength(1)),
   CHAT_KNOWLEDGE_BASE_ID: optional(z.string()),
   CHAT_SYSTEM_PROMPT: optional(z.string()),
+  CHAT_KB_RESULTS: positiveInt(5, 100),
+  CHAT_KB_SEARCH_TYPE: optional(z.enum(['HYBRID', 'SEMANTIC'])),
+  /** A RetrievalFilter as JSON, applied to every search. */
+  CHAT_KB_FILTER: optional(
+    z.pipe(
+      z.string(),
+      z.transform((text, ctx) => {
+        try {
+          const value: unknown = JSON.parse(text);
+          if (typeof value === 'object' && value !== null && !Array.isArray(value))
+            return value as JsonObject;
+        } catch {}
+        ctx.issues.push({
+          code: 'custom',
+          input: text,
+          message: 'must be a JSON object (a RetrievalFilter)',
+        });
+        return z.NEVER;
+      }),
+    ),
+  ),
+  CHAT_KB_AREA_KEY: optional(z.string().check(z.minLength(1), z.maxLength(100))),
+  CHAT_KB_RERANK_MODEL_ARN: optional(z.string().check(z.regex(/^arn:aws(-[^:]+)?:bedrock:/))),
+  CHAT_KB_MIN_SCORE: z._default(z.coerce.number().check(z.gte(0), z.lte(1)), 0.4),
   CHAT_DYNAMODB_ENDPOINT: optional(z.url()),
   CHAT_BEDROCK_ENDPOINT: optional(z.url()),
   CHAT_BEDROCK_AGENT_ENDPOINT: optional(z.url()),
@@ -78,7 +104,7 @@ const authEnvSchema = z
 export const DEFAULT_SYSTEM_PROMPT = [
   'You are a helpful assistant in a real-time chat.',
   'Answer concisely in Markdown.',
-  'Use kb_lookup for questions about the product and cite the sources it returns;',
+  'Use kb_lookup for questions about the product and cite the passages you use inline by their number, e.g. [1];',
   'use current_time whenever the answer depends on the current date or time;',
   'use lookup_resource to find internal services, dashboards, runbooks and repositories.',
   'If the tools do not give you the answer, say so instead of guessing.',
@@ -103,6 +129,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tableName: e.CHAT_TABLE_NAME,
     modelId: e.CHAT_MODEL_ID,
     knowledgeBaseId: e.CHAT_KNOWLEDGE_BASE_ID,
+    retrieval: {
+      numberOfResults: e.CHAT_KB_RESULTS,
+      minScore: e.CHAT_KB_MIN_SCORE,
+      ...(e.CHAT_KB_SEARCH_TYPE ? { searchType: e.CHAT_KB_SEARCH_TYPE } : {}),
+      ...(e.CHAT_KB_FILTER ? { filter: e.CHAT_KB_FILTER } : {}),
+      ...(e.CHAT_KB_AREA_KEY ? { areaKey: e.CHAT_KB_AREA_KEY } : {}),
+      ...(e.CHAT_KB_RERANK_MODEL_ARN ? { rerankModelArn: e.CHAT_KB_RERANK_MODEL_ARN } : {}),
+    } satisfies KbLookupSettings,
     systemPrompt: e.CHAT_SYSTEM_PROMPT ?? DEFAULT_SYSTEM_PROMPT,
     maxOutputTokens: e.CHAT_MAX_OUTPUT_TOKENS,
     maxMessageBytes: e.CHAT_MAX_MESSAGE_BYTES,

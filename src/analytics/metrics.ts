@@ -47,6 +47,8 @@ export const METRICS = {
   pushFailures: metric('PushFailures', 'Count'),
   feedback: metric('Feedback', 'Count', ['rating']),
   feedbackComments: metric('FeedbackComments', 'Count'),
+  /** Citations an answer made of passages its turn never retrieved: dropped, never shown (decision 22). */
+  citationsDropped: metric('CitationsDropped', 'Count'),
   /** Conversations handed to a person, by why (docs/decisions/0026). */
   handoffs: metric('Handoffs', 'Count', ['reason']),
   /** From queued to an agent's claim. */

@@ -1,4 +1,4 @@
-import type { DoneFrame, ErrorFrame, ServerFrame, TurnFrameBase } from '../protocol/server-frame.ts';
+import type { DoneFrame, ErrorFrame, ServerFrame, Source, TurnFrameBase } from '../protocol/server-frame.ts';
 import { utf8Length } from '../protocol/utf8-length.ts';
 import { ClientGoneError } from './errors.ts';
 import type { Reply } from './ports.ts';
@@ -42,6 +42,8 @@ export interface FrameStream {
   text(delta: string): Promise<void>;
   /** Pushes a status frame (after any queued text) without waiting for it. */
   status(tool: string, value: string): void;
+  /** Pushes the queued text and a sources frame without waiting for it. */
+  sources(sources: Source[]): void;
   /** Pushes the queued text and the done frame, and waits until every frame is sent. */
   done(frame: Omit<DoneFrame, keyof TurnFrameBase | 'type'>): Promise<void>;
   /** Pushes the queued text and an error frame, and waits until every frame is sent. */
@@ -141,6 +143,10 @@ export function createFrameStream(options: FrameStreamOptions): FrameStream {
     status(tool, value) {
       flush();
       enqueue({ type: 'status', ...base(), tool, value });
+    },
+    sources(sources) {
+      flush();
+      enqueue({ type: 'sources', ...base(), sources });
     },
     async done(frame) {
       flush();

@@ -191,14 +191,37 @@ export interface Reply {
   send(frame: ServerFrame): Promise<void>;
 }
 
+/** One retrieved chunk of a knowledge-base document. */
 export interface Passage {
+  /** Stable id: the knowledge base's chunk id. */
+  id: string;
   text: string;
+  /** The document's location, e.g. `s3://bucket/account-security.md`. */
   source: string;
+  /** The document's title (its `title` metadata attribute, else its file name in words). */
+  title: string;
+  /** An http(s) address for the document (a web data source, or a `url` metadata attribute). */
+  url?: string;
+  /** Higher is closer; on the knowledge base's scale (a reranker's relevance when reranking). */
   score: number;
 }
 
+/** A metadata filter in Bedrock's RetrievalFilter grammar (`equals`, `in`, `andAll`, …). */
+export type MetadataFilter = JsonObject;
+
+/** How to search: the knowledge base's retrieval settings (docs/configuration.md). */
+export interface RetrievalRequest {
+  query: string;
+  numberOfResults: number;
+  /** HYBRID mixes keyword and vector search; SEMANTIC is vector search alone. Absent: the store's default. */
+  searchType?: 'HYBRID' | 'SEMANTIC';
+  filter?: MetadataFilter;
+  /** Rerank the results with this Bedrock reranker model (ARN), keeping `numberOfResults`. */
+  rerankModelArn?: string;
+}
+
 export interface KnowledgeBase {
-  retrieve(query: string, maxResults: number, signal?: AbortSignal): Promise<Passage[]>;
+  retrieve(request: RetrievalRequest, signal?: AbortSignal): Promise<Passage[]>;
 }
 
 export interface Resource {

@@ -5,6 +5,7 @@ import {
   MAX_SERVER_MESSAGE_BYTES,
   toUsage,
 } from '../protocol/server-frame.ts';
+import { citeSources } from './citations/cite-sources.ts';
 import type { FeedbackStore, StoredFeedback } from './conversation-ports.ts';
 import { isToolUseBlock, isTurnStart, type Message, ROUND_SEPARATOR, textOf } from './messages.ts';
 import type { Clock, Reply, SessionStore, StoredSession } from './ports.ts';
@@ -64,13 +65,15 @@ export function toHistoryEntries(
   feedback?: ReadonlyMap<string, StoredFeedback>,
 ): HistoryEntry[] {
   const entries: HistoryEntry[] = [];
-  let answer: { texts: string[]; tools: string[] } | undefined;
+  let answer: { texts: string[]; tools: string[]; turn: Message[] } | undefined;
   /** The question the answer being assembled belongs to: its turn id and how it ended. */
   let question: Message | undefined;
   const closeAnswer = () => {
     if (answer) {
       const turnId = question?.turnId;
       const rating = turnId === undefined ? undefined : feedback?.get(turnId);
+      // The sources are rebuilt from what the turn stored: its numbered passages and the answer's citations.
+      const { sources } = citeSources(answer.turn);
       entries.push({
         role: 'assistant',
         text: answer.texts.join(ROUND_SEPARATOR),
@@ -80,6 +83,7 @@ export function toHistoryEntries(
         ...(rating
           ? { feedback: { rating: rating.rating, ...(rating.comment ? { comment: rating.comment } : {}) } }
           : {}),
+        ...(sources.length ? { sources } : {}),
       });
     }
     answer = undefined;
@@ -93,8 +97,11 @@ export function toHistoryEntries(
         text: textOf(message),
         ...(message.turnId ? { turnId: message.turnId } : {}),
       });
-    } else if (message.role === 'assistant') {
-      answer ??= { texts: [], tools: [] };
+      continue;
+    }
+    answer?.turn.push(message);
+    if (message.role === 'assistant') {
+      answer ??= { texts: [], tools: [], turn: [message] };
       const text = textOf(message);
       if (text !== '') answer.texts.push(text);
       answer.tools.push(...message.content.filter(isToolUseBlock).map((block) => block.toolUse.name));

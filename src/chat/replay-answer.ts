@@ -5,8 +5,8 @@ import type { StoredAnswer } from './stored-answer.ts';
 import type { TurnDependencies, TurnSummary } from './turn.ts';
 
 /**
- * Sends a stored answer again as the frames of its turn (a `status` per tool, the text as `token`s, `done`
- * with `replayed: true`), starting at `firstSeq`, without calling the model: what a retried turn id, or the
+ * Sends a stored answer again as the frames of its turn (a `status` per tool, the text as `token`s, its
+ * `sources`, `done` with `replayed: true`), starting at `firstSeq`, without calling the model: what a retried turn id, or the
  * second of two tabs resuming one turn, receives. A client assembles it like any answer.
  */
 export async function replayAnswer(
@@ -23,12 +23,15 @@ export async function replayAnswer(
   const { answer } = options;
   const frames = replayFrames(deps, options);
   const usage = { inputTokens: 0, outputTokens: 0 };
+  // The same sources as the original answer's: both come from the stored turn.
+  if (answer.sources.length > 0) frames.sources(answer.sources);
   await frames.done({
     stopReason: answer.stopReason,
     usage: toUsage(usage),
     modelCalls: 0,
     toolCalls: 0,
     replayed: true,
+    ...(answer.sources.length > 0 ? { sources: answer.sources } : {}),
   });
   const summary: TurnSummary = {
     turnId: options.turnId,

@@ -6,7 +6,7 @@ import type { Reply, StoredSession, StoredTurn } from './ports.ts';
 import { historyFrameOf, sendHistory, unstoredHistoryFrame } from './read-history.ts';
 import { replayAnswer, replayPart } from './replay-answer.ts';
 import { assertUsable } from './session.ts';
-import { type StoredAnswer, storedAnswerOf } from './stored-answer.ts';
+import { type StoredAnswer, storedAnswerOf, storedTurnOf } from './stored-answer.ts';
 import { streamTurn } from './stream-turn.ts';
 import type { TurnDependencies, TurnSummary } from './turn.ts';
 import { DEFAULT_LEASE_MS, newLease, turnClaim } from './turn-lease.ts';
@@ -141,6 +141,8 @@ async function continueAnswer(
         runId: lease.runId,
         session,
         conversation: continuationRequest(session.messages),
+        // The answer so far keeps its passage numbers: the rest cites on from them.
+        earlierInTurn: (storedTurnOf(session, turnId) ?? []).slice(1),
         firstSeq: nextSeq,
         requestedAt,
         remainingTimeMs: request.remainingTimeMs,
@@ -185,6 +187,8 @@ function restOf(stored: StoredAnswer, shown: StoredAnswer): StoredAnswer {
     text: stored.text.startsWith(shown.text) ? stored.text.slice(shown.text.length) : stored.text,
     tools: stored.tools.slice(shown.tools.length),
     stopReason: stored.stopReason,
+    // The whole answer's: a citation in the part shown before still names its passage.
+    sources: stored.sources,
   };
 }
 

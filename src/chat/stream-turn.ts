@@ -1,9 +1,11 @@
 import { toUsage } from '../protocol/server-frame.ts';
 import { INTERRUPTED_STOP_REASONS } from '../protocol/stop-reasons.ts';
+import { citeSources } from './citations/cite-sources.ts';
 import { StorageUnavailableError, toChatError } from './errors.ts';
 import { createFrameStream } from './frame-stream.ts';
 import { ANONYMOUS_USER } from './ports.ts';
 import { saveTurn } from './save-turn.ts';
+import { storedAnswerOf } from './stored-answer.ts';
 import { runToolLoop } from './tool-loop.ts';
 import type { FirstTokenTimings, TurnDependencies, TurnRun, TurnSummary } from './turn.ts';
 import { createTurnInterrupts } from './turn-interrupts.ts';
@@ -71,6 +73,7 @@ async function streamAndRecord(deps: TurnDependencies, run: TurnRun): Promise<Tu
       idleTimeoutMs: settings.modelIdleTimeoutMs,
       maxAnswerBytes: run.maxAnswerBytes,
       signal: interrupts.signal,
+      earlierInTurn: run.earlierInTurn,
       onToolCall: (call) => observer?.toolCalled?.(call),
     });
     interrupts.end();
@@ -95,12 +98,19 @@ async function streamAndRecord(deps: TurnDependencies, run: TurnRun): Promise<Tu
       record,
     );
     const { stopReason, modelCalls, toolCalls } = result;
+    // Citations are checked on the answer as recorded (on Stop, as far as the client showed it); the sources
+    // sent are the stored turn's, so a replay, a resume and getHistory show exactly these (decision 22).
+    const { dropped } = citeSources([...(run.earlierInTurn ?? []), ...record.messages]);
+    if (dropped.length > 0) observer?.citationsDropped?.({ turnId: run.turnId, numbers: dropped });
+    const sources = storedAnswerOf(saved, run.turnId)?.sources ?? [];
+    if (sources.length > 0) frames.sources(sources);
     await frames.done({
       stopReason,
       usage: toUsage(result.usage),
       modelCalls,
       toolCalls,
       ...(frozen ? { keptThroughSeq: frozen.seenSeq } : {}),
+      ...(sources.length > 0 ? { sources } : {}),
     });
     // After `done`, off the client's path; analytics may miss a turn, the session never does.
     await deps.usage

@@ -12,7 +12,7 @@ import {
   ZERO_USAGE,
 } from './messages.ts';
 import type { ModelClient, ModelStopReason } from './ports.ts';
-import type { ToolRegistry } from './tools/registry.ts';
+import { createToolContext, type ToolContext, type ToolRegistry } from './tools/registry.ts';
 import { type InterruptReason, interruptionOf, TurnInterrupted } from './turn-interrupts.ts';
 import { jsonBytes } from './window.ts';
 
@@ -31,6 +31,8 @@ export interface ToolLoopOptions {
   maxAnswerBytes: number;
   /** Aborted with a TurnInterrupted reason when the client leaves, cancels or the deadline nears. */
   signal: AbortSignal;
+  /** What this turn already holds after its question (a resumed answer's first part): passages keep their numbers. */
+  earlierInTurn?: Message[];
   onToolCall?: (call: {
     name: string;
     input: unknown;
@@ -77,6 +79,7 @@ export async function runToolLoop(
     toolCalls,
   });
   const text = createRoundText(options.frames);
+  const context = createToolContext(options.earlierInTurn);
   /** Ends the answer with a note saying why (the tool limit, the size limit), as streamed and as stored. */
   const endWithNote = async (spoken: ContentBlock[], note: string, stopReason: StopReason) => {
     const said = text.emittedThisRound ? `${ROUND_SEPARATOR}${note}` : note;
@@ -111,7 +114,7 @@ export async function runToolLoop(
     if (round >= options.maxToolRounds) return endWithNote(spoken, TOOL_LIMIT_NOTE, 'tool_limit');
 
     toolCalls += toolUses.length;
-    const results = await Promise.all(toolUses.map((block) => runTool(block, options)));
+    const results = await Promise.all(toolUses.map((block) => runTool(block, context, options)));
     const toolRound = [
       { role: 'assistant', content: response.content },
       { role: 'user', content: results },
@@ -224,9 +227,13 @@ function fitText(text: string, roomBytes: number): string {
   return roomBytes <= 0 ? '' : (splitByJsonBytes(text, roomBytes)[0] ?? '');
 }
 
-async function runTool(block: ToolUseBlock, options: ToolLoopOptions): Promise<ContentBlock> {
+async function runTool(
+  block: ToolUseBlock,
+  context: ToolContext,
+  options: ToolLoopOptions,
+): Promise<ContentBlock> {
   const started = performance.now();
-  const result = await options.tools.run(block.toolUse, options.signal);
+  const result = await options.tools.run(block.toolUse, options.signal, context);
   options.onToolCall?.({
     name: block.toolUse.name,
     input: block.toolUse.input,

@@ -64,6 +64,8 @@ export interface TurnObserver {
   usageNotRecorded?(error: unknown): void;
   /** A frame could not be delivered for another reason than a closed connection; the turn stopped. */
   pushFailed?(error: unknown): void;
+  /** The answer cited passage numbers that no passage of its turn has; they were dropped, never shown. */
+  citationsDropped?(dropped: { turnId: string; numbers: number[] }): void;
   /** `durationMs` counts from the request, like `summary.timings`. */
   turnFinished?(summary: TurnSummary, durationMs: number): void;
 }
@@ -107,6 +109,8 @@ export interface TurnRun {
   session: StoredSession;
   /** Exactly what the model sees. */
   conversation: Message[];
+  /** The turn's stored messages after its question, when this run continues it (resume). */
+  earlierInTurn?: Message[];
   firstSeq: number;
   /** performance.now() when the turn was asked for, before the session was loaded; timings count from here. */
   requestedAt: number;

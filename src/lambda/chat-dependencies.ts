@@ -71,7 +71,7 @@ export function createModelAndTools(
         knowledgeBaseId,
       });
     });
-    tools.unshift(createKbLookupTool(knowledgeBase));
+    tools.unshift(createKbLookupTool(knowledgeBase, config.retrieval));
   }
   return {
     model: createBedrockModelClient({

@@ -8,12 +8,12 @@ import type { KnowledgeBase } from '../chat/ports.ts';
 export function createLazyKnowledgeBase(load: () => Promise<KnowledgeBase>): KnowledgeBase {
   let loading: Promise<KnowledgeBase> | undefined;
   return {
-    async retrieve(query, maxResults, signal) {
+    async retrieve(request, signal) {
       loading ??= load().catch((error: unknown) => {
         loading = undefined;
         throw error;
       });
-      return (await loading).retrieve(query, maxResults, signal);
+      return (await loading).retrieve(request, signal);
     },
   };
 }

@@ -84,6 +84,10 @@ export function createTurnObserver(observability: Observability): TurnObserver {
     pushFailed(error) {
       recordPushFailure(observability, error);
     },
+    citationsDropped({ turnId, numbers }) {
+      logger.warn('answer cited passages not retrieved in its turn; citations dropped', { turnId, numbers });
+      addMetric(metrics, METRICS.citationsDropped, numbers.length);
+    },
     usageNotRecorded(error) {
       logger.warn('per-user usage not recorded; the turn itself was saved', { error });
     },

@@ -112,6 +112,35 @@ export interface DoneFrame extends TurnFrameBase {
   keptThroughSeq?: number;
   /** The turn was already answered (a retried turn id): these frames replay the stored answer, no model call. */
   replayed?: true;
+  /** The passages the answer cites, as in the `sources` frame; absent when it cites none. */
+  sources?: Source[];
+}
+
+/**
+ * A knowledge-base passage an answer cites as `[n]`. Only passages retrieved in the same turn are sources: a
+ * citation of anything else is dropped by the server.
+ */
+export interface Source {
+  /** The number the answer cites it by: `[n]`. */
+  n: number;
+  /** The passage's stable id (the knowledge base's chunk id). */
+  passageId: string;
+  /** The document's title. */
+  title: string;
+  /** Where the document lives, e.g. `s3://bucket/account-security.md`. */
+  uri: string;
+  /** A web address for the document (http or https), when it has one. */
+  url?: string;
+  /** The start of the passage's text. */
+  snippet: string;
+  /** The retrieval score, on the knowledge base's scale (higher is closer). */
+  score: number;
+}
+
+/** The sources of the answer just streamed, sent once after its text and before `done`. */
+export interface SourcesFrame extends TurnFrameBase {
+  type: 'sources';
+  sources: Source[];
 }
 
 export interface ErrorFrame {
@@ -143,6 +172,8 @@ export interface HistoryEntry {
   stopReason?: StopReason;
   /** On an answer the user rated. */
   feedback?: TurnFeedback;
+  /** The passages the answer cites (assistant entries only). */
+  sources?: Source[];
 }
 
 export interface HistoryFrame {
@@ -260,7 +291,7 @@ export interface StatsFrame {
   figures: FigureReport[];
 }
 
-export type TurnFrame = StatusFrame | TokenFrame | DoneFrame;
+export type TurnFrame = StatusFrame | TokenFrame | SourcesFrame | DoneFrame;
 export type ServerFrame =
   | TurnFrame
   | ErrorFrame

@@ -50,7 +50,12 @@ describe('the offline stack (serverless-offline + DynamoDB Local + Bedrock emula
     });
     expect(status).toBeLessThan(firstToken);
     expect(text).toContain('According to the knowledge base');
-    expect(text).toContain('account-security.md');
+    expect(text).toContain('[1]');
+    expect(end).toMatchObject({
+      sources: expect.arrayContaining([
+        expect.objectContaining({ n: 1, uri: 's3://local-knowledge-base/account-security.md' }),
+      ]),
+    });
 
     const calls = await emulatorCalls(stack.emulatorUrl);
     const retrieve = calls.filter((c) => c.operation === 'Retrieve');

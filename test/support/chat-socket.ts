@@ -21,7 +21,12 @@ export interface ChatSocket {
     options?: { timeoutMs?: number; fromIndex?: number },
   ): Promise<ServerFrame>;
   /** Sends one message and collects its turn's frames until `done` or `error`. */
-  turn(sessionId: string, message: string, options?: { timeoutMs?: number }): Promise<TurnResult>;
+  /** Sends a question (with a new turn id, or `turnId` to retry one) and collects its frames until it ends. */
+  turn(
+    sessionId: string,
+    message: string,
+    options?: { timeoutMs?: number; turnId?: string },
+  ): Promise<TurnResult>;
   close(): Promise<void>;
   readonly isOpen: boolean;
 }
@@ -90,7 +95,7 @@ export async function openChatSocket(url: string): Promise<ChatSocket> {
     sendRaw: (data) => ws.send(data),
     waitFor,
     async turn(sessionId, message, options = {}) {
-      const turnId = crypto.randomUUID();
+      const turnId = options.turnId ?? crypto.randomUUID();
       const fromIndex = frames.length;
       ws.send(JSON.stringify({ action: 'sendMessage', sessionId, message, turnId }));
       const end = (await waitFor(

@@ -94,7 +94,7 @@ describe('the chat', () => {
     expect(socket.sentToConversation()).toEqual([{ action: 'getHistory', sessionId: SESSION }]);
     expect(screen.getByText('How do I reset my password?')).toBeTruthy();
     expect(within(lastAnswer()).getByText('Settings').tagName).toBe('STRONG');
-    expect(within(lastAnswer()).getByText('kb_lookup')).toBeTruthy();
+    expect(within(lastAnswer()).getByText('Knowledge base')).toBeTruthy();
     expect(screen.getByText('Connected')).toBeTruthy();
   });
 
@@ -143,7 +143,7 @@ describe('the chat', () => {
     expect(within(lastAnswer()).getByRole('status').textContent).toContain('Searching knowledge base…');
 
     receive(socket, frames.token(1, 'According to the knowledge base…'), frames.done(2));
-    expect(within(lastAnswer()).getByRole('list', { name: 'Tools used' }).textContent).toContain('kb_lookup');
+    expect(within(lastAnswer()).getByRole('list', { name: 'Tools used' }).textContent).toBe('Knowledge base');
   });
 
   it('starts a conversation from a suggested question', async () => {

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
+import { createPassageNumbering, type PassageNumbering } from '../citations/passage-numbering.ts';
 import { ToolError } from '../errors.ts';
-import type { JsonObject, ToolResultBlock } from '../messages.ts';
+import type { JsonObject, Message, ToolResultBlock } from '../messages.ts';
 import type { ToolSpec } from '../ports.ts';
 
 export interface Tool<Input = unknown> {
@@ -11,7 +12,18 @@ export interface Tool<Input = unknown> {
   input: z.ZodMiniType<Input>;
   /** What the client's status line says while the tool runs, e.g. "Searching knowledge base…". */
   status: string;
-  run(input: Input, signal: AbortSignal): Promise<JsonObject>;
+  run(input: Input, signal: AbortSignal, context: ToolContext): Promise<JsonObject>;
+}
+
+/** What a tool call knows of the turn it runs in. */
+export interface ToolContext {
+  /** Numbers retrieved passages uniquely within the turn, so the answer's `[n]` names one passage. */
+  passages: PassageNumbering;
+}
+
+/** A context for one turn; `earlierInTurn` is what a resumed turn already holds after its question. */
+export function createToolContext(earlierInTurn: readonly Message[] = []): ToolContext {
+  return { passages: createPassageNumbering(earlierInTurn) };
 }
 
 export interface ToolCall {
@@ -24,7 +36,7 @@ export interface ToolRegistry {
   readonly specs: ToolSpec[];
   statusFor(name: string): string;
   /** Runs one call. Never throws: unknown tools, bad input and failures become an error toolResult. */
-  run(call: ToolCall, signal: AbortSignal): Promise<ToolResultBlock>;
+  run(call: ToolCall, signal: AbortSignal, context?: ToolContext): Promise<ToolResultBlock>;
 }
 
 const TOOL_TIMEOUT_MS = 10_000;
@@ -41,7 +53,7 @@ export function createToolRegistry(tools: Tool<any>[], options: { timeoutMs?: nu
   return {
     specs,
     statusFor: (name) => byName.get(name)?.status ?? `Running ${name}…`,
-    async run(call, signal) {
+    async run(call, signal, context = createToolContext()) {
       const tool = byName.get(call.name);
       if (!tool)
         return failure(
@@ -57,7 +69,10 @@ export function createToolRegistry(tools: Tool<any>[], options: { timeoutMs?: nu
         );
       }
       try {
-        const output = await withTimeout(tool.run(parsed.data, signal), options.timeoutMs ?? TOOL_TIMEOUT_MS);
+        const output = await withTimeout(
+          tool.run(parsed.data, signal, context),
+          options.timeoutMs ?? TOOL_TIMEOUT_MS,
+        );
         return { toolResult: { toolUseId: call.toolUseId, content: [{ json: output }], status: 'success' } };
       } catch (error) {
         const reason =

@@ -2,7 +2,14 @@ import { describe, expect, it, vi } from 'vitest';
 import type { KnowledgeBase } from '../../../src/chat/ports.ts';
 import { createLazyKnowledgeBase } from '../../../src/lambda/lazy-knowledge-base.ts';
 
-const passage = { text: 'Reset it from the sign-in page.', source: 's3://kb/reset.md', score: 0.9 };
+const passage = {
+  id: 'chunk-1',
+  text: 'Reset it from the sign-in page.',
+  source: 's3://kb/reset.md',
+  title: 'Reset',
+  score: 0.9,
+};
+const ask = (query: string) => ({ query, numberOfResults: 4 });
 const loaded: KnowledgeBase = { retrieve: async () => [passage] };
 
 describe('createLazyKnowledgeBase', () => {
@@ -12,10 +19,10 @@ describe('createLazyKnowledgeBase', () => {
     expect(load).not.toHaveBeenCalled();
 
     const answers = await Promise.all([
-      knowledgeBase.retrieve('reset password', 4),
-      knowledgeBase.retrieve('reset password', 4),
+      knowledgeBase.retrieve(ask('reset password')),
+      knowledgeBase.retrieve(ask('reset password')),
     ]);
-    await knowledgeBase.retrieve('again', 4);
+    await knowledgeBase.retrieve(ask('again'));
 
     expect(answers).toEqual([[passage], [passage]]);
     expect(load).toHaveBeenCalledOnce();
@@ -28,15 +35,15 @@ describe('createLazyKnowledgeBase', () => {
       .mockResolvedValue(loaded);
     const knowledgeBase = createLazyKnowledgeBase(load);
 
-    await expect(knowledgeBase.retrieve('q', 4)).rejects.toThrow('offline');
-    await expect(knowledgeBase.retrieve('q', 4)).resolves.toEqual([passage]);
+    await expect(knowledgeBase.retrieve(ask('q'))).rejects.toThrow('offline');
+    await expect(knowledgeBase.retrieve(ask('q'))).resolves.toEqual([passage]);
     expect(load).toHaveBeenCalledTimes(2);
   });
 
-  it('passes the query, the result count and the abort signal through', async () => {
+  it('passes the request and the abort signal through', async () => {
     const retrieve = vi.fn(async () => [passage]);
     const signal = new AbortController().signal;
-    await createLazyKnowledgeBase(async () => ({ retrieve })).retrieve('q', 3, signal);
-    expect(retrieve).toHaveBeenCalledWith('q', 3, signal);
+    await createLazyKnowledgeBase(async () => ({ retrieve })).retrieve(ask('q'), signal);
+    expect(retrieve).toHaveBeenCalledWith(ask('q'), signal);
   });
 });

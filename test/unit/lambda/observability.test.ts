@@ -108,4 +108,15 @@ describe('logs and metrics of a turn', () => {
       TurnDuration: expect.any(Number),
     });
   });
+
+  it('logs a dropped citation with its turn and numbers, and counts it in the CitationsDropped metric', async () => {
+    const observability = createObservability();
+    const lines = await captureJsonLines(async () => {
+      createTurnObserver(observability).citationsDropped?.({ turnId: 't-3', numbers: [4, 7] });
+      observability.metrics.publishStoredMetrics();
+    });
+
+    expect(lines.find((line) => line.level === 'WARN')).toMatchObject({ turnId: 't-3', numbers: [4, 7] });
+    expect(metricsIn(lines)).toContainEqual(expect.objectContaining({ values: { CitationsDropped: 2 } }));
+  });
 });

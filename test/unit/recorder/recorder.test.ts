@@ -142,7 +142,7 @@ describe('recordScenario against a local upstream', () => {
       knowledgeBaseId: OFFLINE_TARGET.knowledgeBaseId,
       body: {
         retrievalQuery: { text: 'How do I reset my password?' },
-        retrievalConfiguration: { vectorSearchConfiguration: { numberOfResults: 4 } },
+        retrievalConfiguration: { vectorSearchConfiguration: { numberOfResults: 5 } },
       },
     });
     const { retrievalResults } = (retrieve as Interaction).response.body as {

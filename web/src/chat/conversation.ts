@@ -5,6 +5,7 @@ import type {
   FeedbackFrame,
   HistoryFrame,
   ServerFrame,
+  Source,
   StopReason,
   TurnFeedback,
   TurnFrame,
@@ -18,6 +19,8 @@ export interface ChatMessage {
   text: string;
   /** Tools the assistant called while answering, in call order. */
   tools: string[];
+  /** The knowledge-base passages the answer cites as `[n]` (known once the answer is complete). */
+  sources?: Source[];
   /** Why the answer ended, when it was cut short (Stop, a dropped connection, a deadline). */
   stopReason?: StopReason;
   /** Part of a turn that failed. The server did not save it, so it leaves the view with the next question. */
@@ -203,6 +206,7 @@ function receiveFrame(state: ConversationState, frame: ServerFrame): Conversatio
       return receiveError(state, frame);
     case 'status':
     case 'token':
+    case 'sources':
     case 'done':
       return receiveTurnFrame(state, frame);
     case 'feedback':
@@ -259,8 +263,13 @@ function applyTurnFrame(state: ConversationState, frame: TurnFrame): Conversatio
         ...updateAnswer(state, turn.turnId, (answer) => ({ ...answer, text: answer.text + frame.value })),
         turn: { ...turn, tool: undefined },
       };
+    case 'sources':
+      return withSources(state, turn.turnId, frame.sources);
     case 'done':
-      return endTurn(applyKept(state, frame), frame.stopReason);
+      return endTurn(
+        applyKept(frame.sources ? withSources(state, turn.turnId, frame.sources) : state, frame),
+        frame.stopReason,
+      );
   }
 }
 
@@ -452,6 +461,10 @@ function endTurn(state: ConversationState, stopReason: StopReason): Conversation
   return { ...updateAnswer(state, turnId, (answer) => ({ ...answer, stopReason })), turn: undefined };
 }
 
+function withSources(state: ConversationState, turnId: string, sources: Source[]): ConversationState {
+  return updateAnswer(state, turnId, (answer) => ({ ...answer, sources }));
+}
+
 function updateAnswer(
   state: ConversationState,
   turnId: string,
@@ -472,6 +485,7 @@ function messagesFromHistory(history: HistoryFrame): ChatMessage[] {
     ...(entry.turnId ? { turnId: entry.turnId } : {}),
     ...(entry.stopReason ? { stopReason: entry.stopReason } : {}),
     ...(entry.feedback ? { feedback: entry.feedback } : {}),
+    ...(entry.sources?.length ? { sources: entry.sources } : {}),
   }));
   const interrupted = history.interruptedTurn;
   const last = messages.at(-1);
@@ -485,7 +499,14 @@ function withAnswer(messages: ChatMessage[], turnId: string): ChatMessage[] {
   const last = messages.at(-1);
   const answer: ChatMessage =
     last?.role === 'assistant'
-      ? { id: turnId, role: 'assistant', text: last.text, tools: last.tools, turnId }
+      ? {
+          id: turnId,
+          role: 'assistant',
+          text: last.text,
+          tools: last.tools,
+          turnId,
+          ...(last.sources ? { sources: last.sources } : {}),
+        }
       : { id: turnId, role: 'assistant', text: '', tools: [], turnId };
   return last?.role === 'assistant' ? [...messages.slice(0, -1), answer] : [...messages, answer];
 }

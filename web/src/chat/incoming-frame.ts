@@ -12,6 +12,7 @@ export type IncomingFrame =
 const SERVER_FRAME_TYPES = new Set([
   'status',
   'token',
+  'sources',
   'done',
   'error',
   'history',

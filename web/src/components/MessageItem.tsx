@@ -1,7 +1,10 @@
+import { useMemo } from 'react';
 import type { FeedbackRating } from '../../../src/protocol/server-frame.ts';
 import type { ActiveTurn, ChatMessage } from '../chat/conversation.ts';
 import { AnswerActions } from './AnswerActions.tsx';
 import { Markdown } from './Markdown.tsx';
+import { CITATION_ANCHOR_PREFIX } from './remark-citations.ts';
+import { SourceList } from './SourceList.tsx';
 import { StatusLine } from './StatusLine.tsx';
 import { StopNote } from './StopNote.tsx';
 import { ToolsUsed } from './ToolsUsed.tsx';
@@ -15,8 +18,20 @@ interface MessageItemProps {
   onFeedback?: (turnId: string, rating: FeedbackRating, comment?: string) => void;
 }
 
-/** One question (plain text, as typed) or one answer (Markdown, with its tools and how it ended). */
+const NO_SOURCES: NonNullable<ChatMessage['sources']> = [];
+
+/** One question (plain text, as typed) or one answer (Markdown, with its tools, sources and how it ended). */
 export function MessageItem({ message, turn, onContinue, onFeedback }: MessageItemProps) {
+  const sources = message.sources ?? NO_SOURCES;
+  const searched = message.tools.includes('kb_lookup');
+  // `[n]` in an answer that searched the knowledge base is a citation; in any other answer it is just text.
+  const citations = useMemo(
+    () =>
+      searched
+        ? { sources, anchorOf: (n: number) => `${CITATION_ANCHOR_PREFIX}${message.id}-${n}` }
+        : undefined,
+    [searched, sources, message.id],
+  );
   if (message.role === 'user') {
     return (
       <article className="message message-user" aria-label="You" data-failed={message.failed || undefined}>
@@ -45,9 +60,10 @@ export function MessageItem({ message, turn, onContinue, onFeedback }: MessageIt
       <ToolsUsed tools={message.tools} />
       {/* Busy while streaming: screen readers read the answer once it is complete, not word by word. */}
       <div className="answer" aria-live="polite" aria-busy={turn !== undefined}>
-        {message.text !== '' && <Markdown text={message.text} />}
+        {message.text !== '' && <Markdown text={message.text} citations={citations} />}
         {waitingForWords && <TypingIndicator />}
       </div>
+      {citations && <SourceList sources={citations.sources} anchorOf={citations.anchorOf} />}
       {turn && <StatusLine turn={turn} />}
       {message.stopReason && !turn && <StopNote stopReason={message.stopReason} onContinue={onContinue} />}
       {message.failed && <p className="stop-note">Failed, not saved</p>}

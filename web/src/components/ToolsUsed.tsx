@@ -5,16 +5,15 @@ const TOOL_LABELS: Record<string, string> = {
   lookup_resource: 'Resource catalogue',
 };
 
-/** The tools an answer used, each once, in the order they were first called. */
+/** The tools an answer used, each once, in the order they were first called, named in words. */
 export function ToolsUsed({ tools }: { tools: string[] }) {
   const unique = [...new Set(tools)];
   if (unique.length === 0) return null;
   return (
     <ul className="tools-used" aria-label="Tools used">
       {unique.map((tool) => (
-        <li key={tool} className="tool-chip">
-          {TOOL_LABELS[tool] && <span>{TOOL_LABELS[tool]}</span>}
-          <code>{tool}</code>
+        <li key={tool} className="tool-chip" title={tool}>
+          {TOOL_LABELS[tool] ?? <code>{tool}</code>}
         </li>
       ))}
     </ul>
