@@ -15,6 +15,8 @@ export const handler = createWebSocketRoute(route, 'deleteSession', async ({ fra
   route.observability.logger.appendKeys({ sessionId: frame.sessionId });
   // A conversation waiting for (or with) a person leaves the agents' queue too (docs/decisions/0026).
   const handoff = userId === undefined ? undefined : await handoffs.find(frame.sessionId);
-  await reply.send(await deleteSession(storage, { sessionId: frame.sessionId, userId }));
+  const deleted = await deleteSession(storage, { sessionId: frame.sessionId, userId });
+  // Before the answer: once the client hears the conversation is gone, no agent finds it queued.
   if (handoff && handoff.userId === userId) await handoffs.discard(handoff);
+  await reply.send(deleted);
 });
