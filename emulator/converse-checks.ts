@@ -1,3 +1,4 @@
+import { attachmentProblem } from './attachment-rules.ts';
 import type { ConverseBody, Operation } from './bedrock-types.ts';
 import type { Guardrail, GuardrailSet } from './guardrails.ts';
 import type { CatalogueModel, ModelCatalogue } from './models/model-catalogue.ts';
@@ -82,6 +83,9 @@ export function checkConverseRequest(
       "This model doesn't support the document content block that you provided. Update the content block and try again.",
     );
   }
+
+  const attachments = attachmentProblem(body);
+  if (attachments) return invalid(attachments);
 
   const inference = (body.inferenceConfig ?? {}) as { maxTokens?: number; temperature?: number };
   if (inference.maxTokens !== undefined && inference.maxTokens > model.maxOutputTokens) {

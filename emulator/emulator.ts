@@ -76,6 +76,8 @@ export interface EmulatorCall {
   /** The question of the turn (last user text), or the query of a Retrieve, to tell tests' calls apart. */
   turnText: string;
   messages: number;
+  /** The text of each system block, in order (model calls only): what the model was told besides the messages. */
+  system?: string[];
   outcome: 'streaming' | ResponseOutcome;
   startedAt: number;
   finishedAt?: number;
@@ -232,6 +234,9 @@ export function createEmulator(options: EmulatorOptions): Emulator {
         ...(chosen.detail ? { detail: chosen.detail } : {}),
         turnText,
         messages: (body.messages ?? []).length,
+        ...(body.system
+          ? { system: body.system.flatMap((block) => (block.text === undefined ? [] : [block.text])) }
+          : {}),
         outcome: 'streaming',
         startedAt: Date.now(),
       };

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { decodedLength } from './attachment-rules.ts';
 import {
   type ConverseBody,
   isContinueRequest,
@@ -9,6 +10,8 @@ import {
 } from './bedrock-types.ts';
 import { genericToolCalls } from './generic-tool-call.ts';
 import type { LocalKnowledgeBase } from './knowledge-base.ts';
+import { describeMemoryResult, memoryToolCall, recallFact } from './scripted-memory.ts';
+import { scriptedSummary } from './scripted-summary.ts';
 
 export interface ScriptedToolUse {
   toolUseId: string;
@@ -53,6 +56,8 @@ const CITY_TIME_ZONES: Record<string, string> = {
  * - asked the time or date, it calls `current_time`;
  * - asked where a service, dashboard or runbook is, it calls `lookup_resource`;
  * - asked something the local knowledge base covers, it calls `kb_lookup`;
+ * - "Remember that …" calls `remember`, "Forget …" calls `forget`, and a question about something the user
+ *   said is answered from the system prompt or the conversation (scripted-memory.ts);
  * - `#tokens:N` in the question gets an N-token answer (for long-stream tests);
  * - anything else gets a short answer that says what it can do.
  * When the conversation ends with an assistant message (prefill), or with a request to continue an answer
@@ -68,10 +73,28 @@ export function scriptReply(body: ConverseBody, knowledgeBase: LocalKnowledgeBas
     return continueFrom(cutOff, scriptReply({ ...body, messages: messages.slice(0, -2) }, knowledgeBase));
   }
 
+  const summary = scriptedSummary(body);
+  if (summary !== undefined) return { text: summary, toolUses: [], stopReason: 'end_turn' };
+
   const tools = new Set(toolNamesOf(body));
   if (last?.content.some((block) => block.toolResult)) {
     const citeDirective = /#cite:(\d{1,3})\b/.exec(turnTextOf(body))?.[1];
     return { text: answerFromToolResults(messages, citeDirective), toolUses: [], stopReason: 'end_turn' };
+  }
+
+  const received = last?.role === 'user' ? attachmentsIn(last) : [];
+  if (received.length > 0) {
+    const question = stripDirectives(
+      (last?.content ?? [])
+        .flatMap((block) => (block.text === undefined || IMAGE_LABEL.test(block.text) ? [] : [block.text]))
+        .join(''),
+    );
+    const files = received.length === 1 ? '1 file' : `${received.length} files`;
+    return {
+      text: `I received ${files}: ${received.join('; ')}.\n\nYou asked: ${question}`,
+      toolUses: [],
+      stopReason: 'end_turn',
+    };
   }
 
   const asked = turnTextOf(body);
@@ -84,6 +107,16 @@ export function scriptReply(body: ConverseBody, knowledgeBase: LocalKnowledgeBas
     ? lastWordsOfAPerson(messages)
     : undefined;
   if (personSaid) return { text: `Earlier, ${personSaid}`, toolUses: [], stopReason: 'end_turn' };
+  const memoryCall = memoryToolCall(question, tools);
+  if (memoryCall) {
+    return {
+      text: '',
+      toolUses: [{ ...memoryCall, toolUseId: toolUseIdFor(messages, memoryCall.name, 0) }],
+      stopReason: 'tool_use',
+    };
+  }
+  const fact = recallFact(body, question);
+  if (fact) return { text: `You told me: ${fact}`, toolUses: [], stopReason: 'end_turn' };
   const calls: Array<{ name: string; input: Record<string, unknown> }> = [];
   const handingOff = tools.has('handoff_to_human') && asksForAPerson(question);
   if (handingOff) {
@@ -104,7 +137,14 @@ export function scriptReply(body: ConverseBody, knowledgeBase: LocalKnowledgeBas
   ) {
     calls.push({ name: 'kb_lookup', input: { query: question } });
   }
-  const projectTools = ['current_time', 'lookup_resource', 'kb_lookup', 'handoff_to_human'];
+  const projectTools = [
+    'current_time',
+    'lookup_resource',
+    'kb_lookup',
+    'remember',
+    'forget',
+    'handoff_to_human',
+  ];
   const otherTools = (body.toolConfig?.tools ?? []).filter(
     (tool) => tool.toolSpec && !projectTools.includes(tool.toolSpec.name),
   );
@@ -121,6 +161,34 @@ export function scriptReply(body: ConverseBody, knowledgeBase: LocalKnowledgeBas
     };
   }
   return { text: smallTalk(question), toolUses: [], stopReason: 'end_turn' };
+}
+
+/**
+ * The images and documents of a question, acknowledged by name, kind, format and size. Images carry no name
+ * on the wire; the client labels each with a text block just before it (`[Image: name]`).
+ */
+const IMAGE_LABEL = /^\[Image: (.+)\]$/;
+
+function attachmentsIn(message: WireMessage): string[] {
+  return message.content.flatMap((block, index) => {
+    const image = block.image as { format?: string; source?: { bytes?: unknown } } | undefined;
+    const document = block.document as
+      | { name?: string; format?: string; source?: { bytes?: unknown } }
+      | undefined;
+    if (image) {
+      const label =
+        /^\[Image: (.+)\]$/.exec(message.content[index - 1]?.text ?? '')?.[1] ?? `image ${index + 1}`;
+      return [
+        `**${label}** (image, ${String(image.format).toUpperCase()}, ${decodedLength(image.source?.bytes)} bytes)`,
+      ];
+    }
+    if (document) {
+      return [
+        `**${document.name}** (document, ${String(document.format ?? 'unknown').toUpperCase()}, ${decodedLength(document.source?.bytes)} bytes)`,
+      ];
+    }
+    return [];
+  });
 }
 
 /** `citeDirective`: the `#cite:<n>` directive's number, cited as well (a test's invented citation). */
@@ -171,6 +239,8 @@ function parseJsonText(text: string | undefined): unknown {
 }
 
 function describeToolResult(tool: string, json: Record<string, unknown>, citeDirective?: string): string {
+  const memory = describeMemoryResult(tool, json);
+  if (memory) return memory;
   if (tool === 'current_time' && json.local !== undefined) {
     return `The current time in ${json.timeZone} is **${json.local}** (UTC${json.utcOffset}).`;
   }

@@ -27,6 +27,7 @@ export async function publishWeb(root: string, stack: DeployedStack, region: str
     VITE_AUTH_MODE: 'cognito',
     VITE_COGNITO_DOMAIN: stack.authDomain,
     VITE_COGNITO_CLIENT_ID: stack.userPoolClientId,
+    VITE_UPLOADS_URL: stack.uploadsUrl,
   });
   await build({ configFile: join(root, 'web', 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
 

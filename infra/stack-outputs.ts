@@ -11,6 +11,8 @@ export interface DeployedStack {
   userPoolId: string;
   userPoolClientId: string;
   authDomain: string;
+  /** The attachments bucket's origin, where the browser posts files. */
+  uploadsUrl: string;
   tableName: string;
 }
 
@@ -36,6 +38,7 @@ export async function readStackOutputs(stage: string, region: string): Promise<D
     userPoolId: need('UserPoolId'),
     userPoolClientId: need('UserPoolClientId'),
     authDomain: need('AuthDomain'),
+    uploadsUrl: need('UploadsUrl'),
     tableName: `${SERVICE}-${stage}`,
   };
 }

@@ -100,6 +100,7 @@ const ports = {
   http: portFrom('HTTP_PORT', DEV_PORTS.http),
   lambda: portFrom('LAMBDA_PORT', DEV_PORTS.lambda),
   web: portFrom('WEB_PORT', DEV_PORTS.web),
+  s3: portFrom('S3_PORT', DEV_PORTS.s3),
 };
 
 // DynamoDB Local's port is checked by startStack: one already running there is reused.
@@ -110,6 +111,7 @@ const variables = {
   http: 'HTTP_PORT',
   lambda: 'LAMBDA_PORT',
   web: 'WEB_PORT',
+  s3: 'S3_PORT',
 } as const;
 for (const [name, variable] of Object.entries(variables) as Array<[keyof typeof variables, string]>) {
   if (await canConnect('127.0.0.1', ports[name])) {
@@ -132,6 +134,8 @@ const webStarting = viteLoading.then(async ({ createServer }) => {
       'import.meta.env.VITE_CHAT_WS_URL': JSON.stringify(websocketUrl),
       'import.meta.env.VITE_AUTH_MODE': JSON.stringify('dev'),
       'import.meta.env.VITE_DEV_AUTH_URL': JSON.stringify(`http://127.0.0.1:${ports.auth}`),
+      // Attachments are posted to the local S3-compatible server (the page's CSP allows its origin).
+      'import.meta.env.VITE_UPLOADS_URL': JSON.stringify(`http://127.0.0.1:${ports.s3}`),
     },
     logLevel: 'warn',
   });
@@ -183,6 +187,7 @@ console.log(`
   WebSocket API   ${stack.websocketUrl}
   Bedrock         ${stack.emulatorUrl}  (${answering}, model ${model.line}, calls at /_emulator/calls)
   DynamoDB Local  ${stack.dynamodbEndpoint}  (table ${stack.tableName}; ${database})
+  Attachments     ${stack.s3.endpoint}  (s3rver, bucket ${stack.s3.bucket})
   Sign-in         ${stack.issuer.url}/token?user=<name>  (dev issuer standing in for Cognito; ?user=<name> on the chat URL)
 
   Try: "How do I reset my password?", "What time is it in Tokyo?", "Where is the billing-api?"

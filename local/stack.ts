@@ -8,18 +8,22 @@ import { type DevIssuer, startDevIssuer } from './dev-issuer.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
 import { LOCAL_REGION } from './local-document-client.ts';
 import { findFreePort, type ManagedProcess, startProcess, waitForPort } from './processes.ts';
+import { type S3Local, startS3Local } from './s3-local.ts';
 import { SetupError } from './setup-error.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const LOCAL_STAGE = 'local';
 export const LOCAL_TABLE = `bedrock-ws-chat-${LOCAL_STAGE}`;
 export { createLocalDocumentClient, LOCAL_REGION } from './local-document-client.ts';
+export const LOCAL_UPLOADS_BUCKET = 'chat-uploads-local';
 
 export interface StackPorts {
   dynamodb: number;
   emulator: number;
   /** The dev token issuer (stands in for Cognito). */
   auth: number;
+  /** The S3-compatible server holding attachments. */
+  s3: number;
   websocket: number;
   http: number;
   lambda: number;
@@ -31,6 +35,7 @@ export const DEV_PORTS: StackPorts = {
   dynamodb: 8000,
   emulator: 4010,
   auth: 4011,
+  s3: 4012,
   websocket: 3001,
   http: 3000,
   lambda: 3002,
@@ -88,6 +93,8 @@ export interface Stack {
   websocketUrl: string;
   emulatorUrl: string;
   dynamodbEndpoint: string;
+  /** The S3-compatible server and bucket holding attachments. */
+  s3: Pick<S3Local, 'endpoint' | 'bucket'>;
   /** The DynamoDB Local process this stack started (none when it reused a running one). */
   dynamodbPid?: number;
   tableName: string;
@@ -156,6 +163,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     stoppers.push(() => issuer.close());
     timings.issuer = since();
 
+    const s3 = await startS3Local({ port: ports.s3, bucket: LOCAL_UPLOADS_BUCKET });
+    stoppers.push(() => s3.stop());
+
     // `npm run dev` builds into .esbuild as usual; test stacks get their own folder (see serverless.yml).
     const dev = options.watch !== undefined;
     const workFolder = dev ? '.esbuild' : `.esbuild-stacks/${ports.websocket}`;
@@ -188,6 +198,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           CHAT_BEDROCK_ENDPOINT: `http://127.0.0.1:${ports.emulator}`,
           CHAT_MANAGEMENT_ENDPOINT: `http://127.0.0.1:${ports.websocket}`,
           CHAT_ALLOWED_ORIGINS: webOrigins.join(','),
+          CHAT_S3_ENDPOINT: s3.endpoint,
+          CHAT_UPLOADS_BUCKET: s3.bucket,
           DYNAMODB_LOCAL_PORT: String(ports.dynamodb),
           ESBUILD_WORK_FOLDER: workFolder,
           ESBUILD_WATCH_PATTERN: options.watch ?? `${workFolder}/watched/**/*.ts`,
@@ -282,6 +294,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       websocketUrl: `ws://127.0.0.1:${ports.websocket}`,
       emulatorUrl: emulatorServer.url,
       dynamodbEndpoint: database.endpoint,
+      s3: { endpoint: s3.endpoint, bucket: s3.bucket },
       dynamodbPid: database.process?.pid,
       tableName: LOCAL_TABLE,
       region: LOCAL_REGION,

@@ -62,7 +62,7 @@ export async function runScenario(
   });
   const deps = {
     ...storage,
-    ...createModelAndTools(config, clock, catalog),
+    ...createModelAndTools(config, clock, { resources: catalog, memories: storage.memories }),
     clock,
     settings: config.turn,
   };

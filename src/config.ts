@@ -3,6 +3,7 @@ import en from 'zod/v4/locales/en.js';
 import type { StorageTimeouts } from './adapters/dynamodb/document-client.ts';
 import type { JsonObject } from './chat/messages.ts';
 import type { KbLookupSettings } from './chat/tools/kb-lookup.ts';
+import { defaultWindowTokens } from './model-profiles.ts';
 
 // zod/mini (used in Lambda code for its size) ships no messages; English ones make config errors readable.
 z.config(en());
@@ -51,7 +52,13 @@ const envSchema = z.object({
   CHAT_BEDROCK_ENDPOINT: optional(z.url()),
   CHAT_BEDROCK_AGENT_ENDPOINT: optional(z.url()),
   CHAT_MANAGEMENT_ENDPOINT: optional(z.url()),
+  /** The attachments bucket; unset: attachments are refused (UPLOADS_UNAVAILABLE). */
+  CHAT_UPLOADS_BUCKET: optional(z.string()),
+  CHAT_S3_ENDPOINT: optional(z.url()),
   CHAT_WINDOW_MESSAGES: z._default(z.coerce.number().check(z.int(), z.minimum(2)), 20),
+  CHAT_WINDOW_TOKENS: optional(z.coerce.number().check(z.int(), z.positive())),
+  CHAT_SUMMARY: z._default(z.enum(['on', 'off']), 'on'),
+  CHAT_SUMMARY_KEEP_TURNS: positiveInt(1, 50),
   CHAT_SESSION_TTL_HOURS: positiveInt(24),
   CHAT_MAX_TOOL_ROUNDS: positiveInt(4),
   CHAT_MAX_MESSAGE_BYTES: positiveInt(16_384, 30_000),
@@ -67,6 +74,7 @@ const envSchema = z.object({
   CHAT_FLUSH_MAX_MS: positiveInt(400),
   CHAT_RATE_LIMIT_PER_MINUTE: positiveInt(20),
   CHAT_STATS_RETENTION_DAYS: positiveInt(90),
+  CHAT_MEMORY_MAX: positiveInt(30, 200),
   // On-demand prices of the default model (Claude Haiku 4.5), USD per million tokens; set them for yours.
   CHAT_PRICE_INPUT_PER_MTOK: z._default(z.coerce.number().check(z.nonnegative()), 1),
   CHAT_PRICE_OUTPUT_PER_MTOK: z._default(z.coerce.number().check(z.nonnegative()), 5),
@@ -101,12 +109,16 @@ const authEnvSchema = z
     ),
   );
 
+/** A memory is one short statement (docs/decisions/0025). */
+const MEMORY_MAX_CHARS = 200;
+
 export const DEFAULT_SYSTEM_PROMPT = [
   'You are a helpful assistant in a real-time chat.',
   'Answer concisely in Markdown.',
   'Use kb_lookup for questions about the product and cite the passages you use inline by their number, e.g. [1];',
   'use current_time whenever the answer depends on the current date or time;',
-  'use lookup_resource to find internal services, dashboards, runbooks and repositories.',
+  'use lookup_resource to find internal services, dashboards, runbooks and repositories;',
+  'use remember when the user asks you to remember something about them, and forget when they ask you to forget it.',
   'If the tools do not give you the answer, say so instead of guessing.',
 ].join(' ');
 
@@ -146,7 +158,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       bedrockAgent: e.CHAT_BEDROCK_AGENT_ENDPOINT ?? e.CHAT_BEDROCK_ENDPOINT,
       /** Offline only: serverless-offline's @connections endpoint. On AWS it comes from the event. */
       management: e.CHAT_MANAGEMENT_ENDPOINT,
+      /** Offline only: the local S3-compatible server. */
+      s3: e.CHAT_S3_ENDPOINT,
     },
+    uploadsBucket: e.CHAT_UPLOADS_BUCKET,
     resume: { waitMs: e.CHAT_RESUME_WAIT_MS, pollMs: 250 },
     cancelWaitMs: e.CHAT_CANCEL_WAIT_MS,
     // Each DynamoDB call: connect within 1 s, each attempt within 2 s, three attempts, all within the budget.
@@ -160,6 +175,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     statsRetentionDays: e.CHAT_STATS_RETENTION_DAYS,
     turn: {
       windowMessages: e.CHAT_WINDOW_MESSAGES,
+      windowTokens: e.CHAT_WINDOW_TOKENS ?? defaultWindowTokens(e.CHAT_MODEL_ID),
+      ...(e.CHAT_SUMMARY === 'on'
+        ? { summary: { keepTurns: e.CHAT_SUMMARY_KEEP_TURNS, maxChars: 6_000, timeoutMs: 10_000 } }
+        : {}),
+      memory: { maxMemories: e.CHAT_MEMORY_MAX, maxChars: MEMORY_MAX_CHARS },
       prices: {
         inputUsdPerMillion: e.CHAT_PRICE_INPUT_PER_MTOK,
         outputUsdPerMillion: e.CHAT_PRICE_OUTPUT_PER_MTOK,

@@ -21,6 +21,8 @@ import { createClientPushCache } from '../../src/adapters/apigateway/client-push
 import { createBedrockRuntimeClient } from '../../src/adapters/bedrock/clients.ts';
 import { createDocumentClient } from '../../src/adapters/dynamodb/document-client.ts';
 import type { JsonObject, Message } from '../../src/chat/messages.ts';
+import { ANONYMOUS_USER } from '../../src/chat/ports.ts';
+import { createToolContext } from '../../src/chat/tools/registry.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createTurnDependencies } from '../../src/lambda/chat-dependencies.ts';
 import { managementEndpointOf } from '../../src/lambda/websocket-event.ts';
@@ -72,7 +74,11 @@ export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<A
     if (plan.stopReason === 'tool_use' && planned && toolUses.length > 0) {
       const results = await Promise.all(
         toolUses.map((call) =>
-          tools.run({ ...call, input: call.input as JsonObject }, AbortSignal.timeout(10_000)),
+          tools.run(
+            { ...call, input: call.input as JsonObject },
+            AbortSignal.timeout(10_000),
+            createToolContext(ANONYMOUS_USER),
+          ),
         ),
       );
       messages = [...messages, planned, { role: 'user', content: results }];

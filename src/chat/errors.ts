@@ -65,6 +65,50 @@ export class SessionConflictError extends ChatError {
   }
 }
 
+/** An attachment key outside the caller's own uploads for this session. */
+export class AttachmentForbiddenError extends ChatError {
+  override readonly name = 'AttachmentForbiddenError';
+  readonly code = 'FORBIDDEN';
+  constructor(fileName: string) {
+    super(`${fileName}: this upload belongs to someone else, or to another chat.`);
+  }
+}
+
+export class AttachmentUnsupportedError extends ChatError {
+  override readonly name = 'AttachmentUnsupportedError';
+  readonly code = 'ATTACHMENT_UNSUPPORTED';
+}
+
+export class AttachmentTooLargeError extends ChatError {
+  override readonly name = 'AttachmentTooLargeError';
+  readonly code = 'ATTACHMENT_TOO_LARGE';
+}
+
+export class AttachmentNotFoundError extends ChatError {
+  override readonly name = 'AttachmentNotFoundError';
+  readonly code = 'ATTACHMENT_NOT_FOUND';
+  constructor(fileName: string) {
+    super(`${fileName} was not uploaded, or its upload has expired. Attach it again.`);
+  }
+}
+
+export class AttachmentUnreadableError extends ChatError {
+  override readonly name = 'AttachmentUnreadableError';
+  readonly code = 'ATTACHMENT_UNREADABLE';
+}
+
+/** The uploads bucket is not configured or not reachable. */
+export class UploadsUnavailableError extends ChatError {
+  override readonly name = 'UploadsUnavailableError';
+  readonly code = 'UPLOADS_UNAVAILABLE';
+  constructor(cause?: unknown) {
+    super('Attachments are not available right now. Please try again in a moment.', {
+      cause,
+      retryable: true,
+    });
+  }
+}
+
 /** The turn is still being answered by another request (a retry came early), past this request's deadline. */
 export class TurnInProgressError extends ChatError {
   override readonly name = 'TurnInProgressError';
@@ -242,6 +286,14 @@ export class ClientGoneError extends Error {
   override readonly name = 'ClientGoneError';
   constructor(cause?: unknown) {
     super('The client connection is gone', { cause });
+  }
+}
+
+/** Thrown by MemoryStore.add when the user already has as many memories as allowed. */
+export class MemoryFullError extends Error {
+  override readonly name = 'MemoryFullError';
+  constructor(readonly cap: number) {
+    super(`The user already has ${cap} memories, the most allowed.`);
   }
 }
 

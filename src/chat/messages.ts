@@ -3,6 +3,8 @@
  * They are structurally compatible with `Message` and `ContentBlock` from `@aws-sdk/client-bedrock-runtime`.
  */
 
+import type { AttachmentFormat, DocumentFormat, ImageFormat } from '../protocol/attachments.ts';
+
 import type { StopReason } from '../protocol/server-frame.ts';
 
 export type Role = 'user' | 'assistant';
@@ -21,7 +23,31 @@ export interface ToolResultBlock {
   toolResult: { toolUseId: string; content: ToolResultContent[]; status: 'success' | 'error' };
 }
 
-export type ContentBlock = TextBlock | ToolUseBlock | ToolResultBlock;
+/**
+ * A file attached to a question, as stored: a reference to the uploaded object, never its bytes (a session
+ * item stays small). The model sees it as an image or document block (attachment-model.ts).
+ */
+export interface AttachmentBlock {
+  attachment: { key: string; name: string; format: AttachmentFormat; size: number };
+}
+
+/** Converse's image block with the file's bytes: only in a model request, never stored. */
+export interface ImageBlock {
+  image: { format: ImageFormat; source: { bytes: Uint8Array } };
+}
+
+/** Converse's document block with the file's bytes: only in a model request, never stored. */
+export interface DocumentBlock {
+  document: { format: DocumentFormat; name: string; source: { bytes: Uint8Array } };
+}
+
+export type ContentBlock =
+  | TextBlock
+  | ToolUseBlock
+  | ToolResultBlock
+  | AttachmentBlock
+  | ImageBlock
+  | DocumentBlock;
 
 export interface Message {
   role: Role;
@@ -31,6 +57,11 @@ export interface Message {
    * never sent to the model (the model adapter sends role and content only).
    */
   turnId?: string;
+  /**
+   * On a question: the tokens of its whole turn as the model counted them (turn-tokens.ts), for the token
+   * window. Stored with the window, never sent to the model either.
+   */
+  tokens?: number;
   /**
    * On a question whose answer was cut short (Stop, a dropped connection, a deadline): why, so every stopped
    * answer is still marked after a reload. Never sent to the model either.
@@ -54,6 +85,7 @@ export interface TokenUsage {
 export const isTextBlock = (block: ContentBlock): block is TextBlock => 'text' in block;
 export const isToolUseBlock = (block: ContentBlock): block is ToolUseBlock => 'toolUse' in block;
 export const isToolResultBlock = (block: ContentBlock): block is ToolResultBlock => 'toolResult' in block;
+export const isAttachmentBlock = (block: ContentBlock): block is AttachmentBlock => 'attachment' in block;
 
 /** A user message that opens a turn: it carries text the person typed and answers no tool call. */
 export function isTurnStart(message: Message): boolean {
@@ -81,8 +113,9 @@ export function toolResultIdsOf(message: Message): string[] {
   return message.content.filter(isToolResultBlock).map((block) => block.toolResult.toolUseId);
 }
 
-export function userText(text: string): Message {
-  return { role: 'user', content: [{ text }] };
+export function userText(text: string, attachments: readonly AttachmentBlock[] = []): Message {
+  // Files first, then the question about them, as in Bedrock's examples.
+  return { role: 'user', content: [...attachments, { text }] };
 }
 
 export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {

@@ -25,6 +25,15 @@ export interface StoredSession {
   lastTurn?: LastTurn;
   /** A short name for the list of conversations: generated after the first answer, or set by the user. */
   title?: string;
+  /** The rolling summary of turns that left the window (docs/decisions/0025). */
+  summary?: ConversationSummary;
+}
+
+export interface ConversationSummary {
+  /** `- ` lines, as the model wrote them; sent as a system block. */
+  text: string;
+  /** Turns folded into it so far. */
+  turns: number;
 }
 
 export interface LastTurn {
@@ -144,6 +153,26 @@ export interface UsageLedger {
 /** Whose usage turns of sessions without an owner (auth off) count towards. */
 export const ANONYMOUS_USER = 'anonymous';
 
+/** A short statement about a user that the model saved to remember in every session (docs/decisions/0025). */
+export interface Memory {
+  memoryId: string;
+  text: string;
+  /** ISO time it was saved. */
+  createdAt: string;
+}
+
+/** Per-user memories, kept under the user: never read or written for anyone but the user named. */
+export interface MemoryStore {
+  /** The user's memories, oldest first (none: an empty list). */
+  list(userId: string): Promise<Memory[]>;
+  /** Saves one memory unless the user already has `cap`; throws MemoryFullError then. */
+  add(userId: string, memory: Memory, cap: number): Promise<void>;
+  /** Deletes one memory at once; a memory that is not there is already deleted. */
+  remove(userId: string, memoryId: string): Promise<void>;
+  /** Deletes every memory of the user at once. */
+  clear(userId: string): Promise<void>;
+}
+
 /** Counts turns per user (per connection when auth is off). */
 export interface TurnRateLimiter {
   /** Takes one turn from `key`'s allowance; throws RateLimitedError when it is used up. */
@@ -159,6 +188,13 @@ export interface ToolSpec {
 export interface ModelRequest {
   messages: Message[];
   tools: ToolSpec[];
+  /** System blocks after the configured system prompt: the user's memories, the conversation's summary. */
+  system?: string[];
+  /**
+   * Messages that were already sent, unchanged, on the previous turn: the adapter may put a prompt-cache
+   * checkpoint after them (and after the configured system prompt and tools) when the model caches.
+   */
+  cache?: { stableMessages: number };
 }
 
 /**
@@ -235,6 +271,26 @@ export interface ResourceCatalog {
   find(name: string): Promise<Resource | undefined>;
 }
 
+/** A presigned POST: the form fields to send, with the file last, to `url`. */
+export interface UploadGrant {
+  url: string;
+  fields: Record<string, string>;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+/** Uploaded attachments (an S3 bucket whose lifecycle rule expires them). */
+export interface AttachmentStore {
+  /** Signs a POST that may create exactly `key`, with this content type and at most `maxBytes`. */
+  presignUpload(key: string, options: { contentType: string; maxBytes: number }): Promise<UploadGrant>;
+  /** The object's size, or undefined when there is none (never uploaded, or expired). */
+  sizeOf(key: string): Promise<number | undefined>;
+  /** The object's bytes, or undefined when there is none. */
+  read(key: string): Promise<Uint8Array | undefined>;
+  /** Deletes every object whose key starts with `prefix` (a deleted chat's uploads); returns how many. */
+  deleteAll(prefix: string): Promise<number>;
+}
+
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;
@@ -249,4 +305,5 @@ export interface ChatStorage {
   usage: UsageLedger;
   rateLimiter: TurnRateLimiter;
   resources: ResourceCatalog;
+  memories: MemoryStore;
 }

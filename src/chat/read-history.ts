@@ -7,7 +7,14 @@ import {
 } from '../protocol/server-frame.ts';
 import { citeSources } from './citations/cite-sources.ts';
 import type { FeedbackStore, StoredFeedback } from './conversation-ports.ts';
-import { isToolUseBlock, isTurnStart, type Message, ROUND_SEPARATOR, textOf } from './messages.ts';
+import {
+  isAttachmentBlock,
+  isToolUseBlock,
+  isTurnStart,
+  type Message,
+  ROUND_SEPARATOR,
+  textOf,
+} from './messages.ts';
 import type { Clock, Reply, SessionStore, StoredSession } from './ports.ts';
 import { assertUsable, createSession, interruptedTurnOf } from './session.ts';
 
@@ -46,6 +53,7 @@ export function historyFrameOf(
     turns: session.turns,
     messages: toHistoryEntries(session.messages, feedback),
     usage: toUsage(session.usage),
+    ...(session.summary ? { summarizedTurns: session.summary.turns } : {}),
     ...(session.title ? { title: session.title } : {}),
     ...(interrupted ? { interruptedTurn: interrupted } : {}),
   };
@@ -92,10 +100,14 @@ export function toHistoryEntries(
     if (isTurnStart(message)) {
       closeAnswer();
       question = message;
+      const attachments = message.content
+        .filter(isAttachmentBlock)
+        .map(({ attachment: { name, format, size } }) => ({ name, format, size }));
       entries.push({
         role: 'user',
         text: textOf(message),
         ...(message.turnId ? { turnId: message.turnId } : {}),
+        ...(attachments.length ? { attachments } : {}),
       });
       continue;
     }

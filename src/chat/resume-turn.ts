@@ -1,8 +1,9 @@
 import { RESUMABLE_STOP_REASONS } from '../protocol/stop-reasons.ts';
 import { awaitOtherRun } from './await-run.ts';
 import { ForbiddenError, TurnInProgressError } from './errors.ts';
+import { systemBlocksOf } from './memory/system-blocks.ts';
 import { isTurnStart, type Message, userText } from './messages.ts';
-import type { Reply, StoredSession, StoredTurn } from './ports.ts';
+import { ANONYMOUS_USER, type Reply, type StoredSession, type StoredTurn } from './ports.ts';
 import { historyFrameOf, sendHistory, unstoredHistoryFrame } from './read-history.ts';
 import { replayAnswer, replayPart } from './replay-answer.ts';
 import { assertUsable } from './session.ts';
@@ -129,8 +130,11 @@ async function continueAnswer(
           )
         : await deps.turns.takeOver(sessionId, turnId, from, lease);
     if (won) {
-      // A resume is a model call: it counts like a turn.
-      await deps.rateLimiter.acquire(userId ?? `connection:${request.connectionId}`).catch(async (error) => {
+      // A resume is a model call: it counts like a turn, and it reads the user's memories like one.
+      const [memories] = await Promise.all([
+        deps.memories.list(session.ownerId ?? ANONYMOUS_USER),
+        deps.rateLimiter.acquire(userId ?? `connection:${request.connectionId}`),
+      ]).catch(async (error: unknown) => {
         await deps.turns.release(sessionId, turnId, lease.runId).catch(() => undefined);
         throw error;
       });
@@ -140,6 +144,7 @@ async function continueAnswer(
         turnId,
         runId: lease.runId,
         session,
+        system: systemBlocksOf(memories, session.summary),
         conversation: continuationRequest(session.messages),
         // The answer so far keeps its passage numbers: the rest cites on from them.
         earlierInTurn: (storedTurnOf(session, turnId) ?? []).slice(1),

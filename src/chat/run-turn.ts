@@ -1,7 +1,15 @@
+import type { AttachmentReference } from '../protocol/client-frame.ts';
+import { checkAttachments } from './attachments.ts';
 import { awaitOtherRun } from './await-run.ts';
-import { ForbiddenError, SessionConflictError, TurnInProgressError } from './errors.ts';
-import { type Message, userText } from './messages.ts';
-import type { Reply, StoredSession, TurnLease } from './ports.ts';
+import {
+  ForbiddenError,
+  SessionConflictError,
+  TurnInProgressError,
+  UploadsUnavailableError,
+} from './errors.ts';
+import { systemBlocksOf } from './memory/system-blocks.ts';
+import { type AttachmentBlock, type Message, userText } from './messages.ts';
+import { ANONYMOUS_USER, type Memory, type Reply, type StoredSession, type TurnLease } from './ports.ts';
 import { replayAnswer } from './replay-answer.ts';
 import { assertUsable, claimedSession } from './session.ts';
 import { storedAnswerOf } from './stored-answer.ts';
@@ -15,6 +23,8 @@ import { jsonBytes, repairWindow } from './window.ts';
 export interface TurnRequest {
   sessionId: string;
   message: string;
+  /** Files attached to the question: the caller's uploads, checked before a new turn streams (attachments.ts). */
+  attachments?: readonly AttachmentReference[];
   /** The authenticated user; absent when auth is off. */
   userId?: string;
   /** The caller's connection, as data: it counts the caller's turns when there is no user (auth off). */
@@ -51,26 +61,42 @@ export async function runTurn(deps: TurnDependencies, request: TurnRequest): Pro
       nowMs: deps.clock.now(),
       ttlSeconds: deps.settings.sessionTtlSeconds,
     });
+  // The question's files are checked alongside, but only a turn that streams anew needs them: a replayed turn
+  // id keeps its stored question (and its files, even if their uploads have expired since).
+  const files = attachmentsOf(deps, request);
+  files.catch(() => undefined);
   // The claim goes out with the session read and the rate limit, so it costs the first token no time.
-  const [loaded, claimed, allowed] = await Promise.allSettled([
+  const [loaded, claimed, allowed, memories] = await Promise.allSettled([
     deps.sessions.load(sessionId),
     deps.turns.claim(claimOf(lease)),
     deps.rateLimiter.acquire(userId ?? `connection:${request.connectionId}`),
+    deps.memories.list(userId ?? ANONYMOUS_USER),
   ]);
   const claimedNow = claimed.status === 'fulfilled' && claimed.value;
 
   let session: StoredSession;
   try {
-    for (const settled of [loaded, allowed, claimed]) if (settled.status === 'rejected') throw settled.reason;
+    for (const settled of [loaded, allowed, claimed, memories]) {
+      if (settled.status === 'rejected') throw settled.reason;
+    }
     const stored = (loaded as PromiseFulfilledResult<StoredSession | undefined>).value;
     if (stored) assertUsable(stored, userId, deps.clock.now());
+    // A new turn's files are checked before a new session is claimed: refused files leave nothing stored.
+    if (claimedNow) await files;
     session = stored ?? (await claimSession(deps, sessionId, userId));
   } catch (error) {
     if (claimedNow) await deps.turns.discard(sessionId, turnId, lease.runId).catch(() => undefined);
     throw error;
   }
 
-  const turn = { deps, request, turnId, question: userText(request.message), requestedAt };
+  const turn = {
+    deps,
+    request,
+    turnId,
+    files,
+    memories: (memories as PromiseFulfilledResult<Memory[]>).value,
+    requestedAt,
+  };
   if (claimedNow) return streamNewTurn(turn, session, lease);
   return answerClaimedTurn(turn, session, lease, claimOf);
 }
@@ -79,19 +105,35 @@ interface NewTurn {
   deps: TurnDependencies;
   request: TurnRequest;
   turnId: string;
-  question: Message;
+  /** The question's checked attachments. */
+  files: Promise<AttachmentBlock[]>;
+  /** The user's memories, for the system prompt. */
+  memories: Memory[];
   requestedAt: number;
 }
 
-/** Streams the turn as this run, the holder of its lease. */
-function streamNewTurn(turn: NewTurn, session: StoredSession, lease: TurnLease): Promise<TurnSummary> {
-  const { deps, request, question } = turn;
+/**
+ * Streams the turn as this run, the holder of its lease. Refused attachments end the run before anything
+ * streams, and leave no claim behind.
+ */
+async function streamNewTurn(turn: NewTurn, session: StoredSession, lease: TurnLease): Promise<TurnSummary> {
+  const { deps, request } = turn;
+  let question: Message;
+  try {
+    question = userText(request.message, await turn.files);
+  } catch (error) {
+    await deps.turns.discard(request.sessionId, turn.turnId, lease.runId).catch(() => undefined);
+    throw error;
+  }
+  const history = repairWindow(session.messages);
   return streamTurn(deps, {
     reply: request.reply,
     turnId: turn.turnId,
     runId: lease.runId,
     session,
-    conversation: repairWindow([...session.messages, question]),
+    system: systemBlocksOf(turn.memories, session.summary),
+    conversation: repairWindow([...history, question]),
+    stableMessages: history.length,
     firstSeq: 0,
     requestedAt: turn.requestedAt,
     remainingTimeMs: request.remainingTimeMs,
@@ -162,4 +204,15 @@ async function claimSession(
   if (!existing) throw new SessionConflictError();
   assertUsable(existing, userId, deps.clock.now());
   return existing;
+}
+
+/** The request's attachments checked against the caller's uploads; none when it has none. */
+async function attachmentsOf(deps: TurnDependencies, request: TurnRequest): Promise<AttachmentBlock[]> {
+  if (!request.attachments?.length) return [];
+  if (!deps.attachments) throw new UploadsUnavailableError();
+  return checkAttachments(deps.attachments, {
+    userId: request.userId,
+    sessionId: request.sessionId,
+    attachments: request.attachments,
+  });
 }

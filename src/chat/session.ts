@@ -2,12 +2,17 @@ import { INTERRUPTED_STOP_REASONS } from '../protocol/stop-reasons.ts';
 import { ForbiddenError, SessionExpiredError } from './errors.ts';
 import { addUsage, type Message, ZERO_USAGE } from './messages.ts';
 import type { LastTurn, StoredSession } from './ports.ts';
+import type { SummarySettings } from './summary/summary-settings.ts';
 import type { TurnRecord } from './turn-record.ts';
 import { repairWindow, trimWindow, trimWindowToBytes } from './window.ts';
 
 export interface WindowSettings {
   /** Messages kept per session (whole turns only). */
   windowMessages: number;
+  /** Tokens of history kept per session (whole turns only; counts from the model, turn-tokens.ts). */
+  windowTokens?: number;
+  /** Turns that leave the window are folded into a rolling summary after `done` (summary/fold-summary.ts). */
+  summary?: SummarySettings;
   /**
    * Largest stored window, in bytes of its JSON, so the session item stays well under DynamoDB's 400 KB item
    * limit whatever the turns hold (the newest turn is always kept; it is capped on its own, see TurnSettings).
@@ -71,7 +76,7 @@ export function applyTurn(
     // Repair merges a resumed answer into the partial one it continues (two assistant messages in a row).
     messages: markStopped(
       trimWindowToBytes(
-        trimWindow(repairWindow([...session.messages, ...record.messages]), settings.windowMessages),
+        trimToWindow(repairWindow([...session.messages, ...record.messages]), settings),
         settings.maxWindowBytes,
       ),
       record.lastTurn,
@@ -114,3 +119,15 @@ export function assertUsable(session: StoredSession, userId: string | undefined,
   if (session.ownerId !== undefined && session.ownerId !== userId) throw new ForbiddenError();
   if (isExpired(session, nowMs)) throw new SessionExpiredError();
 }
+
+/**
+ * The window a save keeps. With summaries on, turns beyond the window stay until a summary folds them (a failed
+ * summary loses nothing), up to PENDING_FOLD_FACTOR times the window, which bounds the session item.
+ */
+export function trimToWindow(messages: Message[], settings: WindowSettings): Message[] {
+  const factor = settings.summary ? PENDING_FOLD_FACTOR : 1;
+  return trimWindow(messages, settings.windowMessages * factor, (settings.windowTokens ?? Infinity) * factor);
+}
+
+/** How far past the window turns may wait for a summary that keeps failing before the oldest are dropped. */
+export const PENDING_FOLD_FACTOR = 3;

@@ -3,10 +3,12 @@ import { INTERRUPTED_STOP_REASONS } from '../protocol/stop-reasons.ts';
 import { citeSources } from './citations/cite-sources.ts';
 import { StorageUnavailableError, toChatError } from './errors.ts';
 import { createFrameStream } from './frame-stream.ts';
-import { ANONYMOUS_USER } from './ports.ts';
+import { ANONYMOUS_USER, type StoredSession } from './ports.ts';
 import { saveTurn } from './save-turn.ts';
 import { storedAnswerOf } from './stored-answer.ts';
+import { foldSummary, turnsToFold } from './summary/fold-summary.ts';
 import { runToolLoop } from './tool-loop.ts';
+import { createToolContext } from './tools/registry.ts';
 import type { FirstTokenTimings, TurnDependencies, TurnRun, TurnSummary } from './turn.ts';
 import { createTurnInterrupts } from './turn-interrupts.ts';
 import { usageDeltaOf } from './turn-record.ts';
@@ -73,7 +75,9 @@ async function streamAndRecord(deps: TurnDependencies, run: TurnRun): Promise<Tu
       idleTimeoutMs: settings.modelIdleTimeoutMs,
       maxAnswerBytes: run.maxAnswerBytes,
       signal: interrupts.signal,
-      earlierInTurn: run.earlierInTurn,
+      toolContext: createToolContext(run.session.ownerId ?? ANONYMOUS_USER, run.earlierInTurn),
+      system: run.system,
+      ...(run.stableMessages ? { cache: { stableMessages: run.stableMessages } } : {}),
       onToolCall: (call) => observer?.toolCalled?.(call),
     });
     interrupts.end();
@@ -116,6 +120,7 @@ async function streamAndRecord(deps: TurnDependencies, run: TurnRun): Promise<Tu
     await deps.usage
       .record(saved.ownerId ?? ANONYMOUS_USER, usageDeltaOf(record))
       .catch((error: unknown) => observer?.usageNotRecorded?.(error));
+    await foldAfterTurn(deps, run, saved);
     const outcome = INTERRUPTED_STOP_REASONS.has(stopReason) ? 'interrupted' : 'completed';
     return {
       ...summary,
@@ -137,6 +142,40 @@ async function streamAndRecord(deps: TurnDependencies, run: TurnRun): Promise<Tu
     return { ...summary, outcome: 'failed', errorCode: chatError.code, pushCount: frames.pushCount };
   } finally {
     interrupts.end();
+  }
+}
+
+/** Below this much time left before the deadline, no summary call is started: the next turn will try. */
+const MIN_SUMMARY_MS = 2_000;
+
+/**
+ * After `done`: folds turns that left the window into the summary (fold-summary.ts). Never throws; a failed
+ * or skipped fold keeps the turns, and what the summary call used is counted in the owner's usage.
+ */
+async function foldAfterTurn(deps: TurnDependencies, run: TurnRun, saved: StoredSession): Promise<void> {
+  const { settings, observer } = deps;
+  if (!settings.summary || turnsToFold(saved.messages, settings) === undefined) return;
+  const remaining = (run.remainingTimeMs?.() ?? Number.POSITIVE_INFINITY) - settings.deadlineMarginMs;
+  const budget = Math.min(settings.summary.timeoutMs, remaining);
+  if (budget < MIN_SUMMARY_MS) return;
+  try {
+    const stable = run.stableMessages ? { cache: { stableMessages: run.stableMessages } } : {};
+    const fold = await foldSummary(
+      deps,
+      saved,
+      { system: run.system, ...stable },
+      AbortSignal.timeout(budget),
+    );
+    if (!fold) return;
+    await deps.usage
+      .record(saved.ownerId ?? ANONYMOUS_USER, { turns: 0, ...fold.usage, costMicroUsd: fold.costMicroUsd })
+      .catch((error: unknown) => observer?.usageNotRecorded?.(error));
+    if (fold.session) {
+      const turns = (fold.session.summary?.turns ?? 0) - (saved.summary?.turns ?? 0);
+      observer?.summaryFolded?.({ turns, usage: fold.usage });
+    }
+  } catch (error) {
+    observer?.summaryFailed?.(error);
   }
 }
 

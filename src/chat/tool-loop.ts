@@ -9,10 +9,11 @@ import {
   ROUND_SEPARATOR,
   type TokenUsage,
   type ToolUseBlock,
+  totalTokens,
   ZERO_USAGE,
 } from './messages.ts';
-import type { ModelClient, ModelStopReason } from './ports.ts';
-import { createToolContext, type ToolContext, type ToolRegistry } from './tools/registry.ts';
+import type { ModelClient, ModelRequest, ModelStopReason } from './ports.ts';
+import type { ToolContext, ToolRegistry } from './tools/registry.ts';
 import { type InterruptReason, interruptionOf, TurnInterrupted } from './turn-interrupts.ts';
 import { jsonBytes } from './window.ts';
 
@@ -31,8 +32,12 @@ export interface ToolLoopOptions {
   maxAnswerBytes: number;
   /** Aborted with a TurnInterrupted reason when the client leaves, cancels or the deadline nears. */
   signal: AbortSignal;
-  /** What this turn already holds after its question (a resumed answer's first part): passages keep their numbers. */
-  earlierInTurn?: Message[];
+  /** Who the tools act for, and the turn's passage numbering (createToolContext). */
+  toolContext: ToolContext;
+  /** System blocks of this conversation after the configured prompt (memories, summary). */
+  system?: string[];
+  /** Where the prompt cache may end: the messages sent unchanged on the previous turn. */
+  cache?: ModelRequest['cache'];
   onToolCall?: (call: {
     name: string;
     input: unknown;
@@ -48,6 +53,11 @@ export interface ToolLoopResult {
   usage: TokenUsage;
   modelCalls: number;
   toolCalls: number;
+  /**
+   * The tokens the model counted in the conversation: everything it read on its first call (cache included),
+   * and everything it read and wrote on its last. Their difference is what this run added (turn-tokens.ts).
+   */
+  context: { firstInputTokens: number; lastTotalTokens: number };
 }
 
 export const TOOL_LIMIT_NOTE =
@@ -71,15 +81,16 @@ export async function runToolLoop(
   let usage = ZERO_USAGE;
   let modelCalls = 0;
   let toolCalls = 0;
+  const context = { firstInputTokens: 0, lastTotalTokens: 0 };
   const finish = (stopReason: StopReason): ToolLoopResult => ({
     messages: added,
     stopReason,
     usage,
     modelCalls,
     toolCalls,
+    context,
   });
   const text = createRoundText(options.frames);
-  const context = createToolContext(options.earlierInTurn);
   /** Ends the answer with a note saying why (the tool limit, the size limit), as streamed and as stored. */
   const endWithNote = async (spoken: ContentBlock[], note: string, stopReason: StopReason) => {
     const said = text.emittedThisRound ? `${ROUND_SEPARATOR}${note}` : note;
@@ -98,6 +109,8 @@ export async function runToolLoop(
     text.newRound();
     const response = await streamResponse([...conversation, ...added], text.emit, textRoom(), options);
     usage = addUsage(usage, response.usage);
+    if (round === 0) context.firstInputTokens = totalTokens(response.usage) - response.usage.outputTokens;
+    context.lastTotalTokens = totalTokens(response.usage);
     const toolUses = response.content.filter(isToolUseBlock);
     const spoken = response.content.filter((block) => !isToolUseBlock(block));
 
@@ -114,7 +127,7 @@ export async function runToolLoop(
     if (round >= options.maxToolRounds) return endWithNote(spoken, TOOL_LIMIT_NOTE, 'tool_limit');
 
     toolCalls += toolUses.length;
-    const results = await Promise.all(toolUses.map((block) => runTool(block, context, options)));
+    const results = await Promise.all(toolUses.map((block) => runTool(block, options)));
     const toolRound = [
       { role: 'assistant', content: response.content },
       { role: 'user', content: results },
@@ -173,7 +186,15 @@ async function streamResponse(
 
   try {
     armIdleTimer();
-    for await (const event of options.model.stream({ messages, tools: options.tools.specs }, call.signal)) {
+    for await (const event of options.model.stream(
+      {
+        messages,
+        tools: options.tools.specs,
+        ...(options.system?.length ? { system: options.system } : {}),
+        ...(options.cache ? { cache: options.cache } : {}),
+      },
+      call.signal,
+    )) {
       armIdleTimer();
       if (call.signal.aborted) break;
       switch (event.type) {
@@ -227,13 +248,9 @@ function fitText(text: string, roomBytes: number): string {
   return roomBytes <= 0 ? '' : (splitByJsonBytes(text, roomBytes)[0] ?? '');
 }
 
-async function runTool(
-  block: ToolUseBlock,
-  context: ToolContext,
-  options: ToolLoopOptions,
-): Promise<ContentBlock> {
+async function runTool(block: ToolUseBlock, options: ToolLoopOptions): Promise<ContentBlock> {
   const started = performance.now();
-  const result = await options.tools.run(block.toolUse, options.signal, context);
+  const result = await options.tools.run(block.toolUse, options.signal, options.toolContext);
   options.onToolCall?.({
     name: block.toolUse.name,
     input: block.toolUse.input,

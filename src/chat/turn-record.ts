@@ -4,6 +4,7 @@ import type { LastTurn, UsageTotals } from './ports.ts';
 import { costMicroUsd, type PriceTable } from './pricing.ts';
 import type { ToolLoopResult } from './tool-loop.ts';
 import { truncateAnswer } from './truncate-answer.ts';
+import { countTurnTokens } from './turn-tokens.ts';
 
 /** What one run of the model loop adds to a session, and to its owner's usage. */
 export interface TurnRecord {
@@ -37,7 +38,11 @@ export type TurnRecorder = (result: ToolLoopResult, ending: RunEnding) => TurnRe
 
 /** A new turn: the user's question (carrying its turn id), then the answer. */
 export function recordNewTurn(turnId: string, question: Message, prices: PriceTable): TurnRecorder {
-  return (result, ending) => buildRecord(turnId, [{ ...question, turnId }], result, ending, prices, true);
+  return (result, ending) => {
+    const tokens = countTurnTokens(question, result.context);
+    const counted = { ...question, turnId, ...(tokens === undefined ? {} : { tokens }) };
+    return buildRecord(turnId, [counted], result, ending, prices, true);
+  };
 }
 
 /** A resumed answer: the rest of the answer, merged into the partial one it continues. */

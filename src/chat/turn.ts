@@ -4,9 +4,12 @@
  */
 import type { ErrorCode, StopReason } from '../protocol/server-frame.ts';
 import type { FlushPolicy } from './frame-stream.ts';
+import type { MemorySettings } from './memory/memory-settings.ts';
 import type { Message, TokenUsage } from './messages.ts';
 import type {
+  AttachmentStore,
   Clock,
+  MemoryStore,
   ModelClient,
   Reply,
   SessionStore,
@@ -21,6 +24,7 @@ import type { ToolRegistry } from './tools/registry.ts';
 import type { TurnRecorder } from './turn-record.ts';
 
 export interface TurnSettings extends WindowSettings {
+  memory: MemorySettings;
   prices: PriceTable;
   maxToolRounds: number;
   modelIdleTimeoutMs: number;
@@ -48,8 +52,11 @@ export interface TurnDependencies {
   turns: TurnStore;
   rateLimiter: TurnRateLimiter;
   usage: UsageLedger;
+  memories: MemoryStore;
   model: ModelClient;
   tools: ToolRegistry;
+  /** Uploaded attachments; absent when no bucket is configured. */
+  attachments?: AttachmentStore;
   clock: Clock;
   settings: TurnSettings;
   newId?: () => string;
@@ -64,6 +71,10 @@ export interface TurnObserver {
   usageNotRecorded?(error: unknown): void;
   /** A frame could not be delivered for another reason than a closed connection; the turn stopped. */
   pushFailed?(error: unknown): void;
+  /** Turns left the window into the session's summary, after `done`. */
+  summaryFolded?(fold: { turns: number; usage: TokenUsage }): void;
+  /** The summary call or its save failed; the turns stay in the window until one succeeds. */
+  summaryFailed?(error: unknown): void;
   /** The answer cited passage numbers that no passage of its turn has; they were dropped, never shown. */
   citationsDropped?(dropped: { turnId: string; numbers: number[] }): void;
   /** `durationMs` counts from the request, like `summary.timings`. */
@@ -107,8 +118,11 @@ export interface TurnRun {
   /** This run, holder of the turn's lease (decision 18); a failed run releases it. */
   runId: string;
   session: StoredSession;
-  /** Exactly what the model sees. */
+  /** Exactly what the model sees: system blocks after the configured prompt, then the messages. */
+  system: string[];
   conversation: Message[];
+  /** Messages of `conversation` sent unchanged on the previous turn (a prompt-cache checkpoint may follow). */
+  stableMessages?: number;
   /** The turn's stored messages after its question, when this run continues it (resume). */
   earlierInTurn?: Message[];
   firstSeq: number;

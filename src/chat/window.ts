@@ -9,6 +9,7 @@ import {
   toolResultIdsOf,
   toolUseIdsOf,
 } from './messages.ts';
+import { turnTokensOf } from './turn-tokens.ts';
 
 /**
  * Makes any stored history acceptable to Bedrock Converse: it starts with a user text message, roles alternate,
@@ -29,13 +30,22 @@ export function repairWindow(messages: readonly Message[]): Message[] {
 }
 
 /**
- * Keeps the newest whole turns that fit in `maxMessages`. A turn is never split, so a toolUse always keeps its
- * toolResult and the window always opens with the user's own words. A single turn longer than the window is
- * compacted to its question and final answer.
+ * Keeps the newest whole turns that fit in `maxMessages` and in `maxTokens` (each turn's tokens as the model
+ * counted them, turn-tokens.ts). A turn is never split, so a toolUse always keeps its toolResult and the window
+ * always opens with the user's own words. A single turn longer than the window is compacted to its question
+ * and final answer.
  */
-export function trimWindow(messages: readonly Message[], maxMessages: number): Message[] {
+export function trimWindow(
+  messages: readonly Message[],
+  maxMessages: number,
+  maxTokens = Number.POSITIVE_INFINITY,
+): Message[] {
+  const tokensFrom = tokensFromEachTurn(messages);
   const firstFit = messages.findIndex(
-    (message, index) => isTurnStart(message) && messages.length - index <= maxMessages,
+    (message, index) =>
+      isTurnStart(message) &&
+      messages.length - index <= maxMessages &&
+      (tokensFrom.get(index) ?? 0) <= maxTokens,
   );
   if (firstFit !== -1) return messages.slice(firstFit);
 
@@ -103,10 +113,12 @@ function mergeSameRole(messages: Message[]): Message[] {
     if (last?.role === message.role) {
       // Two questions in a row (the first answer said nothing): the answer that follows is the later one's.
       const turnId = message.turnId ?? last.turnId;
+      const tokens = last.tokens ?? message.tokens;
       merged[merged.length - 1] = {
         role: last.role,
         content: [...last.content, ...message.content],
         ...(turnId === undefined ? {} : { turnId }),
+        ...(tokens === undefined ? {} : { tokens }),
       };
     } else {
       merged.push(message);
@@ -127,6 +139,20 @@ function compactTurn(turn: Message[]): Message[] {
     { ...question, content: question.content.filter(isTextBlock) },
     { role: 'assistant', content: [lastAnswer ?? { text: '(answer omitted)' }] },
   ];
+}
+
+/** For each turn start, the tokens of the turns from there to the end. */
+function tokensFromEachTurn(messages: readonly Message[]): Map<number, number> {
+  const sums = new Map<number, number>();
+  let total = 0;
+  let end = messages.length;
+  for (let index = messages.length - 1; index >= 0; index--) {
+    if (!isTurnStart(messages[index] as Message)) continue;
+    total += turnTokensOf(messages.slice(index, end));
+    sums.set(index, total);
+    end = index;
+  }
+  return sums;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { deleteSession } from '../chat/delete-session.ts';
 import { loadConfig } from '../config.ts';
+import { createAttachmentStore } from '../lambda/attachment-store.ts';
 import { createConversationStorage } from '../lambda/chat-dependencies.ts';
 import { createHandoffQueue } from '../lambda/handoff-dependencies.ts';
 import { createRouteContext } from '../lambda/route-context.ts';
@@ -7,7 +8,7 @@ import { createWebSocketRoute } from '../lambda/websocket-route.ts';
 
 const config = loadConfig();
 const route = createRouteContext(config);
-const storage = createConversationStorage(config);
+const storage = { ...createConversationStorage(config), attachments: createAttachmentStore(config) };
 const handoffs = createHandoffQueue(config);
 
 /** `deleteSession`: the conversation and everything stored for it, gone at once. */

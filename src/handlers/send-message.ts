@@ -51,6 +51,7 @@ export const handler = createWebSocketRoute(route, 'sendMessage', async (request
       sessionId,
       message,
       turnId,
+      attachments: request.frame.attachments,
       userId,
       connectionId: request.connectionId,
       reply: request.reply,

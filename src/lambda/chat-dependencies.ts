@@ -1,20 +1,32 @@
 import { createBedrockRuntimeClient } from '../adapters/bedrock/clients.ts';
 import { createBedrockModelClient } from '../adapters/bedrock/model-client.ts';
 import { createDynamoDbFeedbackStore } from '../adapters/dynamodb/feedback-store.ts';
+import { createDynamoDbMemoryStore } from '../adapters/dynamodb/memory-store.ts';
 import { createDynamoDbRateLimiter } from '../adapters/dynamodb/rate-limiter.ts';
 import { createDynamoDbResourceCatalog } from '../adapters/dynamodb/resource-catalog.ts';
 import { createDynamoDbSessionDirectory } from '../adapters/dynamodb/session-directory.ts';
 import { createDynamoDbSessionStore } from '../adapters/dynamodb/session-store.ts';
 import { createDynamoDbTurnStore } from '../adapters/dynamodb/turn-store.ts';
 import { createDynamoDbUsageLedger } from '../adapters/dynamodb/usage-ledger.ts';
+import { withAttachments } from '../chat/attachment-model.ts';
 import type { FeedbackStore, SessionDirectory } from '../chat/conversation-ports.ts';
-import { type ChatStorage, type Clock, type ResourceCatalog, systemClock } from '../chat/ports.ts';
+import {
+  type ChatStorage,
+  type Clock,
+  type MemoryStore,
+  type ResourceCatalog,
+  systemClock,
+} from '../chat/ports.ts';
 import { createCurrentTimeTool } from '../chat/tools/current-time.ts';
+import { createForgetTool } from '../chat/tools/forget.ts';
 import { createKbLookupTool } from '../chat/tools/kb-lookup.ts';
 import { createLookupResourceTool } from '../chat/tools/lookup-resource.ts';
 import { createToolRegistry, type Tool } from '../chat/tools/registry.ts';
+import { createRememberTool } from '../chat/tools/remember.ts';
 import type { TurnDependencies } from '../chat/turn.ts';
 import type { ChatConfig } from '../config.ts';
+import { modelProfileOf } from '../model-profiles.ts';
+import { createAttachmentStore } from './attachment-store.ts';
 import { type ChatTable, createChatTable } from './chat-table.ts';
 import { createLazyKnowledgeBase } from './lazy-knowledge-base.ts';
 
@@ -36,7 +48,13 @@ export function createChatStorage(
     usage: createDynamoDbUsageLedger(table),
     rateLimiter: createDynamoDbRateLimiter({ ...table, limitPerMinute: config.rateLimitPerMinute, clock }),
     resources: createDynamoDbResourceCatalog(table),
+    memories: createDynamoDbMemoryStore(table),
   };
+}
+
+/** The memory store alone, for the `listMemories` and `deleteMemory` routes. */
+export function createMemoryStoreFor(config: ChatConfig): MemoryStore {
+  return createDynamoDbMemoryStore(createChatTable(config));
 }
 
 /** The chat's storage, plus the list of conversations and feedback (the conversation routes). */
@@ -55,9 +73,14 @@ export function createConversationStorage(
 export function createModelAndTools(
   config: ChatConfig,
   clock: Clock,
-  resources: ResourceCatalog,
+  stores: { resources: ResourceCatalog; memories: MemoryStore },
 ): Pick<TurnDependencies, 'model' | 'tools'> {
-  const tools: Tool[] = [createCurrentTimeTool(clock), createLookupResourceTool(resources)];
+  const tools: Tool[] = [
+    createCurrentTimeTool(clock),
+    createLookupResourceTool(stores.resources),
+    createRememberTool({ memories: stores.memories, clock, settings: config.turn.memory }),
+    createForgetTool(stores.memories),
+  ];
   const { knowledgeBaseId } = config;
   if (knowledgeBaseId) {
     const location = { region: config.region, endpoint: config.endpoints.bedrockAgent };
@@ -79,6 +102,7 @@ export function createModelAndTools(
       modelId: config.modelId,
       systemPrompt: config.systemPrompt,
       maxTokens: config.maxOutputTokens,
+      cacheMinTokens: modelProfileOf(config.modelId).cacheMinTokens,
     }),
     tools: createToolRegistry(tools),
   };
@@ -91,5 +115,17 @@ export function createTurnDependencies(
   table: ChatTable = createChatTable(config),
 ): TurnDependencies {
   const { resources, ...storage } = createChatStorage(config, clock, table);
-  return { ...storage, ...createModelAndTools(config, clock, resources), clock, settings: config.turn };
+  const { model, tools } = createModelAndTools(config, clock, { resources, memories: storage.memories });
+  const attachments = createAttachmentStore(config, clock);
+  // Stored questions name their files; the model gets their bytes (on resume too).
+  return attachments
+    ? {
+        ...storage,
+        model: withAttachments(model, attachments),
+        tools,
+        attachments,
+        clock,
+        settings: config.turn,
+      }
+    : { ...storage, model, tools, clock, settings: config.turn };
 }

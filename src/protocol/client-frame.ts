@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { MAX_ATTACHMENT_NAME_LENGTH, MAX_ATTACHMENTS_PER_MESSAGE } from './attachments.ts';
 import { handoffClientSchemas } from './handoff-frames.ts';
 import type { ErrorCode } from './server-frame.ts';
 import { utf8Length } from './utf8-length.ts';
@@ -10,6 +11,19 @@ export const MAX_FRAME_BYTES = 32 * 1024;
 // (time-based or nil UUIDs are).
 const sessionId = z.uuidv4({ error: 'sessionId must be a random (version 4) UUID' });
 const turnId = z.uuidv4({ error: 'turnId must be a random (version 4) UUID' });
+const uploadId = z.uuidv4({ error: 'uploadId must be a random (version 4) UUID' });
+const fileName = z
+  .string({ error: 'name must be a string' })
+  .check(
+    z.minLength(1, 'name must not be empty'),
+    z.maxLength(MAX_ATTACHMENT_NAME_LENGTH, `name must be at most ${MAX_ATTACHMENT_NAME_LENGTH} characters`),
+  );
+
+/** A file uploaded with `createUpload`'s presigned POST, named by its key (docs/protocol.md, Attachments). */
+const attachmentReference = z.object({
+  key: z.string({ error: 'key must be a string' }).check(z.minLength(1), z.maxLength(1024)),
+  name: fileName,
+});
 
 const sendMessageFrame = z.object({
   action: z.literal('sendMessage'),
@@ -19,6 +33,28 @@ const sendMessageFrame = z.object({
     .check(z.refine((text) => text.trim().length > 0, 'message must not be empty')),
   /** Optional: lets the client know the turn id before the first frame arrives. */
   turnId: z.optional(turnId),
+  /** Optional: files uploaded for this question (images and documents the model reads with it). */
+  attachments: z.optional(
+    z
+      .array(attachmentReference)
+      .check(
+        z.maxLength(
+          MAX_ATTACHMENTS_PER_MESSAGE,
+          `at most ${MAX_ATTACHMENTS_PER_MESSAGE} attachments per message`,
+        ),
+      ),
+  ),
+});
+
+/** Asks for a presigned POST to upload one file to (answered by an `upload` frame). */
+const createUploadFrame = z.object({
+  action: z.literal('createUpload'),
+  sessionId,
+  /** Chosen by the client; echoed in the `upload` frame (or the `error` frame) that answers. */
+  uploadId,
+  name: fileName,
+  /** The file's size in bytes, checked against Bedrock's limits before anything is signed. */
+  size: z.number({ error: 'size must be a number' }).check(z.int(), z.positive('size must be positive')),
 });
 
 const getHistoryFrame = z.object({ action: z.literal('getHistory'), sessionId });
@@ -31,6 +67,12 @@ const cancelFrame = z.object({
 });
 const resumeFrame = z.object({ action: z.literal('resume'), sessionId, turnId });
 const getUsageFrame = z.object({ action: z.literal('getUsage'), sessionId: z.optional(sessionId) });
+const listMemoriesFrame = z.object({ action: z.literal('listMemories') });
+/** Without `memoryId`: forget everything. */
+const deleteMemoryFrame = z.object({
+  action: z.literal('deleteMemory'),
+  memoryId: z.optional(z.uuidv4({ error: 'memoryId must be the id of a memory (a UUID)' })),
+});
 
 /** Most characters of a session title (a rename, or a generated one). */
 export const MAX_TITLE_CHARS = 120;
@@ -102,11 +144,14 @@ const schemasByAction = {
   cancel: cancelFrame,
   resume: resumeFrame,
   getUsage: getUsageFrame,
+  createUpload: createUploadFrame,
   listSessions: listSessionsFrame,
   renameSession: renameSessionFrame,
   deleteSession: deleteSessionFrame,
   sendFeedback: sendFeedbackFrame,
   getStats: getStatsFrame,
+  listMemories: listMemoriesFrame,
+  deleteMemory: deleteMemoryFrame,
   ...handoffClientSchemas,
 } as const;
 
@@ -117,6 +162,8 @@ export type SendMessageFrame = z.infer<typeof sendMessageFrame>;
 export type GetHistoryFrame = z.infer<typeof getHistoryFrame>;
 export type CancelFrame = z.infer<typeof cancelFrame>;
 export type ResumeFrame = z.infer<typeof resumeFrame>;
+export type CreateUploadFrame = z.infer<typeof createUploadFrame>;
+export type AttachmentReference = z.infer<typeof attachmentReference>;
 export type ListSessionsFrame = z.infer<typeof listSessionsFrame>;
 export type RenameSessionFrame = z.infer<typeof renameSessionFrame>;
 export type DeleteSessionFrame = z.infer<typeof deleteSessionFrame>;
@@ -141,6 +188,8 @@ export interface FrameProblem {
 export interface FrameAddress {
   sessionId: string | null;
   turnId?: string;
+  /** The upload a `createUpload` frame asked for. */
+  uploadId?: string;
 }
 
 /** A client frame read once: the frame, or the problem that refuses it; either way, where an error goes. */
@@ -214,9 +263,11 @@ const NO_ADDRESS: FrameAddress = { sessionId: null };
 
 function addressOf(raw: Record<string, unknown>): FrameAddress {
   const wellFormedTurnId = turnId.safeParse(raw.turnId).success ? (raw.turnId as string) : undefined;
+  const wellFormedUploadId = uploadId.safeParse(raw.uploadId).success ? (raw.uploadId as string) : undefined;
   return {
     sessionId: sessionId.safeParse(raw.sessionId).success ? (raw.sessionId as string) : null,
     ...(wellFormedTurnId ? { turnId: wellFormedTurnId } : {}),
+    ...(wellFormedUploadId ? { uploadId: wellFormedUploadId } : {}),
   };
 }
 

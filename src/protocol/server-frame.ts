@@ -1,3 +1,4 @@
+import type { AttachmentFormat } from './attachments.ts';
 import type { HandoffServerFrame } from './handoff-frames.ts';
 
 /** Why the model ended its answer: Bedrock's own stop reasons, passed on unchanged. */
@@ -35,6 +36,11 @@ export type ErrorCode =
   | 'MODEL_UNAVAILABLE'
   | 'MODEL_FIXTURE_MISMATCH'
   | 'STORAGE_UNAVAILABLE'
+  | 'ATTACHMENT_UNSUPPORTED'
+  | 'ATTACHMENT_TOO_LARGE'
+  | 'ATTACHMENT_NOT_FOUND'
+  | 'ATTACHMENT_UNREADABLE'
+  | 'UPLOADS_UNAVAILABLE'
   | 'TURN_TOO_LARGE'
   | 'TURN_NOT_FOUND'
   | 'INVALID_CURSOR'
@@ -147,10 +153,19 @@ export interface ErrorFrame {
   type: 'error';
   sessionId: string | null;
   turnId?: string;
+  /** Set when the error answers a `createUpload`. */
+  uploadId?: string;
   seq?: number;
   code: ErrorCode;
   message: string;
   retryable: boolean;
+}
+
+/** A file attached to a question, as the client shows it. */
+export interface AttachmentInfo {
+  name: string;
+  format: AttachmentFormat;
+  size: number;
 }
 
 export type FeedbackRating = 'up' | 'down';
@@ -164,6 +179,8 @@ export interface TurnFeedback {
 export interface HistoryEntry {
   role: 'user' | 'assistant';
   text: string;
+  /** Files attached to a question. */
+  attachments?: AttachmentInfo[];
   /** Tools the assistant called while answering, in order. */
   tools?: string[];
   /** The turn the entry belongs to (question and answer alike), where it is known. */
@@ -184,6 +201,11 @@ export interface HistoryFrame {
   usage: Usage;
   /** The session's title, once it has one (generated after the first answer, or set by `renameSession`). */
   title?: string;
+  /**
+   * Turns before `messages` that were folded into the conversation's summary (the model still knows them from
+   * it); absent when none were.
+   */
+  summarizedTurns?: number;
   /** Set when the last answer was cut short (client gone, deadline, cancel); `resume` continues after `lastSeq`. */
   interruptedTurn?: { turnId: string; stopReason: StopReason; lastSeq: number };
   /**
@@ -259,6 +281,24 @@ export interface FeedbackFrame extends TurnFeedback {
   turnId: string;
 }
 
+/**
+ * Answers `createUpload`: an S3 presigned POST. The client posts a multipart form with every `fields` entry
+ * and then the file (as `file`, last) to `url`; S3 refuses another key, content type or a larger size. The
+ * question then names the file by `key` in `sendMessage.attachments`.
+ */
+export interface UploadFrame {
+  type: 'upload';
+  sessionId: string;
+  uploadId: string;
+  key: string;
+  url: string;
+  fields: Record<string, string>;
+  format: AttachmentFormat;
+  maxBytes: number;
+  /** Epoch ms after which the POST is refused. */
+  expiresAt: number;
+}
+
 /** How a figure's numbers read: a count, milliseconds, US dollars, a percentage, turns or minutes. */
 export type FigureUnit = 'count' | 'ms' | 'usd' | 'percent' | 'turns' | 'minutes' | 'tokens';
 
@@ -291,6 +331,24 @@ export interface StatsFrame {
   figures: FigureReport[];
 }
 
+/** One fact the model keeps about the signed-in user across sessions. */
+export interface MemoryEntry {
+  memoryId: string;
+  text: string;
+  /** ISO time it was saved. */
+  createdAt: string;
+}
+
+/** Answers `listMemories` and `deleteMemory`: every memory the user has now, oldest first. */
+export interface MemoriesFrame {
+  type: 'memories';
+  /** Always null: memories belong to the user, not to a session (every frame names one or null). */
+  sessionId: null;
+  memories: MemoryEntry[];
+  /** How many memories a user may keep. */
+  max: number;
+}
+
 export type TurnFrame = StatusFrame | TokenFrame | SourcesFrame | DoneFrame;
 export type ServerFrame =
   | TurnFrame
@@ -302,12 +360,14 @@ export type ServerFrame =
   | SessionDeletedFrame
   | FeedbackFrame
   | StatsFrame
+  | MemoriesFrame
+  | UploadFrame
   | HandoffServerFrame;
 
 /** An `error` frame for a failure that knows its code, message and whether a retry may help. */
 export function errorFrame(
   failure: Pick<ErrorFrame, 'code' | 'message' | 'retryable'>,
-  address: { sessionId: string | null; turnId?: string; seq?: number },
+  address: { sessionId: string | null; turnId?: string; uploadId?: string; seq?: number },
 ): ErrorFrame {
   return {
     type: 'error',

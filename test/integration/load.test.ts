@@ -1,4 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
+import { isTurnStart } from '../../src/chat/messages.ts';
 import { type ChatSocket, openChat } from '../support/chat-socket.ts';
 import { readSessionItem } from '../support/sessions.ts';
 
@@ -43,7 +44,12 @@ describe('load over the offline stack', () => {
     const completed = [...done.values()].reduce((a, b) => a + b, 0);
     expect(errors).toEqual([]);
     expect(stored.map((s) => s?.turns)).toEqual(sessions.map((id) => done.get(id)));
-    expect(stored.map((s) => s?.version)).toEqual(sessions.map((id) => done.get(id)));
+    // One write per turn, plus one per fold of turns that left the window into the summary (decision 25): every
+    // turn is in the window or in the summary, none lost, none in both.
+    expect(stored.map((s) => (s?.version ?? 0) >= (s?.turns ?? 0))).toEqual(sessions.map(() => true));
+    expect(
+      stored.map((s) => (s?.summary?.turns ?? 0) + (s?.messages ?? []).filter(isTurnStart).length),
+    ).toEqual(sessions.map((id) => done.get(id)));
     latencies.sort((a, b) => a - b);
     const p = (q: number) =>
       Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);

@@ -68,11 +68,14 @@ describe('the packaged CloudFormation template', () => {
       'cancel',
       'cancelHandoff',
       'claimHandoff',
+      'createUpload',
+      'deleteMemory',
       'deleteSession',
       'getHistory',
       'getStats',
       'getUsage',
       'listHandoffs',
+      'listMemories',
       'listSessions',
       'releaseHandoff',
       'renameSession',
@@ -130,9 +133,23 @@ describe('the packaged CloudFormation template', () => {
     });
   });
 
+  it('keeps attachments in a private, encrypted bucket that expires them', () => {
+    const bucket = resources.UploadsBucket?.Properties as Record<string, unknown>;
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.LifecycleConfiguration).toEqual({
+      Rules: [{ Id: 'ExpireUploads', Status: 'Enabled', Prefix: 'uploads/', ExpirationInDays: 2 }],
+    });
+    expect(bucket.CorsConfiguration).toMatchObject({ CorsRules: [{ AllowedMethods: ['POST'] }] });
+  });
+
   it('runs every function on the newest Node.js runtime with a timeout below API Gateway’s 29 s', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions).toHaveLength(15);
+    expect(functions).toHaveLength(18);
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs24.x');
       expect(fn.Properties.Timeout).toBeLessThan(29);
@@ -185,11 +202,13 @@ describe('the packaged CloudFormation template', () => {
       WebsocketsApi: 'api123',
       'AWS::Region': 'eu-west-1',
       ChatUserPoolDomain: 'chat-auth',
+      'UploadsBucket.RegionalDomainName': 'uploads.s3.eu-west-1.amazonaws.com',
     });
     expect(header).toBe(
       contentSecurityPolicy({
         connectSources: [
           'wss://api123.execute-api.eu-west-1.amazonaws.com',
+          'https://uploads.s3.eu-west-1.amazonaws.com',
           'https://chat-auth.auth.eu-west-1.amazoncognito.com',
         ],
         header: true,
@@ -272,6 +291,12 @@ describe('the packaged CloudFormation template', () => {
       'arn:aws:bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0',
     );
     expect(bySid.KnowledgeBaseRetrieve?.Action).toEqual(['bedrock:Retrieve']);
+    expect(bySid.Attachments?.Action).toEqual(['s3:PutObject', 's3:GetObject', 's3:DeleteObject']);
+    expect(bySid.AttachmentsList).toMatchObject({
+      Action: ['s3:ListBucket'],
+      Condition: { StringLike: { 's3:prefix': ['uploads/*'] } },
+    });
+    expect(flat(bySid.Attachments?.Resource)).toContain('/uploads/*');
     const manage = statements.find((s) => flat(s.Action).includes('execute-api:ManageConnections'));
     expect(flat(manage?.Resource)).toContain('"Ref":"WebsocketsApi"');
     expect(flat(manage?.Resource)).toContain('/ci/POST/@connections/*');
@@ -279,7 +304,7 @@ describe('the packaged CloudFormation template', () => {
 
   it('ships no offline-only code (emulator, recorder, local stack) in any function bundle', () => {
     const zips = readdirSync(outDir).filter((file) => file.endsWith('.zip'));
-    expect(zips).toHaveLength(15);
+    expect(zips).toHaveLength(18);
     for (const zip of zips) {
       const code = unzipText(readFileSync(join(outDir, zip)));
       expect(code, `${zip} was not read`).toMatch(/export\s*\{[^}]*handler/);
@@ -517,7 +542,8 @@ function resolveJoin(value: unknown, refs: Record<string, string>): string {
   return parts
     .map((part) => {
       if (typeof part === 'string') return part;
-      const name = (part as { Ref: string }).Ref;
+      const attribute = (part as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+      const name = attribute ? attribute.join('.') : (part as { Ref: string }).Ref;
       if (!(name in refs)) throw new Error(`no value given for Ref ${name}`);
       return refs[name];
     })

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyWebsocketEventV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
+import { createInMemoryMemoryStore } from '../../src/adapters/memory/memory-memory-store.ts';
 import { createMemoryRateLimiter } from '../../src/adapters/memory/memory-rate-limiter.ts';
 import { createMemorySessionStore } from '../../src/adapters/memory/memory-session-store.ts';
 import { createMemoryStatsLedger } from '../../src/adapters/memory/memory-stats-ledger.ts';
@@ -46,6 +47,7 @@ export async function emittedMetrics(functionName: string): Promise<EmittedMetri
     turns: createMemoryTurnStore(),
     rateLimiter: createMemoryRateLimiter(10, clock),
     usage: createMemoryUsageLedger(),
+    memories: createInMemoryMemoryStore(),
     model: createFakeModel([
       toolCall({ name: 'current_time', input: {} }),
       answer('Noon.', cached as { inputTokens: number; outputTokens: number }),

@@ -1,3 +1,4 @@
+import { createInMemoryMemoryStore } from '../../src/adapters/memory/memory-memory-store.ts';
 import { createMemoryRateLimiter } from '../../src/adapters/memory/memory-rate-limiter.ts';
 import { createMemorySessionStore } from '../../src/adapters/memory/memory-session-store.ts';
 import { createMemoryTurnStore } from '../../src/adapters/memory/memory-turn-store.ts';
@@ -141,6 +142,7 @@ export function testTurnSettings(overrides: Partial<TurnSettings> = {}): TurnSet
   return {
     windowMessages: 20,
     maxWindowBytes: 300 * 1024,
+    memory: { maxMemories: 5, maxChars: 200 },
     sessionTtlSeconds: 24 * 3600,
     prices: { inputUsdPerMillion: 1, outputUsdPerMillion: 5 },
     maxToolRounds: 4,
@@ -170,6 +172,7 @@ export function createTestTurnDependencies(
     sessions: createMemorySessionStore(),
     rateLimiter: createMemoryRateLimiter(100, clock),
     usage: createMemoryUsageLedger(),
+    memories: createInMemoryMemoryStore(),
     tools: createToolRegistry([]),
     settings: testTurnSettings(),
     ...overrides,

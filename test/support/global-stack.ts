@@ -15,6 +15,10 @@ export const TEST_HANDLER_ENV = {
   // The most a model call may write (the emulator stops there, as Bedrock does): enough for one answer to reach
   // the turn size limit, which test/integration/frame-limits.test.ts needs.
   CHAT_MAX_OUTPUT_TOKENS: '16384',
+  // A history token budget (CHAT_WINDOW_TOKENS) as a model with a 2M-token context would get: Haiku 4.5's default
+  // (20,000) keeps the window far below the 128 KB history frame and the 400 KB item, which frame-limits.test.ts
+  // must reach. Windows still fold by messages (20).
+  CHAT_WINDOW_TOKENS: '200000',
 };
 
 /**

@@ -12,9 +12,9 @@ const WEB_CONFIG = join(ROOT, 'web', 'vite.config.ts');
  * serves the production bundle on a free 127.0.0.1 port: the end-to-end tests load what users would get.
  */
 export default async function setup(project: TestProject) {
-  const { websocketUrl, authUrl, webOrigin } = project.getProvidedContext().stack;
+  const { websocketUrl, authUrl, webOrigin, s3 } = project.getProvidedContext().stack;
   const outDir = mkdtempSync(join(tmpdir(), 'chat-web-'));
-  await buildForProduction(outDir, websocketUrl, authUrl);
+  await buildForProduction(outDir, websocketUrl, authUrl, s3.endpoint);
   // The stack allows sign-in and WebSocket upgrades from this origin only.
   const port = Number(new URL(webOrigin).port);
   const server = await preview({
@@ -32,7 +32,7 @@ export default async function setup(project: TestProject) {
 }
 
 /** vitest sets NODE_ENV=test, with which Vite would bundle React's development build: not what users get. */
-async function buildForProduction(outDir: string, websocketUrl: string, authUrl: string) {
+async function buildForProduction(outDir: string, websocketUrl: string, authUrl: string, uploadsUrl: string) {
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   try {
@@ -43,6 +43,8 @@ async function buildForProduction(outDir: string, websocketUrl: string, authUrl:
         // Signed in through the stack's dev issuer, as `npm run dev` does.
         'import.meta.env.VITE_AUTH_MODE': JSON.stringify('dev'),
         'import.meta.env.VITE_DEV_AUTH_URL': JSON.stringify(authUrl),
+        // Attachments are posted to the stack's S3-compatible server (the CSP allows its origin).
+        'import.meta.env.VITE_UPLOADS_URL': JSON.stringify(uploadsUrl),
       },
       build: { outDir, emptyOutDir: true },
       logLevel: 'warn',

@@ -6,6 +6,8 @@ export interface StackInfo {
   websocketUrl: string;
   emulatorUrl: string;
   dynamodbEndpoint: string;
+  /** The S3-compatible server and bucket holding attachments. */
+  s3: { endpoint: string; bucket: string };
   /** DynamoDB Local's process, for tests that freeze storage (SIGSTOP) to make it hang. */
   dynamodbPid?: number;
   tableName: string;
@@ -22,6 +24,7 @@ export function stackInfoOf(stack: Stack): StackInfo {
     websocketUrl: stack.websocketUrl,
     emulatorUrl: stack.emulatorUrl,
     dynamodbEndpoint: stack.dynamodbEndpoint,
+    s3: stack.s3,
     dynamodbPid: stack.dynamodbPid,
     tableName: stack.tableName,
     region: stack.region,

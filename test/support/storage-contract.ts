@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ForbiddenError,
+  MemoryFullError,
   RateLimitedError,
   SessionExpiredError,
   VersionConflictError,
@@ -409,6 +410,76 @@ export function describeStorageContract(name: string, create: CreateContractStor
         cacheWriteTokens: 2701,
         costMicroUsd: 3754,
       });
+    });
+  });
+
+  describe(`${name}: memories`, () => {
+    const memory = (text: string, createdAt = '2026-11-24T12:00:00.000Z') => ({
+      memoryId: crypto.randomUUID(),
+      text,
+      createdAt,
+    });
+
+    it('starts every user with no memories', async () => {
+      const { memories } = setup();
+      expect(await memories.list(crypto.randomUUID())).toEqual([]);
+    });
+
+    it("keeps each user's memories apart, oldest first", async () => {
+      const { memories } = setup();
+      const [alice, bob] = [crypto.randomUUID(), crypto.randomUUID()];
+      const teal = memory('My favourite colour is teal', '2026-11-24T12:00:01.000Z');
+      const cat = memory('I have a cat called Miso', '2026-11-24T12:00:00.000Z');
+      await memories.add(alice, teal, 5);
+      await memories.add(alice, cat, 5);
+      await memories.add(bob, memory('I live in Lyon'), 5);
+
+      expect(await memories.list(alice)).toEqual([cat, teal]);
+      expect((await memories.list(bob)).map((m) => m.text)).toEqual(['I live in Lyon']);
+    });
+
+    it('refuses a memory beyond the cap, even when several arrive at once', async () => {
+      const { memories } = setup();
+      const user = crypto.randomUUID();
+
+      const results = await Promise.allSettled(
+        Array.from({ length: 5 }, (_, i) => memories.add(user, memory(`fact ${i}`), 3)),
+      );
+
+      expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(3);
+      const refused = results.find((result) => result.status === 'rejected');
+      expect(refused?.status === 'rejected' && refused.reason).toBeInstanceOf(MemoryFullError);
+      expect(await memories.list(user)).toHaveLength(3);
+    });
+
+    it('deletes one memory at once, and deleting a missing one changes nothing', async () => {
+      const { memories } = setup();
+      const user = crypto.randomUUID();
+      const [keep, drop] = [memory('keep me'), memory('drop me', '2026-11-24T12:00:05.000Z')];
+      await memories.add(user, keep, 5);
+      await memories.add(user, drop, 5);
+
+      await memories.remove(user, drop.memoryId);
+      await memories.remove(user, crypto.randomUUID());
+      await memories.remove(crypto.randomUUID(), keep.memoryId);
+
+      expect(await memories.list(user)).toEqual([keep]);
+    });
+
+    it('forgets everything of one user, and only theirs; they can remember again', async () => {
+      const { memories } = setup();
+      const [alice, bob] = [crypto.randomUUID(), crypto.randomUUID()];
+      await memories.add(alice, memory('a1'), 5);
+      await memories.add(alice, memory('a2'), 5);
+      await memories.add(bob, memory('b1'), 5);
+
+      await memories.clear(alice);
+      await memories.clear(crypto.randomUUID());
+
+      expect(await memories.list(alice)).toEqual([]);
+      expect(await memories.list(bob)).toHaveLength(1);
+      await memories.add(alice, memory('a3'), 5);
+      expect((await memories.list(alice)).map((m) => m.text)).toEqual(['a3']);
     });
   });
 

@@ -5,6 +5,7 @@ import { contentSecurityPolicy, originSource } from './content-security-policy.t
 /** What `vite dev` falls back to without configuration (web/src/chat/socket-url.ts, auth/configured-sign-in.ts). */
 const LOCAL_SOCKET_URL = 'ws://127.0.0.1:3001';
 const LOCAL_AUTH_URL = 'http://127.0.0.1:4011';
+const LOCAL_UPLOADS_URL = 'http://127.0.0.1:4012';
 
 /**
  * Writes the Content Security Policy into index.html as a meta tag, first in <head>, so the dev server, the
@@ -49,6 +50,8 @@ function connectSourcesOf(config: ResolvedConfig): string[] {
   const authMode = setting('VITE_AUTH_MODE');
   const sources = [
     originSource(setting('VITE_CHAT_WS_URL') ?? (dev ? LOCAL_SOCKET_URL : undefined)),
+    // Attachments are posted straight to the uploads bucket (presigned POST).
+    originSource(setting('VITE_UPLOADS_URL') ?? (dev ? LOCAL_UPLOADS_URL : undefined)),
     authMode === 'dev' ? originSource(setting('VITE_DEV_AUTH_URL') ?? LOCAL_AUTH_URL) : undefined,
     authMode === 'cognito' ? originSource(`https://${setting('VITE_COGNITO_DOMAIN')}`) : undefined,
   ];

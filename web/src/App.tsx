@@ -1,12 +1,16 @@
 import { useState } from 'react';
+import { useAttachments } from './attachments/use-attachments.ts';
 import type { Wait } from './chat/conversation.ts';
 import type { SessionStore } from './chat/session-store.ts';
 import { useChat } from './chat/use-chat.ts';
 import type { CreateSocket } from './chat/use-chat-socket.ts';
+import { AttachButton, AttachmentTray } from './components/AttachmentTray.tsx';
 import { Banner } from './components/Banner.tsx';
 import { ChatHeader } from './components/ChatHeader.tsx';
 import { Composer } from './components/Composer.tsx';
+import { DropZone } from './components/DropZone.tsx';
 import { HandoffBanner } from './components/HandoffBanner.tsx';
+import { MemoryPanel } from './components/MemoryPanel.tsx';
 import { MessageList } from './components/MessageList.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { UsageSummary } from './components/UsageSummary.tsx';
@@ -28,8 +32,17 @@ export function App({ getSocketUrl, store, createSocket, waitTimeoutsMs, user, o
   const chat = useChat({ getSocketUrl, store, createSocket, waitTimeoutsMs });
   const { conversation } = chat;
   const { problem, notice, turn } = conversation;
+  const [memoryOpen, setMemoryOpen] = useState(false);
   /** The conversations drawer, on phones (on wider screens the list is always shown). */
   const [drawerOpen, setDrawerOpen] = useState(false);
+  const attachments = useAttachments(chat.uploads, conversation.sessionId);
+  const attachDisabled = chat.connection.status !== 'open';
+  const send = (question: string) => {
+    const files = attachments.ready();
+    if (!chat.send(question, files)) return false;
+    if (files.length) attachments.clear();
+    return true;
+  };
 
   return (
     <div className="app">
@@ -42,9 +55,19 @@ export function App({ getSocketUrl, store, createSocket, waitTimeoutsMs, user, o
           chat.newChat();
         }}
         onShowChats={() => setDrawerOpen(true)}
+        memoryOpen={memoryOpen}
+        onToggleMemory={() => setMemoryOpen((open) => !open)}
         user={user}
         onSignOut={onSignOut}
       />
+      {memoryOpen && chat.connection.status === 'open' && (
+        <MemoryPanel
+          memories={chat.memories}
+          onLoad={chat.requestMemories}
+          onDelete={chat.deleteMemory}
+          onClose={() => setMemoryOpen(false)}
+        />
+      )}
       <div className="app-body">
         <Sidebar
           list={chat.sessions}
@@ -60,7 +83,7 @@ export function App({ getSocketUrl, store, createSocket, waitTimeoutsMs, user, o
           onRename={chat.renameSession}
           onDelete={chat.deleteSession}
         />
-        <main className="chat">
+        <DropZone onFiles={attachments.add} disabled={attachDisabled}>
           <MessageList
             conversation={conversation}
             canAsk={chat.canSend}
@@ -96,12 +119,15 @@ export function App({ getSocketUrl, store, createSocket, waitTimeoutsMs, user, o
               queued={conversation.queued !== undefined}
               running={turn !== undefined}
               stopping={turn?.stopping ?? false}
-              onSend={chat.send}
+              onSend={send}
               onStop={chat.stop}
+              tray={<AttachmentTray attachments={attachments} />}
+              attachButton={<AttachButton attachments={attachments} disabled={attachDisabled} />}
+              waitingFor={attachments.pending ? 'Uploading your files… Send once they are ready.' : undefined}
             />
             <UsageSummary usage={chat.usage} />
           </div>
-        </main>
+        </DropZone>
       </div>
     </div>
   );

@@ -7,6 +7,7 @@ import { createSessionStore } from './chat/session-store.ts';
 import { configuredSocketUrl, withToken } from './chat/socket-url.ts';
 import { Banner } from './components/Banner.tsx';
 import './styles/app.css';
+import './styles/attachments.css';
 
 /** The admin page and its charting library load only on /admin (a chunk of their own). */
 const AdminPage = lazy(() => import('./admin/AdminPage.tsx'));

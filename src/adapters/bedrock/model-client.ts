@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import type { JsonObject } from '../../chat/messages.ts';
 import type { ModelClient, ModelEvent, ModelRequest, ModelStopReason } from '../../chat/ports.ts';
+import { placeCachePoints } from './cache-points.ts';
 import { toModelError } from './model-errors.ts';
 
 export interface BedrockModelOptions {
@@ -13,19 +14,29 @@ export interface BedrockModelOptions {
   modelId: string;
   systemPrompt: string;
   maxTokens: number;
+  /** The fewest tokens a prompt-cache checkpoint must cover; undefined: the model does not cache. */
+  cacheMinTokens?: number;
 }
 
 /** ConverseStream as a ModelClient: decodes the event stream and assembles streamed tool input JSON. */
 export function createBedrockModelClient(options: BedrockModelOptions): ModelClient {
   return {
     async *stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent> {
+      const prompt = placeCachePoints(
+        {
+          tools: request.tools.map(toBedrockTool),
+          system: [{ text: options.systemPrompt }, ...(request.system ?? []).map((text) => ({ text }))],
+          // Role and content only: a question's stored token count is ours, not Bedrock's.
+          messages: request.messages.map(({ role, content }) => ({ role, content })) as BedrockMessage[],
+        },
+        { minTokens: options.cacheMinTokens, stableMessages: request.cache?.stableMessages },
+      );
       const command = new ConverseStreamCommand({
         modelId: options.modelId,
-        system: [{ text: options.systemPrompt }],
-        // Role and content only: a question's stored turnId is ours, not Bedrock's.
-        messages: request.messages.map(({ role, content }) => ({ role, content })) as BedrockMessage[],
+        system: prompt.system,
+        messages: prompt.messages,
         inferenceConfig: { maxTokens: options.maxTokens },
-        ...(request.tools.length > 0 ? { toolConfig: { tools: request.tools.map(toBedrockTool) } } : {}),
+        ...(prompt.tools.length > 0 ? { toolConfig: { tools: prompt.tools } } : {}),
       });
 
       // Tool input arrives as JSON fragments per content block; they are joined and parsed at the block's end.

@@ -14,6 +14,7 @@ export const statsKey = (hour: number, kind: 'SESSION' | 'REFUSALS' | 'FEEDBACK'
   PK: statsPartition(hour),
   SK: `${statsHourPrefix(hour)}#${kind}#${id}`,
 });
+export const memoriesKey = (userId: string) => ({ PK: `USER#${userId}`, SK: 'MEMORIES' });
 /** Handoffs (docs/decisions/0026): the open one beside its session, its archive there too, the queue apart. */
 const epochKey = (ms: number) => String(ms).padStart(15, '0');
 export const handoffKey = (sessionId: string) => ({ PK: `SESSION#${sessionId}`, SK: 'HANDOFF' });

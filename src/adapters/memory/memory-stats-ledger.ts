@@ -36,10 +36,13 @@ export function createMemoryStatsLedger(): StatsLedger {
       rows.set(key, row);
     },
     async recordFeedback(fact) {
+      // As the DynamoDB ledger: a repeated rating changes no count and writes no row.
+      const counters = feedbackCountersOf(fact);
+      if (Object.keys(counters).length === 0) return;
       const hour = hourOf(fact.at);
       const key = `${hour}#FEEDBACK#${fact.userId}`;
       const row = rows.get(key) ?? { hour, kind: 'feedback', userId: fact.userId, counters: {} };
-      addInto(row.counters, feedbackCountersOf(fact));
+      addInto(row.counters, counters);
       rows.set(key, row);
     },
     async read({ since, until, userId }) {

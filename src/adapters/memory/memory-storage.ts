@@ -1,4 +1,5 @@
 import type { ChatStorage, Clock, Resource } from '../../chat/ports.ts';
+import { createInMemoryMemoryStore } from './memory-memory-store.ts';
 import { createMemoryRateLimiter } from './memory-rate-limiter.ts';
 import { createMemoryResourceCatalog } from './memory-resource-catalog.ts';
 import { createMemorySessionStore } from './memory-session-store.ts';
@@ -20,5 +21,6 @@ export function createMemoryStorage(options: {
     usage: createMemoryUsageLedger(),
     rateLimiter: createMemoryRateLimiter(options.rateLimitPerMinute, options.clock),
     resources: createMemoryResourceCatalog(options.resources),
+    memories: createInMemoryMemoryStore(),
   };
 }

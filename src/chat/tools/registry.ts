@@ -17,13 +17,15 @@ export interface Tool<Input = unknown> {
 
 /** What a tool call knows of the turn it runs in. */
 export interface ToolContext {
+  /** The signed-in user, or ANONYMOUS_USER when auth is off: tools that keep per-user data (memories) use only theirs. */
+  userId: string;
   /** Numbers retrieved passages uniquely within the turn, so the answer's `[n]` names one passage. */
   passages: PassageNumbering;
 }
 
-/** A context for one turn; `earlierInTurn` is what a resumed turn already holds after its question. */
-export function createToolContext(earlierInTurn: readonly Message[] = []): ToolContext {
-  return { passages: createPassageNumbering(earlierInTurn) };
+/** A context for one turn of `userId`; `earlierInTurn` is what a resumed turn already holds after its question. */
+export function createToolContext(userId: string, earlierInTurn: readonly Message[] = []): ToolContext {
+  return { userId, passages: createPassageNumbering(earlierInTurn) };
 }
 
 export interface ToolCall {
@@ -36,7 +38,7 @@ export interface ToolRegistry {
   readonly specs: ToolSpec[];
   statusFor(name: string): string;
   /** Runs one call. Never throws: unknown tools, bad input and failures become an error toolResult. */
-  run(call: ToolCall, signal: AbortSignal, context?: ToolContext): Promise<ToolResultBlock>;
+  run(call: ToolCall, signal: AbortSignal, context: ToolContext): Promise<ToolResultBlock>;
 }
 
 const TOOL_TIMEOUT_MS = 10_000;
@@ -53,7 +55,7 @@ export function createToolRegistry(tools: Tool<any>[], options: { timeoutMs?: nu
   return {
     specs,
     statusFor: (name) => byName.get(name)?.status ?? `Running ${name}…`,
-    async run(call, signal, context = createToolContext()) {
+    async run(call, signal, context) {
       const tool = byName.get(call.name);
       if (!tool)
         return failure(

@@ -10,6 +10,6 @@ export function withTools(base: ToolRegistry, extra: ToolRegistry): ToolRegistry
   return {
     specs: [...base.specs.filter((spec) => !extraNames.has(spec.name)), ...extra.specs],
     statusFor: (name) => registryFor(name).statusFor(name),
-    run: (call, signal) => registryFor(call.name).run(call, signal),
+    run: (call, signal, context) => registryFor(call.name).run(call, signal, context),
   };
 }

@@ -1,6 +1,7 @@
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createDocumentClient } from '../../../src/adapters/dynamodb/document-client.ts';
+import { createDynamoDbMemoryStore } from '../../../src/adapters/dynamodb/memory-store.ts';
 import { createDynamoDbRateLimiter } from '../../../src/adapters/dynamodb/rate-limiter.ts';
 import { createDynamoDbResourceCatalog } from '../../../src/adapters/dynamodb/resource-catalog.ts';
 import { createDynamoDbSessionStore } from '../../../src/adapters/dynamodb/session-store.ts';
@@ -22,6 +23,7 @@ describeStorageContract('DynamoDB storage (DynamoDB Local)', ({ clock, rateLimit
   turns: createDynamoDbTurnStore(table),
   usage: createDynamoDbUsageLedger(table),
   rateLimiter: createDynamoDbRateLimiter({ ...table, limitPerMinute: rateLimitPerMinute, clock }),
+  memories: createDynamoDbMemoryStore(table),
 }));
 
 describe('DynamoDB storage failures', () => {

@@ -9,7 +9,7 @@ import {
   TOOL_LIMIT_NOTE,
   type ToolLoopOptions,
 } from '../../../src/chat/tool-loop.ts';
-import { createToolRegistry, type Tool } from '../../../src/chat/tools/registry.ts';
+import { createToolContext, createToolRegistry, type Tool } from '../../../src/chat/tools/registry.ts';
 import { TurnInterrupted } from '../../../src/chat/turn-interrupts.ts';
 import {
   answer,
@@ -45,6 +45,7 @@ function setup(calls: ScriptedCall[], overrides: Partial<ToolLoopOptions> = {}) 
     idleTimeoutMs: 1_000,
     maxAnswerBytes: 96 * 1024,
     signal: new AbortController().signal,
+    toolContext: createToolContext('user-1'),
     ...overrides,
   };
   const run = async () => {
@@ -214,6 +215,7 @@ describe('runToolLoop', () => {
       idleTimeoutMs: 40,
       maxAnswerBytes: 96 * 1024,
       signal: new AbortController().signal,
+      toolContext: createToolContext('user-1'),
     });
 
     expect(result.stopReason).toBe('end_turn');

@@ -10,6 +10,7 @@ const result = (overrides: Partial<ToolLoopResult> = {}): ToolLoopResult => ({
   usage: { inputTokens: 12, outputTokens: 3 },
   modelCalls: 1,
   toolCalls: 0,
+  context: { firstInputTokens: 12, lastTotalTokens: 15 },
   ...overrides,
 });
 
@@ -18,8 +19,9 @@ describe('recordNewTurn', () => {
     const record = recordNewTurn('turn-1', userText('Hi'), prices)(result(), { lastSeq: 7, runId: 'run-1' });
 
     expect(record).toEqual({
+      // The turn's tokens: 15 counted by its last call minus 12 read by its first, plus the question's 4.
       messages: [
-        { ...userText('Hi'), turnId: 'turn-1' },
+        { ...userText('Hi'), turnId: 'turn-1', tokens: 7 },
         { role: 'assistant', content: [{ text: 'Hello back ' }] },
       ],
       usage: { inputTokens: 12, outputTokens: 3 },

@@ -172,6 +172,31 @@ describe('trimWindow', () => {
   });
 });
 
+describe('trimWindow by tokens', () => {
+  const counted = (n: number, tokens?: number): Message[] => [
+    { role: 'user', content: [text(`q${n}`)], ...(tokens === undefined ? {} : { tokens }) },
+    assistant(text(`a${n}`)),
+  ];
+
+  it('keeps the newest whole turns whose counted tokens fit the budget', () => {
+    const window = [...counted(1, 500), ...counted(2, 300), ...counted(3, 400)];
+    expect(trimWindow(window, 20, 800)).toEqual([...counted(2, 300), ...counted(3, 400)]);
+    expect(trimWindow(window, 20, 1_200)).toEqual(window);
+  });
+
+  it('applies the message limit and the token budget together', () => {
+    const window = [...counted(1, 10), ...counted(2, 10), ...counted(3, 10)];
+    expect(trimWindow(window, 4, 1_000)).toEqual([...counted(2, 10), ...counted(3, 10)]);
+  });
+
+  it('estimates turns recorded before tokens were counted, and keeps the newest turn whatever its size', () => {
+    const old = counted(1);
+    expect(trimWindow([...old, ...counted(2, 5)], 20, 5)).toEqual(counted(2, 5));
+    expect(trimWindow([...old, ...counted(2, 5)], 20, 1_000)).toEqual([...old, ...counted(2, 5)]);
+    expect(trimWindow(counted(3, 9_999), 20, 10)).toEqual(counted(3, 9_999));
+  });
+});
+
 describe('trimWindowToBytes', () => {
   const turn = (question: string, answerText: string): Message[] => [
     { role: 'user', content: [{ text: question }], turnId: question },

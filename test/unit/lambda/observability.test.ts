@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
+import { createInMemoryMemoryStore } from '../../../src/adapters/memory/memory-memory-store.ts';
 import { createMemoryRateLimiter } from '../../../src/adapters/memory/memory-rate-limiter.ts';
 import { createMemorySessionStore } from '../../../src/adapters/memory/memory-session-store.ts';
 import { createMemoryTurnStore } from '../../../src/adapters/memory/memory-turn-store.ts';
@@ -32,6 +33,7 @@ describe('logs and metrics of a turn', () => {
       turns: createMemoryTurnStore(),
       rateLimiter: createMemoryRateLimiter(10, clock),
       usage: createMemoryUsageLedger(),
+      memories: createInMemoryMemoryStore(),
       model: createFakeModel([
         toolCall({ name: 'kb_lookup', input: { query: 'refund policy' } }),
         answer('Within 30 days.', { inputTokens: 40, outputTokens: 8 }),

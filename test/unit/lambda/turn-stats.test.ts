@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
+import { createInMemoryMemoryStore } from '../../../src/adapters/memory/memory-memory-store.ts';
 import { createMemoryRateLimiter } from '../../../src/adapters/memory/memory-rate-limiter.ts';
 import { createMemorySessionStore } from '../../../src/adapters/memory/memory-session-store.ts';
 import { createMemoryStatsLedger } from '../../../src/adapters/memory/memory-stats-ledger.ts';
@@ -30,6 +31,7 @@ function setup(model: ReturnType<typeof createFakeModel>) {
     turns: createMemoryTurnStore(),
     rateLimiter: createMemoryRateLimiter(10, clock),
     usage: createMemoryUsageLedger(),
+    memories: createInMemoryMemoryStore(),
     model,
     tools: createToolRegistry([
       {

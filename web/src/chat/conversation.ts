@@ -1,5 +1,6 @@
 import { joinHistoryParts } from '../../../src/protocol/history-parts.ts';
 import type {
+  AttachmentInfo,
   DoneFrame,
   ErrorFrame,
   FeedbackFrame,
@@ -17,6 +18,8 @@ export interface ChatMessage {
   id: string;
   role: 'user' | 'assistant';
   text: string;
+  /** Files attached to a question. */
+  attachments?: AttachmentInfo[];
   /** Tools the assistant called while answering, in call order. */
   tools: string[];
   /** The knowledge-base passages the answer cites as `[n]` (known once the answer is complete). */
@@ -88,12 +91,20 @@ export interface ConversationState {
   title?: string;
   /** Waiting for, or with, a person from support (docs/protocol.md, "Handing off to a person"). */
   handoff?: HandoffState;
+  /** Earlier turns the server folded into the conversation's summary (history.summarizedTurns). */
+  summarizedTurns?: number;
 }
 
 export type ConversationEvent =
   | { type: 'frameReceived'; frame: ServerFrame }
   /** `automatic`: sent for the user (a question re-asked in a new session), so a notice stays unread. */
-  | { type: 'questionSent'; turnId: string; question: string; automatic?: boolean }
+  | {
+      type: 'questionSent';
+      turnId: string;
+      question: string;
+      attachments?: AttachmentInfo[];
+      automatic?: boolean;
+    }
   | { type: 'questionQueued'; question: string }
   | { type: 'historyRequested' }
   /** API Gateway answered a request with its failure frame (the Lambda threw or timed out). */
@@ -139,6 +150,7 @@ export function updateConversation(state: ConversationState, event: Conversation
             text: event.question,
             tools: [],
             turnId: event.turnId,
+            ...(event.attachments?.length ? { attachments: event.attachments } : {}),
           },
           { id: event.turnId, role: 'assistant', text: '', tools: [], turnId: event.turnId },
         ],
@@ -334,6 +346,7 @@ function receiveHistory(state: ConversationState, history: HistoryFrame): Conver
     handoff: undefined,
     ...(gone ? { notice: CONVERSATION_GONE_NOTICE } : {}),
     ...(history.title !== undefined ? { title: history.title } : {}),
+    summarizedTurns: history.summarizedTurns,
   };
   // History asked for before this turn started: it goes above the turn.
   if (!turn) return loaded;
@@ -485,6 +498,7 @@ function messagesFromHistory(history: HistoryFrame): ChatMessage[] {
     ...(entry.turnId ? { turnId: entry.turnId } : {}),
     ...(entry.stopReason ? { stopReason: entry.stopReason } : {}),
     ...(entry.feedback ? { feedback: entry.feedback } : {}),
+    ...(entry.attachments?.length ? { attachments: entry.attachments } : {}),
     ...(entry.sources?.length ? { sources: entry.sources } : {}),
   }));
   const interrupted = history.interruptedTurn;

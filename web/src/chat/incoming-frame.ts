@@ -21,6 +21,8 @@ const SERVER_FRAME_TYPES = new Set([
   'sessionUpdated',
   'sessionDeleted',
   'feedback',
+  'memories',
+  'upload',
   // Handing off to a person: the user's frames, then the agent console's.
   'handoff',
   'agent',

@@ -1,8 +1,13 @@
 import { useEffect, useEffectEvent, useReducer, useRef, useState } from 'react';
+import type { AttachmentReference, CreateUploadFrame } from '../../../src/protocol/client-frame.ts';
 import type {
+  AttachmentInfo,
   ErrorCode,
+  ErrorFrame,
   FeedbackRating,
+  MemoriesFrame,
   ServerFrame,
+  UploadFrame,
   UsageFrame,
 } from '../../../src/protocol/server-frame.ts';
 import { createChats, currentConversation, needsHistory, updateChats } from './chats.ts';
@@ -34,8 +39,13 @@ export interface Chat {
   canSend: boolean;
   /** The conversation is still loading: a question asked now waits, and is sent once it has loaded. */
   canQueue: boolean;
-  /** Sends a question as a new turn (or queues it while the conversation loads); false if it cannot. */
-  send(question: string): boolean;
+  /**
+   * Sends a question as a new turn (or queues it while the conversation loads); false if it cannot. A
+   * question with attachments is only sent, never queued.
+   */
+  send(question: string, attachments?: SentAttachment[]): boolean;
+  /** Attachment uploads: asks for presigned POSTs and hears their answers (attachments/use-attachments.ts). */
+  uploads: UploadChannel;
   /** Ends the running answer, on the server too. */
   stop(): void;
   /** Continues an answer that was cut off. */
@@ -62,6 +72,22 @@ export interface Chat {
   usage?: UsageFrame;
   /** Leaves the queue (or the person) and goes back to the assistant. */
   cancelHandoff(): void;
+  /** What the model remembers about the user, once asked for (`listMemories`). */
+  memories?: MemoriesFrame;
+  /** Asks for the memories; false when not connected. */
+  requestMemories(): boolean;
+  /** Deletes one memory, or all of them without an id; the answer is the list that is left. */
+  deleteMemory(memoryId?: string): boolean;
+}
+
+/** An uploaded file named in a question: its key for the server, what it is for the view. */
+export type SentAttachment = AttachmentReference & AttachmentInfo;
+
+export interface UploadChannel {
+  /** Sends a `createUpload`; false when the socket is not open. */
+  request(frame: Omit<CreateUploadFrame, 'action'>): boolean;
+  /** Hears every `upload` frame and every `error` frame that answers an upload; returns the unsubscribe. */
+  listen(listener: (frame: UploadFrame | ErrorFrame) => void): () => void;
 }
 
 /** Errors after which the session id is of no more use: a new session starts and the user is told why. */
@@ -116,6 +142,8 @@ export function useChat(options: ChatOptions): Chat {
   const activeTurnId = conversation.turn?.turnId;
   useEffect(() => store.rememberActiveTurn(activeTurnId), [store, activeTurnId]);
 
+  const [memories, setMemories] = useState<MemoriesFrame>();
+
   const requestSessions = (query: string, more: boolean) => {
     const cursor = more ? sessions.cursor : undefined;
     if (more && !cursor) return;
@@ -129,7 +157,16 @@ export function useChat(options: ChatOptions): Chat {
 
   const requestUsage = (sessionId: string) => socket.send({ action: 'getUsage', sessionId });
 
+  const uploadListeners = useRef(new Set<(frame: UploadFrame | ErrorFrame) => void>());
   const receive = (frame: ServerFrame) => {
+    if (frame.type === 'memories') {
+      setMemories(frame);
+      return;
+    }
+    if (frame.type === 'upload' || (frame.type === 'error' && frame.uploadId !== undefined)) {
+      for (const listener of uploadListeners.current) listener(frame);
+      return;
+    }
     if (frame.type === 'sessions' || frame.type === 'sessionUpdated' || frame.type === 'sessionDeleted') {
       dispatchList({ type: 'frameReceived', frame });
     }
@@ -149,7 +186,7 @@ export function useChat(options: ChatOptions): Chat {
       const { turn } = conversation;
       const unanswered = turn && !turn.detached && turn.lastSeq < 0 ? turn.question : undefined;
       const sessionId = startSession(notice);
-      if (unanswered) sendQuestion(unanswered, sessionId, crypto.randomUUID(), true);
+      if (unanswered) sendQuestion(unanswered, sessionId, { automatic: true });
       return;
     }
     dispatchChats({ type: 'frameReceived', frame });
@@ -162,15 +199,31 @@ export function useChat(options: ChatOptions): Chat {
     return sessionId;
   };
 
+  // The files each question was sent with, so a retry sends them again with its turn id.
+  const sentFiles = useRef(new Map<string, SentAttachment[]>());
+
   /** Sends a question; a retry sends it with the turn id it had, so the server answers it once. */
   const sendQuestion = (
     question: string,
     sessionId = conversation.sessionId,
-    turnId: string = crypto.randomUUID(),
-    automatic = false,
+    {
+      attachments = [],
+      turnId = crypto.randomUUID(),
+      automatic = false,
+    }: { attachments?: SentAttachment[]; turnId?: string; automatic?: boolean } = {},
   ) => {
-    if (!socket.send({ action: 'sendMessage', sessionId, message: question, turnId })) return false;
-    dispatch({ type: 'questionSent', turnId, question, automatic });
+    const files = attachments.map(({ key, name }) => ({ key, name }));
+    const frame = { action: 'sendMessage' as const, sessionId, message: question, turnId };
+    if (!socket.send(files.length ? { ...frame, attachments: files } : frame)) return false;
+    if (attachments.length) sentFiles.current.set(turnId, attachments);
+    const shown = attachments.map(({ name, format, size }) => ({ name, format, size }));
+    dispatch({
+      type: 'questionSent',
+      turnId,
+      question,
+      automatic,
+      ...(shown.length ? { attachments: shown } : {}),
+    });
     dispatchList({ type: 'activity', sessionId, at: new Date().toISOString() });
     return true;
   };
@@ -224,14 +277,23 @@ export function useChat(options: ChatOptions): Chat {
     connection: socket.connection,
     canSend,
     canQueue,
-    send: (question) => {
+    send: (question, attachments = []) => {
       const text = question.trim();
       if (text === '') return false;
+      if (attachments.length > 0)
+        return canSend && sendQuestion(text, conversation.sessionId, { attachments });
       if (canQueue) {
         dispatch({ type: 'questionQueued', question: text });
         return true;
       }
       return canSend && sendQuestion(text);
+    },
+    uploads: {
+      request: (frame) => socket.send({ action: 'createUpload', ...frame }),
+      listen: (listener) => {
+        uploadListeners.current.add(listener);
+        return () => uploadListeners.current.delete(listener);
+      },
     },
     stop,
     continueAnswer: (turnId) => {
@@ -251,7 +313,10 @@ export function useChat(options: ChatOptions): Chat {
       if (problem?.retry === 'load') requestHistory();
       else if (problem?.retry === 'stop') stop();
       else if (problem?.retryQuestion && canSend)
-        sendQuestion(problem.retryQuestion, conversation.sessionId, problem.retryTurnId);
+        sendQuestion(problem.retryQuestion, conversation.sessionId, {
+          turnId: problem.retryTurnId,
+          attachments: problem.retryTurnId ? sentFiles.current.get(problem.retryTurnId) : undefined,
+        });
     },
     dismissProblem: () => dispatch({ type: 'problemDismissed' }),
     dismissNotice: () => dispatch({ type: 'noticeDismissed' }),
@@ -285,6 +350,10 @@ export function useChat(options: ChatOptions): Chat {
     cancelHandoff: () => {
       socket.send({ action: 'cancelHandoff', sessionId: conversation.sessionId });
     },
+    memories,
+    requestMemories: () => socket.send({ action: 'listMemories' }),
+    deleteMemory: (memoryId) =>
+      socket.send(memoryId === undefined ? { action: 'deleteMemory' } : { action: 'deleteMemory', memoryId }),
   };
 }
 

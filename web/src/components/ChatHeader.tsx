@@ -9,6 +9,9 @@ interface ChatHeaderProps {
   onNewChat: () => void;
   /** Opens the list of conversations (a drawer on phones). */
   onShowChats?: () => void;
+  /** The memory panel is open. */
+  memoryOpen?: boolean;
+  onToggleMemory?: () => void;
   user?: string;
   onSignOut?: () => void;
 }
@@ -19,6 +22,8 @@ export function ChatHeader({
   onReconnect,
   onNewChat,
   onShowChats,
+  memoryOpen,
+  onToggleMemory,
   user,
   onSignOut,
 }: ChatHeaderProps) {
@@ -31,6 +36,11 @@ export function ChatHeader({
       )}
       <h1>Chat</h1>
       <ConnectionBadge connection={connection} loading={loading} onReconnect={onReconnect} />
+      {onToggleMemory && (
+        <button type="button" className="button-secondary" aria-pressed={memoryOpen} onClick={onToggleMemory}>
+          Memory
+        </button>
+      )}
       <button type="button" className="button-secondary" onClick={onNewChat}>
         New chat
       </button>

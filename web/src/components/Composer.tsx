@@ -1,4 +1,12 @@
-import { type KeyboardEvent, useEffect, useEffectEvent, useId, useRef, useState } from 'react';
+import {
+  type KeyboardEvent,
+  type ReactNode,
+  useEffect,
+  useEffectEvent,
+  useId,
+  useRef,
+  useState,
+} from 'react';
 
 /** The server refuses messages over 16 KiB of UTF-8 (docs/protocol.md); say so before sending. */
 export const MAX_MESSAGE_BYTES = 16 * 1024;
@@ -16,6 +24,12 @@ interface ComposerProps {
   /** Returns false when the question could not be sent (the draft is kept). */
   onSend: (question: string) => boolean;
   onStop: () => void;
+  /** Shown above the input: the files attached to the question (AttachmentTray). */
+  tray?: ReactNode;
+  /** Beside the input: the attach button. */
+  attachButton?: ReactNode;
+  /** Why the question must wait (files still uploading); Send is disabled while set. */
+  waitingFor?: string;
 }
 
 /** The message box: Enter sends, Shift+Enter adds a line, Escape or Stop ends a running answer. */
@@ -27,6 +41,9 @@ export function Composer({
   stopping,
   onSend,
   onStop,
+  tray,
+  attachButton,
+  waitingFor,
 }: ComposerProps) {
   const [draft, setDraft] = useState('');
   const inputId = useId();
@@ -35,7 +52,7 @@ export function Composer({
   const stopRef = useRef<HTMLButtonElement>(null);
   const bytes = new TextEncoder().encode(draft).length;
   const tooLong = bytes > MAX_MESSAGE_BYTES;
-  const canSubmit = (ready || queueable) && !running && draft.trim() !== '' && !tooLong;
+  const canSubmit = (ready || queueable) && !running && draft.trim() !== '' && !tooLong && !waitingFor;
 
   const submit = () => {
     if (canSubmit && onSend(draft)) setDraft('');
@@ -67,15 +84,17 @@ export function Composer({
 
   const hint = tooLong
     ? `Too long: ${(bytes / 1024).toFixed(1)} KB of ${MAX_MESSAGE_BYTES / 1024} KB.`
-    : running
-      ? 'Press Escape or Stop to end the answer.'
-      : queued
-        ? 'Your question goes out once the conversation has loaded.'
-        : ready
-          ? 'Enter to send, Shift+Enter for a new line.'
-          : queueable
-            ? 'Loading your conversation… Enter sends your question once it has loaded.'
-            : 'Waiting for the connection…';
+    : waitingFor && !running
+      ? waitingFor
+      : running
+        ? 'Press Escape or Stop to end the answer.'
+        : queued
+          ? 'Your question goes out once the conversation has loaded.'
+          : ready
+            ? 'Enter to send, Shift+Enter for a new line.'
+            : queueable
+              ? 'Loading your conversation… Enter sends your question once it has loaded.'
+              : 'Waiting for the connection…';
 
   return (
     <form
@@ -86,7 +105,9 @@ export function Composer({
         submit();
       }}
     >
+      {tray}
       <div className="composer-box">
+        {attachButton}
         <label htmlFor={inputId} className="visually-hidden">
           Message
         </label>

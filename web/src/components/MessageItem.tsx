@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import type { FeedbackRating } from '../../../src/protocol/server-frame.ts';
 import type { ActiveTurn, ChatMessage } from '../chat/conversation.ts';
 import { AnswerActions } from './AnswerActions.tsx';
+import { SentAttachments } from './AttachmentTray.tsx';
 import { Markdown } from './Markdown.tsx';
 import { CITATION_ANCHOR_PREFIX } from './remark-citations.ts';
 import { SourceList } from './SourceList.tsx';
@@ -35,6 +36,7 @@ export function MessageItem({ message, turn, onContinue, onFeedback }: MessageIt
   if (message.role === 'user') {
     return (
       <article className="message message-user" aria-label="You" data-failed={message.failed || undefined}>
+        {message.attachments && <SentAttachments files={message.attachments} />}
         <p className="user-text">{message.text}</p>
       </article>
     );

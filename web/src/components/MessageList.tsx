@@ -29,6 +29,14 @@ export function MessageList({ conversation, canAsk, onAsk, onContinue, onFeedbac
           {loadFailed ? 'Your conversation has not loaded.' : 'Loading your conversation…'}
         </p>
       )}
+      {conversation.summarizedTurns ? (
+        <p className="summarized-note" role="note">
+          {conversation.summarizedTurns === 1
+            ? '1 earlier turn was'
+            : `${conversation.summarizedTurns} earlier turns were`}{' '}
+          summarized: the assistant still knows them, in short.
+        </p>
+      ) : null}
       {loaded && messages.length === 0 && !queued && <EmptyState canAsk={canAsk} onAsk={onAsk} />}
       {(messages.length > 0 || queued) && (
         <ol className="message-list" aria-label="Conversation">

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createCurrentTimeTool } from '../../../../src/chat/tools/current-time.ts';
-import { createToolRegistry } from '../../../../src/chat/tools/registry.ts';
+import { createToolContext, createToolRegistry } from '../../../../src/chat/tools/registry.ts';
 
 const clock = { now: () => Date.UTC(2026, 6, 1, 12, 30, 0) };
 const registry = createToolRegistry([createCurrentTimeTool(clock)]);
 const run = (input: Record<string, string>) =>
-  registry.run({ toolUseId: 't', name: 'current_time', input }, new AbortController().signal);
+  registry.run(
+    { toolUseId: 't', name: 'current_time', input },
+    new AbortController().signal,
+    createToolContext('user-1'),
+  );
 
 describe('current_time', () => {
   it('tells the time in the requested IANA zone, with its UTC offset (daylight saving included)', async () => {

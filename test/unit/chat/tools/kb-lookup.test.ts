@@ -40,6 +40,7 @@ describe('kb_lookup', () => {
     const result = await registry.run(
       { toolUseId: 't', name: 'kb_lookup', input: { query: '  reset password ' } },
       new AbortController().signal,
+      createToolContext('user-1'),
     );
 
     expect(asked).toEqual([{ query: 'reset password', numberOfResults: 3 }]);
@@ -67,7 +68,7 @@ describe('kb_lookup', () => {
   it('numbers passages across the searches of one turn, and gives a passage found twice its first number', async () => {
     const first = knowledgeBaseAnswering([passage('a', 0.9), passage('b', 0.8)]);
     const second = knowledgeBaseAnswering([passage('c', 0.9), passage('a', 0.7)]);
-    const context = createToolContext();
+    const context = createToolContext('user-1');
     const signal = new AbortController().signal;
 
     await createKbLookupTool(first.knowledgeBase).run({ query: 'one' }, signal, context);
@@ -86,7 +87,7 @@ describe('kb_lookup', () => {
     const result = await tool.run(
       { query: 'capital of France' },
       new AbortController().signal,
-      createToolContext(),
+      createToolContext('user-1'),
     );
 
     expect(result).toEqual({ passages: [], note: NOTHING_RELEVANT });
@@ -100,7 +101,7 @@ describe('kb_lookup', () => {
     ]);
     const tool = createKbLookupTool(knowledgeBase, { numberOfResults: 5, minScore: 0.4 });
 
-    const result = await tool.run({ query: 'q' }, new AbortController().signal, createToolContext());
+    const result = await tool.run({ query: 'q' }, new AbortController().signal, createToolContext('user-1'));
 
     expect((result.passages as Array<{ id: string }>).map((p) => p.id)).toEqual(['a', 'b']);
   });
@@ -118,8 +119,8 @@ describe('kb_lookup', () => {
     });
     const signal = new AbortController().signal;
 
-    await tool.run({ query: 'refund', area: 'billing' }, signal, createToolContext());
-    await tool.run({ query: 'refund' }, signal, createToolContext());
+    await tool.run({ query: 'refund', area: 'billing' }, signal, createToolContext('user-1'));
+    await tool.run({ query: 'refund' }, signal, createToolContext('user-1'));
 
     expect(asked).toEqual([
       {
@@ -154,6 +155,7 @@ describe('kb_lookup', () => {
     const result = await registry.run(
       { toolUseId: 't', name: 'kb_lookup', input: { query: '   ' } },
       new AbortController().signal,
+      createToolContext('user-1'),
     );
     expect(result.toolResult.status).toBe('error');
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryResourceCatalog } from '../../../../src/adapters/memory/memory-resource-catalog.ts';
 import { createLookupResourceTool } from '../../../../src/chat/tools/lookup-resource.ts';
-import { createToolRegistry } from '../../../../src/chat/tools/registry.ts';
+import { createToolContext, createToolRegistry } from '../../../../src/chat/tools/registry.ts';
 
 const billing = {
   name: 'billing-api',
@@ -11,7 +11,11 @@ const billing = {
 };
 const registry = createToolRegistry([createLookupResourceTool(createMemoryResourceCatalog([billing]))]);
 const run = (name: string) =>
-  registry.run({ toolUseId: 't', name: 'lookup_resource', input: { name } }, new AbortController().signal);
+  registry.run(
+    { toolUseId: 't', name: 'lookup_resource', input: { name } },
+    new AbortController().signal,
+    createToolContext('user-1'),
+  );
 
 describe('lookup_resource', () => {
   it('finds a resource however its name is written', async () => {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { ToolError } from '../../../../src/chat/errors.ts';
-import { createToolRegistry, type Tool } from '../../../../src/chat/tools/registry.ts';
+import { createToolContext, createToolRegistry, type Tool } from '../../../../src/chat/tools/registry.ts';
 
 const signal = new AbortController().signal;
+const context = createToolContext('user-1');
 const tool = (run: Tool<{ n: number }>['run']): Tool<{ n: number }> => ({
   name: 'double',
   description: 'Doubles n',
@@ -30,14 +31,20 @@ describe('createToolRegistry', () => {
 
   it('returns a success toolResult with the JSON the tool produced', async () => {
     const registry = createToolRegistry([tool(async ({ n }) => ({ doubled: n * 2 }))]);
-    expect(await registry.run({ toolUseId: 'a', name: 'double', input: { n: 21 } }, signal)).toEqual({
-      toolResult: { toolUseId: 'a', content: [{ json: { doubled: 42 } }], status: 'success' },
-    });
+    expect(await registry.run({ toolUseId: 'a', name: 'double', input: { n: 21 } }, signal, context)).toEqual(
+      {
+        toolResult: { toolUseId: 'a', content: [{ json: { doubled: 42 } }], status: 'success' },
+      },
+    );
   });
 
   it('reports input that fails validation as an error toolResult naming the field', async () => {
     const registry = createToolRegistry([tool(async () => ({}))]);
-    const result = await registry.run({ toolUseId: 'a', name: 'double', input: { n: 'many' } }, signal);
+    const result = await registry.run(
+      { toolUseId: 'a', name: 'double', input: { n: 'many' } },
+      signal,
+      context,
+    );
     expect(result.toolResult.status).toBe('error');
     expect(result.toolResult.content).toEqual([
       { text: expect.stringMatching(/^Invalid input for double: n: /) },
@@ -51,15 +58,17 @@ describe('createToolRegistry', () => {
     ]);
     const call = { toolUseId: 'a', name: 'double', input: { n: 1 } };
 
-    expect((await expected.run(call, signal)).toolResult.content).toEqual([{ text: 'n is too big' }]);
-    expect((await unexpected.run(call, signal)).toolResult.content).toEqual([
+    expect((await expected.run(call, signal, context)).toolResult.content).toEqual([
+      { text: 'n is too big' },
+    ]);
+    expect((await unexpected.run(call, signal, context)).toolResult.content).toEqual([
       { text: 'double failed; the service is unavailable.' },
     ]);
   });
 
   it('times a hanging tool out with an error result', async () => {
     const registry = createToolRegistry([tool(() => new Promise(() => {}))], { timeoutMs: 20 });
-    const result = await registry.run({ toolUseId: 'a', name: 'double', input: { n: 1 } }, signal);
+    const result = await registry.run({ toolUseId: 'a', name: 'double', input: { n: 1 } }, signal, context);
     expect(result.toolResult).toMatchObject({
       status: 'error',
       content: [{ text: 'The tool did not answer within 0.02 s.' }],
