@@ -58,6 +58,8 @@ const envSchema = z.object({
   CHAT_WINDOW_MESSAGES: z._default(z.coerce.number().check(z.int(), z.minimum(2)), 20),
   CHAT_WINDOW_TOKENS: optional(z.coerce.number().check(z.int(), z.positive())),
   CHAT_SUMMARY: z._default(z.enum(['on', 'off']), 'on'),
+  /** on: a signed-in user's turns offer the model `handoff_to_human` (docs/decisions/0026). */
+  CHAT_HANDOFF: z._default(z.enum(['on', 'off']), 'on'),
   CHAT_SUMMARY_KEEP_TURNS: positiveInt(1, 50),
   CHAT_SESSION_TTL_HOURS: positiveInt(24),
   CHAT_MAX_TOOL_ROUNDS: positiveInt(4),
@@ -172,6 +174,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       budgetMs: e.CHAT_STORAGE_TIMEOUT_MS,
     } satisfies StorageTimeouts,
     rateLimitPerMinute: e.CHAT_RATE_LIMIT_PER_MINUTE,
+    /** Whether the model may hand a signed-in user's conversation to a person (the agents' actions stay). */
+    handoffTool: e.CHAT_HANDOFF === 'on',
     statsRetentionDays: e.CHAT_STATS_RETENTION_DAYS,
     turn: {
       windowMessages: e.CHAT_WINDOW_MESSAGES,

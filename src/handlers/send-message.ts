@@ -1,8 +1,6 @@
-import { createHandoffTool } from '../chat/handoff/handoff-tool.ts';
+import { withHandoffTool } from '../chat/handoff/handoff-tool.ts';
 import { relayUserMessage } from '../chat/handoff/relay-user-message.ts';
 import { runTurn } from '../chat/run-turn.ts';
-import { createToolRegistry } from '../chat/tools/registry.ts';
-import { withTools } from '../chat/tools/with-tools.ts';
 import { loadConfig } from '../config.ts';
 import { callerConnection, createConnectionRegistration } from '../lambda/connection-registration.ts';
 import { createHandoffDependencies } from '../lambda/handoff-dependencies.ts';
@@ -30,20 +28,16 @@ export const handler = createWebSocketRoute(route, 'sendMessage', async (request
     if (open && (await relayUserMessage(handoff, open, { userId, message, turnId, reply: request.reply }))) {
       return;
     }
-    const expiresAt = Math.floor(Date.now() / 1000) + config.turn.sessionTtlSeconds;
-    const caller = callerConnection(request);
-    tools = withTools(
-      turn.tools,
-      createToolRegistry([
-        createHandoffTool(handoff, {
-          sessionId,
-          userId,
-          expiresAt,
-          // The asking tab hears of its place in line, whatever it did before.
-          beforeHandoff: () => (caller ? registration.connected(caller) : Promise.resolve()),
-        }),
-      ]),
-    );
+    if (config.handoffTool) {
+      const caller = callerConnection(request);
+      tools = withHandoffTool(turn.tools, handoff, {
+        sessionId,
+        userId,
+        expiresAt: Math.floor(Date.now() / 1000) + config.turn.sessionTtlSeconds,
+        // The asking tab hears of its place in line, whatever it did before.
+        beforeHandoff: () => (caller ? registration.connected(caller) : Promise.resolve()),
+      });
+    }
   }
   const context = { kind: 'turn', sessionId, userId, coldStart: request.coldStart } as const;
   await withTurnStats({ ...turn, tools }, context, (deps) =>

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import type { Tool } from '../tools/registry.ts';
+import { createToolRegistry, type Tool, type ToolRegistry } from '../tools/registry.ts';
+import { withTools } from '../tools/with-tools.ts';
 import type { HandoffDependencies } from './handoff-dependencies.ts';
 import { requestHandoff } from './request-handoff.ts';
 
@@ -23,16 +24,31 @@ const input = z.object({
     ),
 });
 
+/** The request a `handoff_to_human` call hands off. */
+export interface HandoffToolBinding {
+  sessionId: string;
+  userId: string;
+  expiresAt: number;
+  /** Runs first: e.g. the asking connection enters the registry, so it gets the `handoff` frames. */
+  beforeHandoff?: () => Promise<void>;
+}
+
+/**
+ * A signed-in user's turn tools: the container's, plus `handoff_to_human` bound to this request. The Lambda and
+ * the fixture recorder both build them here, so recorded requests offer exactly the tools a turn offers.
+ */
+export function withHandoffTool(
+  base: ToolRegistry,
+  deps: HandoffDependencies,
+  binding: HandoffToolBinding,
+): ToolRegistry {
+  return withTools(base, createToolRegistry([createHandoffTool(deps, binding)]));
+}
+
 /** `handoff_to_human`, bound to one request's session and user. */
 export function createHandoffTool(
   deps: HandoffDependencies,
-  context: {
-    sessionId: string;
-    userId: string;
-    expiresAt: number;
-    /** Runs first: e.g. the asking connection enters the registry, so it gets the `handoff` frames. */
-    beforeHandoff?: () => Promise<void>;
-  },
+  context: HandoffToolBinding,
 ): Tool<z.infer<typeof input>> {
   return {
     name: 'handoff_to_human',
