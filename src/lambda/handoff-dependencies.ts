@@ -9,6 +9,7 @@ import type { ChatConfig } from '../config.ts';
 import { type ChatTable, createChatTable } from './chat-table.ts';
 import { createHandoffObserver } from './handoff-observer.ts';
 import { type Observability, recordPushFailure } from './observability.ts';
+import { createStatsLedger } from './stats-dependencies.ts';
 
 /**
  * The handoff's adapters, built once per container; the frames to other connections go through the request's
@@ -23,7 +24,7 @@ export function createHandoffDependencies(
   const queue = createDynamoDbHandoffQueue({ ...table, clock });
   const registry = createDynamoDbConnectionRegistry({ ...table, clock });
   const sessions = createDynamoDbSessionStore(table);
-  const observer = createHandoffObserver(observability);
+  const observer = createHandoffObserver(observability, createStatsLedger(config, table));
   return (send) => ({
     queue,
     sessions,

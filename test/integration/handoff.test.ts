@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import { createLocalDocumentClient } from '../../local/stack.ts';
 import type { HandoffsFrame, TranscriptFrame } from '../../src/protocol/handoff-frames.ts';
-import type { HistoryFrame, ServerFrame } from '../../src/protocol/server-frame.ts';
+import type { FigureReport, HistoryFrame, ServerFrame, StatsFrame } from '../../src/protocol/server-frame.ts';
 import { type ChatSocket, openChat } from '../support/chat-socket.ts';
 import { closeAfterEach } from '../support/close-after-each.ts';
 
@@ -30,6 +30,28 @@ const handoffOf = (sessionId: string, status: string) => (frame: ServerFrame) =>
   frame.type === 'handoff' && frame.sessionId === sessionId && frame.status === status;
 const queueHolds = (sessionId: string) => (frame: ServerFrame) =>
   frame.type === 'handoffs' && frame.handoffs.some((entry) => entry.sessionId === sessionId);
+
+const valueOf = (figure: FigureReport, label: string) => figure.values.find((v) => v.label === label)?.value;
+
+/** The handoffs figure of one user's last few minutes, asked for until `done` holds (counts follow the action). */
+async function handoffFigureOf(
+  admin: ChatSocket,
+  userId: string,
+  done: (figure: FigureReport) => boolean,
+): Promise<FigureReport> {
+  const since = new Date(Date.now() - 10 * 60_000).toISOString();
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const stats = (await ask(
+      admin,
+      { action: 'getStats', since, userId },
+      (f) => f.type === 'stats',
+    )) as StatsFrame;
+    const figure = stats.figures.find((f) => f.id === 'handoffs') as FigureReport;
+    if (done(figure) || Date.now() > deadline) return figure;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
 
 describe('handing a conversation to a person', () => {
   it('queues, is claimed by one agent, relays both ways to every tab, and hands back to the assistant', async () => {
@@ -149,6 +171,18 @@ describe('handing a conversation to a person', () => {
       ['released', agent],
     ]);
     expect(archive[0]?.events.every((event) => typeof event.at === 'number')).toBe(true);
+
+    // The admin's usage figures count the handoff's steps for this user.
+    const admin = await open(newUser('stats-admin'), ['admins']);
+    const handoffs = await handoffFigureOf(admin, user, (figure) => valueOf(figure, 'handed back') === 1);
+    expect(handoffs.values).toEqual([
+      { label: 'handed off', value: 1 },
+      { label: 'claimed', value: 1 },
+      { label: 'handed back', value: 1 },
+      { label: 'cancelled', value: 0 },
+      { label: 'average wait s', value: expect.any(Number) },
+    ]);
+    expect(handoffs.breakdown).toEqual([{ key: 'user_request', value: 1 }]);
   }, 120_000);
 
   it('refuses every agent action to a user outside the agents group, and a stranger the user’s own', async () => {

@@ -10,7 +10,11 @@ export const usageKey = (userId: string) => ({ PK: `USER#${userId}`, SK: 'USAGE'
 /** Usage stats: one partition per UTC day, one item per session (or refused user) per hour, hour first. */
 export const statsPartition = (hour: number) => `STATS#${new Date(hour).toISOString().slice(0, 10)}`;
 export const statsHourPrefix = (hour: number) => new Date(hour).toISOString().slice(11, 13);
-export const statsKey = (hour: number, kind: 'SESSION' | 'REFUSALS' | 'FEEDBACK', id: string) => ({
+export const statsKey = (
+  hour: number,
+  kind: 'SESSION' | 'REFUSALS' | 'FEEDBACK' | 'HANDOFFS',
+  id: string,
+) => ({
   PK: statsPartition(hour),
   SK: `${statsHourPrefix(hour)}#${kind}#${id}`,
 });

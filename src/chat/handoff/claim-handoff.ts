@@ -28,6 +28,9 @@ export async function claimHandoff(
     events: handoff.events,
   });
   if (handoff.claimedAt !== at) return;
-  deps.observer?.claimed?.(handoff, at - handoff.queuedAt);
-  await Promise.all([deps.broadcast.toUser(handoff.userId, handoffFrameOf(handoff, [])), publishQueue(deps)]);
+  await Promise.all([
+    deps.observer?.claimed?.(handoff, at - handoff.queuedAt),
+    deps.broadcast.toUser(handoff.userId, handoffFrameOf(handoff, [])),
+    publishQueue(deps),
+  ]);
 }

@@ -57,7 +57,7 @@ async function closeHandoff(
     }
     handoff = current;
   }
-  deps.observer?.resolved?.(handoff, closing.kind, closing.at - handoff.queuedAt);
+  const observed = deps.observer?.resolved?.(handoff, closing.kind, closing.at - handoff.queuedAt);
   // After the close, so the assistant gets exactly the archived transcript, every late message included.
   await foldHandoff(deps, handoff, closing);
   const frame: HandoffFrame = {
@@ -67,5 +67,5 @@ async function closeHandoff(
     reason: handoff.reason,
     ...(handoff.agentId === undefined ? {} : { agentId: handoff.agentId }),
   };
-  await Promise.all([deps.broadcast.toUser(handoff.userId, frame), publishQueue(deps)]);
+  await Promise.all([deps.broadcast.toUser(handoff.userId, frame), publishQueue(deps), observed]);
 }

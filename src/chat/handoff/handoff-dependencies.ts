@@ -4,11 +4,18 @@ import type { WindowSettings } from '../session.ts';
 import type { Broadcast } from './broadcast.ts';
 import type { HandoffQueue, StoredHandoff } from './handoff-ports.ts';
 
-/** Hooks for logs and metrics (handoffs by reason, time to claim, time to resolve). */
+/**
+ * Hooks for logs, metrics and the usage figures (handoffs by reason, time to claim, time to resolve). A hook
+ * may return a promise (a count to write), which the action awaits beside its frames; it never throws.
+ */
 export interface HandoffObserver {
-  queued?(handoff: StoredHandoff): void;
-  claimed?(handoff: StoredHandoff, waitedMs: number): void;
-  resolved?(handoff: StoredHandoff, outcome: 'released' | 'cancelled', durationMs: number): void;
+  queued?(handoff: StoredHandoff): void | Promise<void>;
+  claimed?(handoff: StoredHandoff, waitedMs: number): void | Promise<void>;
+  resolved?(
+    handoff: StoredHandoff,
+    outcome: 'released' | 'cancelled',
+    durationMs: number,
+  ): void | Promise<void>;
 }
 
 /** Everything the handoff actions use, built once per container. */

@@ -33,8 +33,7 @@ export async function requestHandoff(
   };
   const opened = await deps.queue.open(handoff);
   if (opened) {
-    deps.observer?.queued?.(handoff);
-    const queue = await publishQueue(deps);
+    const [queue] = await Promise.all([publishQueue(deps), deps.observer?.queued?.(handoff)]);
     return { position: handoffFrameOf(handoff, queue).position ?? 0, alreadyOpen: false };
   }
   const [current, queue] = await Promise.all([deps.queue.find(request.sessionId), deps.queue.list()]);

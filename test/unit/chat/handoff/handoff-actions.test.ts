@@ -42,9 +42,15 @@ function setup() {
       },
     }),
     observer: {
-      queued: (handoff) => observed.push(`queued ${handoff.reason}`),
-      claimed: (_handoff, waitedMs) => observed.push(`claimed after ${waitedMs}`),
-      resolved: (_handoff, outcome, durationMs) => observed.push(`${outcome} after ${durationMs}`),
+      queued: (handoff) => {
+        observed.push(`queued ${handoff.reason}`);
+      },
+      claimed: (_handoff, waitedMs) => {
+        observed.push(`claimed after ${waitedMs}`);
+      },
+      resolved: (_handoff, outcome, durationMs) => {
+        observed.push(`${outcome} after ${durationMs}`);
+      },
     },
   };
   const framesTo = (connectionId: string) =>
