@@ -31,7 +31,8 @@ const handoffOf = (sessionId: string, status: string) => (frame: ServerFrame) =>
 const queueHolds = (sessionId: string) => (frame: ServerFrame) =>
   frame.type === 'handoffs' && frame.handoffs.some((entry) => entry.sessionId === sessionId);
 
-const valueOf = (figure: FigureReport, label: string) => figure.values.find((v) => v.label === label)?.value;
+const figureValue = (figure: FigureReport, label: string) =>
+  figure.values.find((v) => v.label === label)?.value;
 
 /** The handoffs figure of one user's last few minutes, asked for until `done` holds (counts follow the action). */
 async function handoffFigureOf(
@@ -174,7 +175,7 @@ describe('handing a conversation to a person', () => {
 
     // The admin's usage figures count the handoff's steps for this user.
     const admin = await open(newUser('stats-admin'), ['admins']);
-    const handoffs = await handoffFigureOf(admin, user, (figure) => valueOf(figure, 'handed back') === 1);
+    const handoffs = await handoffFigureOf(admin, user, (figure) => figureValue(figure, 'handed back') === 1);
     expect(handoffs.values).toEqual([
       { label: 'handed off', value: 1 },
       { label: 'claimed', value: 1 },
