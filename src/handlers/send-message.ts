@@ -1,6 +1,8 @@
 import { withHandoffTool } from '../chat/handoff/handoff-tool.ts';
+import { handOffOnLowConfidence } from '../chat/handoff/low-confidence.ts';
 import { relayUserMessage } from '../chat/handoff/relay-user-message.ts';
 import { runTurn } from '../chat/run-turn.ts';
+import type { TurnSummary } from '../chat/turn.ts';
 import { loadConfig } from '../config.ts';
 import { callerConnection, createConnectionRegistration } from '../lambda/connection-registration.ts';
 import { createHandoffDependencies } from '../lambda/handoff-dependencies.ts';
@@ -22,6 +24,7 @@ export const handler = createWebSocketRoute(route, 'sendMessage', async (request
   route.observability.logger.appendKeys({ sessionId, turnId });
   const { userId } = request;
   let tools = turn.tools;
+  let afterTurn: ((summary: TurnSummary) => Promise<unknown>) | undefined;
   if (userId !== undefined) {
     const handoff = handoffFor(request.sendTo);
     const open = await handoff.queue.find(sessionId);
@@ -37,11 +40,25 @@ export const handler = createWebSocketRoute(route, 'sendMessage', async (request
         // The asking tab hears of its place in line, whatever it did before.
         beforeHandoff: () => (caller ? registration.connected(caller) : Promise.resolve()),
       });
+      // The server's low-confidence rule, after a completed turn that used tools (docs/decisions/0026).
+      afterTurn = async (summary) => {
+        if (summary.outcome !== 'completed' || summary.toolCalls === 0) return;
+        await handOffOnLowConfidence(handoff, {
+          sessionId,
+          userId,
+          expiresAt: Math.floor(Date.now() / 1000) + config.turn.sessionTtlSeconds,
+          afterMisses: config.handoffAfterKbMisses,
+          beforeHandoff: () => (caller ? registration.connected(caller) : Promise.resolve()),
+        }).catch((error: unknown) =>
+          route.observability.logger.warn('low-confidence rule not applied', { error }),
+        );
+      };
     }
   }
   const context = { kind: 'turn', sessionId, userId, coldStart: request.coldStart } as const;
-  await withTurnStats({ ...turn, tools }, context, (deps) =>
-    runTurn(deps, {
+  let summary: TurnSummary | undefined;
+  await withTurnStats({ ...turn, tools }, context, async (deps) => {
+    summary = await runTurn(deps, {
       sessionId,
       message,
       turnId,
@@ -50,6 +67,7 @@ export const handler = createWebSocketRoute(route, 'sendMessage', async (request
       connectionId: request.connectionId,
       reply: request.reply,
       remainingTimeMs: request.remainingTimeMs,
-    }),
-  );
+    });
+  });
+  if (summary && afterTurn) await afterTurn(summary);
 });

@@ -30,6 +30,10 @@ describe('loadConfig', () => {
 
   it('offers the handoff tool unless CHAT_HANDOFF is off, and takes nothing else', () => {
     expect(loadConfig({ ...minimal, CHAT_HANDOFF: 'off' }).handoffTool).toBe(false);
+    // The low-confidence rule hands off only where the tool may: off with it.
+    expect(loadConfig(minimal).handoffAfterKbMisses).toBe(2);
+    expect(loadConfig({ ...minimal, CHAT_HANDOFF: 'off' }).handoffAfterKbMisses).toBe(0);
+    expect(loadConfig({ ...minimal, CHAT_HANDOFF_AFTER_KB_MISSES: '0' }).handoffAfterKbMisses).toBe(0);
     expect(loadConfig({ ...minimal, CHAT_HANDOFF: 'on' }).handoffTool).toBe(true);
     expect(() => loadConfig({ ...minimal, CHAT_HANDOFF: 'yes' })).toThrow(/CHAT_HANDOFF/);
   });
