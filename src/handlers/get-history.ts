@@ -23,12 +23,14 @@ export const handler = createWebSocketRoute(route, 'getHistory', async (request)
   route.observability.logger.appendKeys({ sessionId: frame.sessionId });
   // Every tab asks for a history when it connects: from then on a person's replies reach it too.
   const caller = callerConnection(request);
-  const [history, registered] = await Promise.all([
+  // The three reads and writes at once: a slow table delays the answer by one round trip, not three.
+  const [history, handoff] = await Promise.all([
     readHistory({ sessions, feedback, clock: systemClock }, { sessionId: frame.sessionId, userId }),
+    // Not reading it never costs the history: the tab then learns its handoff from the next frame about it.
+    userId === undefined ? undefined : handoffs.queue.find(frame.sessionId).catch(() => undefined),
     caller ? registration.connected(caller) : undefined,
   ]);
   await sendHistory(reply, history);
   // A conversation with (or waiting for) a person says so after its history (docs/protocol.md).
-  await sendOpenHandoff(handoffs, { sessionId: frame.sessionId, userId, reply });
-  return registered;
+  await sendOpenHandoff(handoffs, { handoff, userId, reply });
 });
