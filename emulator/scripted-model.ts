@@ -65,6 +65,8 @@ const CITY_TIME_ZONES: Record<string, string> = {
 /**
  * A deterministic stand-in for a tool-using model. The same request always gets the same reply:
  * - after tool results, it answers from them;
+ * - asked for a human, a person or an agent, it calls `handoff_to_human` (and nothing else);
+ * - asked "what did the person say?", it quotes what a person from support said earlier in the history;
  * - asked the time or date, it calls `current_time`;
  * - asked where a service, dashboard or runbook is, it calls `lookup_resource`;
  * - asked something the local knowledge base covers, it calls `kb_lookup`;
@@ -119,6 +121,10 @@ export function scriptReply(body: ConverseBody, knowledgeBase: LocalKnowledgeBas
 
   // Directives (#fault:, #pace:, a test's #id: marker) never steer what the model does.
   const question = stripDirectives(asked);
+  const personSaid = /\bwhat did (the|that) (person|agent|human) say\b/i.test(question)
+    ? lastWordsOfAPerson(messages)
+    : undefined;
+  if (personSaid) return { text: `Earlier, ${personSaid}`, toolUses: [], stopReason: 'end_turn' };
   const memoryCall = memoryToolCall(question, tools);
   if (memoryCall) {
     return {
@@ -130,15 +136,29 @@ export function scriptReply(body: ConverseBody, knowledgeBase: LocalKnowledgeBas
   const fact = recallFact(body, question);
   if (fact) return { text: `You told me: ${fact}`, toolUses: [], stopReason: 'end_turn' };
   const calls: Array<{ name: string; input: Record<string, unknown> }> = [];
-  if (tools.has('current_time') && /\b(time|date|day is it|today|clock)\b/i.test(question)) {
+  const handingOff = tools.has('handoff_to_human') && asksForAPerson(question);
+  if (handingOff) {
+    calls.push({
+      name: 'handoff_to_human',
+      input: { reason: 'user_request', summary: `The user asked for a person. Their words: “${question}”` },
+    });
+  }
+  if (!handingOff && tools.has('current_time') && /\b(time|date|day is it|today|clock)\b/i.test(question)) {
     calls.push({ name: 'current_time', input: { timeZone: timeZoneIn(question) } });
   }
-  const resource = tools.has('lookup_resource') ? resourceNameIn(question) : undefined;
+  const resource = tools.has('lookup_resource') && !handingOff ? resourceNameIn(question) : undefined;
   if (resource) calls.push({ name: 'lookup_resource', input: { name: resource } });
-  if (tools.has('kb_lookup') && isProductQuestion(knowledgeBase, question)) {
+  if (tools.has('kb_lookup') && !handingOff && isProductQuestion(knowledgeBase, question)) {
     calls.push({ name: 'kb_lookup', input: { query: question } });
   }
-  const projectTools = ['current_time', 'lookup_resource', 'kb_lookup', 'remember', 'forget'];
+  const projectTools = [
+    'current_time',
+    'lookup_resource',
+    'kb_lookup',
+    'remember',
+    'forget',
+    'handoff_to_human',
+  ];
   const otherTools = (body.toolConfig?.tools ?? []).filter(
     (tool) => tool.toolSpec && !projectTools.includes(tool.toolSpec.name),
   );
@@ -241,6 +261,11 @@ function describeToolResult(tool: string, json: Record<string, unknown>, citeDir
   if (tool === 'lookup_resource' && json.name !== undefined) {
     return `**${json.name}** is owned by ${json.owner}.\n\n${json.description}\n\nLink: ${json.url}`;
   }
+  if (tool === 'handoff_to_human' && json.status !== undefined) {
+    return json.status === 'queued'
+      ? `I have asked a person from our support team to join. You are number ${json.position} in line; you can keep writing here, or cancel to come back to me.`
+      : 'A person from our support team already has this conversation; they will answer here.';
+  }
   if (tool === 'kb_lookup') {
     const passages = (json.passages ?? []) as Array<{ n?: number; text: string; source: string }>;
     if (passages.length === 0) return 'The knowledge base has nothing relevant on that, so I will not guess.';
@@ -313,6 +338,22 @@ function resourceNameIn(question: string): string | undefined {
       question,
     )?.[1];
   return named?.trim() || undefined;
+}
+
+/** What a person from support said in this conversation (a handoff folds it into the history), if anything. */
+function lastWordsOfAPerson(messages: WireMessage[]): string | undefined {
+  const said = messages
+    .filter((message) => message.role === 'assistant')
+    .map((message) => message.content.map((block) => block.text ?? '').join(''))
+    .findLast((text) => text.startsWith('A person from support'));
+  return said === undefined ? undefined : said.charAt(0).toLowerCase() + said.slice(1);
+}
+
+/** The user asks to talk to a human rather than the assistant. */
+function asksForAPerson(question: string): boolean {
+  return /\b(human|humans|a person|real person|someone real|an agent|human agent|live agent|support agent)\b/i.test(
+    question,
+  );
 }
 
 /** `#name:value` directives out ("#fault:stall", "#id:abc"); a plain hashtag ("#team-payments") stays. */

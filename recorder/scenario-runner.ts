@@ -1,4 +1,8 @@
+import { createMemoryConnectionRegistry } from '../src/adapters/memory/memory-connection-registry.ts';
+import { createMemoryHandoffQueue } from '../src/adapters/memory/memory-handoff-queue.ts';
 import { createMemoryStorage } from '../src/adapters/memory/memory-storage.ts';
+import { createBroadcast } from '../src/chat/handoff/broadcast.ts';
+import { withHandoffTool } from '../src/chat/handoff/handoff-tool.ts';
 import type { Resource } from '../src/chat/ports.ts';
 import { runTurn } from '../src/chat/run-turn.ts';
 import type { TurnSummary } from '../src/chat/turn.ts';
@@ -25,6 +29,12 @@ export const OFFLINE_TARGET: BedrockTarget = {
   modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
   knowledgeBaseId: 'LOCALKB001',
 };
+
+/**
+ * Scenarios run as a signed-in user, as every turn of the deployed chat and of the offline stack (which signs in
+ * with the dev issuer) does: such a turn is also offered `handoff_to_human` (CHAT_HANDOFF, on by default).
+ */
+export const SCENARIO_USER = 'scenario-user';
 
 export interface ScenarioTurnResult {
   message: string;
@@ -60,12 +70,11 @@ export async function runScenario(
     rateLimitPerMinute: config.rateLimitPerMinute,
     clock,
   });
-  const deps = {
-    ...storage,
-    ...createModelAndTools(config, clock, { resources: catalog, memories: storage.memories }),
-    clock,
-    settings: config.turn,
-  };
+  const { model, tools } = createModelAndTools(config, clock, {
+    resources: catalog,
+    memories: storage.memories,
+  });
+  const deps = { ...storage, model, tools, clock, settings: config.turn };
   const reply = {
     async send(frame: ServerFrame) {
       frames.push(frame);
@@ -74,14 +83,27 @@ export async function runScenario(
 
   const sessionId = crypto.randomUUID();
   const results: ScenarioTurnResult[] = [];
+  // A handoff, should a recorded model ask for one, goes to an in-memory queue nobody serves.
+  const handoff = {
+    queue: createMemoryHandoffQueue(),
+    broadcast: createBroadcast({ registry: createMemoryConnectionRegistry(), send: async () => {} }),
+    sessions: storage.sessions,
+    clock,
+    settings: config.turn,
+  };
+  const turnTools = config.handoffTool
+    ? withHandoffTool(tools, handoff, {
+        sessionId,
+        userId: SCENARIO_USER,
+        expiresAt: Math.floor(clock.now() / 1000) + config.turn.sessionTtlSeconds,
+      })
+    : tools;
   for (const turn of scenario.turns) {
     const from = frames.length;
-    const summary = await runTurn(deps, {
-      connectionId: 'scenario',
-      sessionId,
-      message: turn.message,
-      reply,
-    });
+    const summary = await runTurn(
+      { ...deps, tools: turnTools },
+      { connectionId: 'scenario', sessionId, userId: SCENARIO_USER, message: turn.message, reply },
+    );
     results.push({ message: turn.message, summary, frames: frames.slice(from) });
   }
   return results;

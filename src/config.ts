@@ -62,6 +62,13 @@ const envSchema = z.object({
   CHAT_WINDOW_TOKENS: optional(z.coerce.number().check(z.int(), z.positive())),
   CHAT_SUMMARY: z._default(z.enum(['on', 'off']), 'on'),
   CHAT_TITLES: z._default(z.enum(['on', 'off']), 'on'),
+  /** on: a signed-in user's turns offer the model `handoff_to_human` (docs/decisions/0026). */
+  CHAT_HANDOFF: z._default(z.enum(['on', 'off']), 'on'),
+  /** With CHAT_HANDOFF on: questions in a row the knowledge base finds nothing for before a handoff; 0: never. */
+  CHAT_HANDOFF_AFTER_KB_MISSES: z._default(
+    z.coerce.number().check(z.int(), z.nonnegative(), z.maximum(20)),
+    2,
+  ),
   CHAT_SUMMARY_KEEP_TURNS: positiveInt(1, 50),
   CHAT_SESSION_TTL_HOURS: positiveInt(24),
   CHAT_MAX_TOOL_ROUNDS: positiveInt(4),
@@ -176,6 +183,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       budgetMs: e.CHAT_STORAGE_TIMEOUT_MS,
     } satisfies StorageTimeouts,
     rateLimitPerMinute: e.CHAT_RATE_LIMIT_PER_MINUTE,
+    /** Whether the model may hand a signed-in user's conversation to a person (the agents' actions stay). */
+    handoffTool: e.CHAT_HANDOFF === 'on',
+    /** The server's low-confidence rule (0: off): a handoff after this many knowledge-base misses in a row. */
+    handoffAfterKbMisses: e.CHAT_HANDOFF === 'on' ? e.CHAT_HANDOFF_AFTER_KB_MISSES : 0,
     statsRetentionDays: e.CHAT_STATS_RETENTION_DAYS,
     turn: {
       windowMessages: e.CHAT_WINDOW_MESSAGES,

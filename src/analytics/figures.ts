@@ -363,6 +363,37 @@ export const FIGURES: readonly FigureDefinition[] = [
     },
   },
   {
+    id: 'handoffs',
+    title: 'Handoffs to a person',
+    description:
+      'Conversations handed to a person (by reason), claimed by an agent, handed back to the assistant or cancelled; the average wait for a claim.',
+    unit: 'count',
+    report: (view) => {
+      const step = (name: string) => (c: Counters) => get(c, `${KEYED.handoffStep}${name}`);
+      const claimed = step('claimed')(view.total);
+      const waitMs = ratio(get(view.total, COUNTERS.handoffWaitSumMs), claimed);
+      return {
+        values: [
+          { label: 'handed off', value: step('queued')(view.total) },
+          { label: 'claimed', value: claimed },
+          { label: 'handed back', value: step('released')(view.total) },
+          { label: 'cancelled', value: step('cancelled')(view.total) },
+          { label: 'average wait s', value: round(waitMs === null ? null : waitMs / 1000, 1) },
+        ],
+        series: [
+          { label: 'handed off', values: perHour(view, step('queued')) },
+          { label: 'claimed', values: perHour(view, step('claimed')) },
+        ],
+        breakdown: keyed(view.total, KEYED.handoffReason).slice(0, BREAKDOWN_LIMIT),
+      };
+    },
+    cloudwatch: {
+      lines: [{ id: 'handoffs', search: METRICS.handoffs, stat: 'Sum' }],
+      stacked: true,
+      note: 'Handoffs by reason; the times to claim and to resolve are the HandoffTimeToClaim and HandoffTimeToResolve metrics.',
+    },
+  },
+  {
     id: 'throttles',
     title: 'Throttles',
     description:

@@ -49,6 +49,12 @@ export const METRICS = {
   feedbackComments: metric('FeedbackComments', 'Count'),
   /** Citations an answer made of passages its turn never retrieved: dropped, never shown (decision 22). */
   citationsDropped: metric('CitationsDropped', 'Count'),
+  /** Conversations handed to a person, by why (docs/decisions/0026). */
+  handoffs: metric('Handoffs', 'Count', ['reason']),
+  /** From queued to an agent's claim. */
+  handoffTimeToClaim: metric('HandoffTimeToClaim', 'Milliseconds'),
+  /** From queued to released (or cancelled by the user), by how it ended. */
+  handoffTimeToResolve: metric('HandoffTimeToResolve', 'Milliseconds', ['outcome']),
 } as const satisfies Record<string, MetricDefinition>;
 
 /**

@@ -1,4 +1,4 @@
-import type { Counters, FeedbackFact, Refusal, TurnFacts } from './turn-facts.ts';
+import type { Counters, FeedbackFact, HandoffFact, Refusal, TurnFacts } from './turn-facts.ts';
 
 export const HOUR_MS = 3_600_000;
 
@@ -7,12 +7,13 @@ export const hourOf = (at: number): number => Math.floor(at / HOUR_MS) * HOUR_MS
 
 /**
  * One row of the ledger: what one session did in one hour (its turns), what one user was refused in one
- * hour, or how one user rated answers in one hour. Rows are the unit of storage and of reading; figures are computed from them (summarize-stats.ts).
+ * hour, how one user rated answers in one hour, or what happened to one user's handoffs to a person in one
+ * hour. Rows are the unit of storage and of reading; figures are computed from them (summarize-stats.ts).
  */
 export interface StatsRow {
   /** Start of the UTC hour (epoch ms). */
   hour: number;
-  kind: 'session' | 'refusals' | 'feedback';
+  kind: 'session' | 'refusals' | 'feedback' | 'handoffs';
   userId: string;
   /** For session rows. */
   sessionId?: string;
@@ -38,5 +39,6 @@ export interface StatsLedger {
   recordTurn(facts: TurnFacts): Promise<void>;
   recordRefusal(refusal: Refusal): Promise<void>;
   recordFeedback(fact: FeedbackFact): Promise<void>;
+  recordHandoff(fact: HandoffFact): Promise<void>;
   read(query: StatsQuery): Promise<StatsRow[]>;
 }

@@ -46,6 +46,19 @@ export interface FeedbackFact {
 }
 
 /**
+ * A step of a handoff to a person (docs/decisions/0026), counted for the user whose conversation it is:
+ * handed off (with its reason), claimed by an agent (after waiting), back to the assistant, or cancelled.
+ */
+export interface HandoffFact {
+  userId: string;
+  step: 'queued' | 'claimed' | 'released' | 'cancelled';
+  reason: string;
+  /** For `claimed`: how long the conversation waited for a person. */
+  waitedMs?: number;
+  at: number;
+}
+
+/**
  * Counter names of the stats ledger. Each turn ADDs to these; figures read them back (figures.ts). A new
  * figure that counts something per turn (handoffs, feedback) adds a name here and a line in `countersOf`.
  */
@@ -62,6 +75,7 @@ export const COUNTERS = {
   ttftCount: 'ttft.count',
   ttftSumMs: 'ttft.sumMs',
   durationSumMs: 'duration.sumMs',
+  handoffWaitSumMs: 'handoffWait.sumMs',
 } as const;
 
 /** Prefixes of counters with a key: `tool.<name>`, `error.<code>`, `stop.<reason>`, `outcome.<outcome>`. */
@@ -71,6 +85,8 @@ export const KEYED = {
   stop: 'stop.',
   outcome: 'outcome.',
   feedback: 'feedback.',
+  handoffReason: 'handoffReason.',
+  handoffStep: 'handoffStep.',
   ttftBucket: 'ttft.b',
   durationBucket: 'duration.b',
 } as const;
@@ -114,6 +130,17 @@ export function feedbackCountersOf(fact: FeedbackFact): Counters {
   return {
     [`${KEYED.feedback}${fact.rating}`]: 1,
     ...(fact.previous ? { [`${KEYED.feedback}${fact.previous}`]: -1 } : {}),
+  };
+}
+
+/** The counters a handoff's step adds: the step, and the reason of a new handoff or the wait of a claim. */
+export function handoffCountersOf(fact: HandoffFact): Counters {
+  return {
+    [`${KEYED.handoffStep}${fact.step}`]: 1,
+    ...(fact.step === 'queued' ? { [`${KEYED.handoffReason}${fact.reason}`]: 1 } : {}),
+    ...(fact.step === 'claimed' && fact.waitedMs !== undefined
+      ? { [COUNTERS.handoffWaitSumMs]: Math.max(0, Math.round(fact.waitedMs)) }
+      : {}),
   };
 }
 

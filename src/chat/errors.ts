@@ -237,6 +237,33 @@ export class InternalError extends ChatError {
   }
 }
 
+/** An agent action (listHandoffs, claimHandoff, agentMessage, releaseHandoff) from outside the `agents` group. */
+export class NotAnAgentError extends ChatError {
+  override readonly name = 'NotAnAgentError';
+  readonly code = 'FORBIDDEN';
+  constructor() {
+    super('Only agents may do this.');
+  }
+}
+
+/** Another agent claimed the conversation first (one agent at a time). */
+export class HandoffAlreadyClaimedError extends ChatError {
+  override readonly name = 'HandoffAlreadyClaimedError';
+  readonly code = 'HANDOFF_ALREADY_CLAIMED';
+  constructor(readonly agentId: string) {
+    super(`Another agent (${agentId}) already has this conversation.`);
+  }
+}
+
+/** No open handoff for the session (or, for an agent's reply or release, none that this agent has claimed). */
+export class HandoffNotFoundError extends ChatError {
+  override readonly name = 'HandoffNotFoundError';
+  readonly code = 'HANDOFF_NOT_FOUND';
+  constructor(detail = 'This conversation is not waiting for or with a person.') {
+    super(detail);
+  }
+}
+
 /** Any failure as a ChatError: typed errors pass through, everything else becomes INTERNAL. */
 export function toChatError(error: unknown): ChatError {
   return error instanceof ChatError ? error : new InternalError(error);

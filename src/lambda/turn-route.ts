@@ -20,5 +20,5 @@ export function createTurnRoute(config: ChatConfig) {
     observer: createTurnObserver(route.observability),
   };
   const withTurnStats = createTurnStats({ observability: route.observability, stats, clock: systemClock });
-  return { route, turn, withTurnStats };
+  return { route, turn, withTurnStats, table };
 }

@@ -4,7 +4,7 @@ import type { StatsLedger } from '../analytics/stats-ledger.ts';
 import { ClientGoneError, toChatError } from '../chat/errors.ts';
 import { ANONYMOUS_USER, type Reply } from '../chat/ports.ts';
 import type { ClientAction, ClientFrame, FrameLimits } from '../protocol/client-frame.ts';
-import { errorFrame } from '../protocol/server-frame.ts';
+import { errorFrame, type ServerFrame } from '../protocol/server-frame.ts';
 import { FrameRefusedError } from './errors.ts';
 import { type Observability, recordError, recordPushFailure } from './observability.ts';
 import { groupsOf, managementEndpointOf, readFrameOf, userIdOf } from './websocket-event.ts';
@@ -38,6 +38,8 @@ export interface RouteRequest<F extends ClientFrame = ClientFrame> {
   connectionId: string;
   /** Sends frames to this connection. */
   reply: Reply;
+  /** Sends a frame to another connection of this API (a user's other tabs, an agent); 410 is ClientGoneError. */
+  sendTo: (connectionId: string, frame: ServerFrame) => Promise<void>;
   /** Time left before the Lambda deadline. */
   remainingTimeMs: () => number;
 }
@@ -79,6 +81,7 @@ export function createWebSocketRoute<A extends ClientAction | undefined>(
         coldStart,
         connectionId,
         reply,
+        sendTo: (to, frame) => route.pushFor(endpoint).push(to, frame),
         remainingTimeMs: () => context.getRemainingTimeInMillis(),
       });
     } catch (error) {

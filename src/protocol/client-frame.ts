@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { MAX_ATTACHMENT_NAME_LENGTH, MAX_ATTACHMENTS_PER_MESSAGE } from './attachments.ts';
+import { handoffClientSchemas } from './handoff-frames.ts';
 import type { ErrorCode } from './server-frame.ts';
 import { utf8Length } from './utf8-length.ts';
 
@@ -151,6 +152,7 @@ const schemasByAction = {
   getStats: getStatsFrame,
   listMemories: listMemoriesFrame,
   deleteMemory: deleteMemoryFrame,
+  ...handoffClientSchemas,
 } as const;
 
 export type ClientAction = keyof typeof schemasByAction;
@@ -232,7 +234,7 @@ export function readClientFrame(
     return refuse({ code: 'INVALID_FRAME', message: `${where}${issue?.message ?? 'invalid frame'}` });
   }
   const frame = result.data;
-  if (frame.action === 'sendMessage') {
+  if (frame.action === 'sendMessage' || frame.action === 'agentMessage') {
     const size = utf8Length(frame.message);
     if (size > limits.maxMessageBytes) return refuse(tooLargeProblem(size, limits.maxMessageBytes));
   }

@@ -1,4 +1,6 @@
 import type { AttachmentFormat } from './attachments.ts';
+import type { HandoffServerFrame } from './handoff-frames.ts';
+
 /** Why the model ended its answer: Bedrock's own stop reasons, passed on unchanged. */
 export type ModelEndReason =
   | 'end_turn'
@@ -42,6 +44,8 @@ export type ErrorCode =
   | 'TURN_TOO_LARGE'
   | 'TURN_NOT_FOUND'
   | 'INVALID_CURSOR'
+  | 'HANDOFF_ALREADY_CLAIMED'
+  | 'HANDOFF_NOT_FOUND'
   | 'INTERNAL';
 
 export interface Usage {
@@ -357,7 +361,8 @@ export type ServerFrame =
   | FeedbackFrame
   | StatsFrame
   | MemoriesFrame
-  | UploadFrame;
+  | UploadFrame
+  | HandoffServerFrame;
 
 /** An `error` frame for a failure that knows its code, message and whether a retry may help. */
 export function errorFrame(

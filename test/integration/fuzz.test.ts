@@ -94,6 +94,11 @@ async function exchange(socket: ChatSocket, frame: string | Buffer): Promise<Ser
     .catch((error: Error) => {
       throw new Error(`No answer to frame ${JSON.stringify(String(frame).slice(0, 300))}: ${error.message}`);
     });
+  // serverless-offline's "Internal server error" frame (a handler threw) has no type: name the frame at once.
+  if (!('type' in first))
+    throw new Error(
+      `Untyped answer ${JSON.stringify(first)} to frame ${JSON.stringify(String(frame).slice(0, 300))}`,
+    );
   if (first.type === 'error' && first.turnId === undefined) return [first];
   if (first.type === 'history') return [first];
   await socket.waitFor((f) => f.type === 'done' || f.type === 'error', {

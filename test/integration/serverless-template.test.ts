@@ -69,21 +69,31 @@ describe('the packaged CloudFormation template', () => {
       '$connect',
       '$default',
       '$disconnect',
+      'agentMessage',
       'cancel',
+      'cancelHandoff',
+      'claimHandoff',
       'createUpload',
       'deleteMemory',
       'deleteSession',
       'getHistory',
       'getStats',
       'getUsage',
+      'listHandoffs',
       'listMemories',
       'listSessions',
+      'releaseHandoff',
       'renameSession',
       'resume',
       'sendFeedback',
       'sendMessage',
     ]);
-    expect(ofType('AWS::ApiGatewayV2::Integration')).toHaveLength(routes.length);
+    // One integration per function: the five handoff routes share one Lambda (docs/decisions/0026).
+    const targets = new Set(
+      ofType('AWS::ApiGatewayV2::Route').map((r) => JSON.stringify(r.Properties.Target)),
+    );
+    expect(ofType('AWS::ApiGatewayV2::Integration')).toHaveLength(targets.size);
+    expect(targets.size).toBe(routes.length - 4);
   });
 
   it('throttles the stage before any Lambda runs, the routes that call the model lower than the rest', () => {
@@ -144,7 +154,7 @@ describe('the packaged CloudFormation template', () => {
 
   it('runs every function on the newest Node.js runtime with a timeout below API Gateway’s 29 s', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions).toHaveLength(17);
+    expect(functions).toHaveLength(18);
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs24.x');
       expect(fn.Properties.Timeout).toBeLessThan(29);
@@ -247,9 +257,10 @@ describe('the packaged CloudFormation template', () => {
     });
   });
 
-  it('has the admins group whose members may read usage statistics, and lets getStats query the table', () => {
+  it('has the admins and agents groups (usage statistics; conversations handed to a person), and lets getStats query the table', () => {
     expect(ofType('AWS::Cognito::UserPoolGroup').map((group) => group.Properties)).toEqual([
       expect.objectContaining({ GroupName: 'admins', UserPoolId: { Ref: 'ChatUserPool' } }),
+      expect.objectContaining({ GroupName: 'agents', UserPoolId: { Ref: 'ChatUserPool' } }),
     ]);
     // A statement under Fn::If (the knowledge base role's vector store) counts in both its forms.
     const statements = ofType('AWS::IAM::Role').flatMap((role) =>
@@ -460,7 +471,7 @@ describe('the packaged CloudFormation template', () => {
 
   it('ships no offline-only code (emulator, recorder, local stack) in any function bundle', () => {
     const zips = readdirSync(outDir).filter((file) => file.endsWith('.zip'));
-    expect(zips).toHaveLength(17);
+    expect(zips).toHaveLength(18);
     for (const zip of zips) {
       const code = unzipText(readFileSync(join(outDir, zip)));
       expect(code, `${zip} was not read`).toMatch(/export\s*\{[^}]*handler/);

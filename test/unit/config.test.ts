@@ -10,6 +10,7 @@ describe('loadConfig', () => {
       region: 'us-east-1',
       knowledgeBaseId: undefined,
       maxMessageBytes: 16_384,
+      handoffTool: true,
       endpoints: { dynamodb: undefined, bedrock: undefined, management: undefined },
       turn: { windowMessages: 20, sessionTtlSeconds: 86_400, maxToolRounds: 4 },
     });
@@ -25,6 +26,16 @@ describe('loadConfig', () => {
     expect(
       loadConfig({ ...minimal, CHAT_BEDROCK_ENDPOINT: 'http://127.0.0.1:4010' }).endpoints.bedrockAgent,
     ).toBe('http://127.0.0.1:4010');
+  });
+
+  it('offers the handoff tool unless CHAT_HANDOFF is off, and takes nothing else', () => {
+    expect(loadConfig({ ...minimal, CHAT_HANDOFF: 'off' }).handoffTool).toBe(false);
+    // The low-confidence rule hands off only where the tool may: off with it.
+    expect(loadConfig(minimal).handoffAfterKbMisses).toBe(2);
+    expect(loadConfig({ ...minimal, CHAT_HANDOFF: 'off' }).handoffAfterKbMisses).toBe(0);
+    expect(loadConfig({ ...minimal, CHAT_HANDOFF_AFTER_KB_MISSES: '0' }).handoffAfterKbMisses).toBe(0);
+    expect(loadConfig({ ...minimal, CHAT_HANDOFF: 'on' }).handoffTool).toBe(true);
+    expect(() => loadConfig({ ...minimal, CHAT_HANDOFF: 'yes' })).toThrow(/CHAT_HANDOFF/);
   });
 
   it('names every invalid variable in one error', () => {

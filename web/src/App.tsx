@@ -9,6 +9,7 @@ import { Banner } from './components/Banner.tsx';
 import { ChatHeader } from './components/ChatHeader.tsx';
 import { Composer } from './components/Composer.tsx';
 import { DropZone } from './components/DropZone.tsx';
+import { HandoffBanner } from './components/HandoffBanner.tsx';
 import { MemoryPanel } from './components/MemoryPanel.tsx';
 import { MessageList } from './components/MessageList.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
@@ -103,6 +104,9 @@ export function App({ getSocketUrl, store, createSocket, waitTimeoutsMs, user, o
               >
                 {problem.message}
               </Banner>
+            )}
+            {conversation.handoff && (
+              <HandoffBanner handoff={conversation.handoff} onCancel={chat.cancelHandoff} />
             )}
             {notice && (
               <Banner tone="info" onDismiss={chat.dismissNotice}>

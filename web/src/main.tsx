@@ -11,6 +11,8 @@ import './styles/attachments.css';
 
 /** The admin page and its charting library load only on /admin (a chunk of their own). */
 const AdminPage = lazy(() => import('./admin/AdminPage.tsx'));
+/** The agent console (/agent, people who take conversations handed off by the assistant), a chunk of its own. */
+const AgentPage = lazy(() => import('./agent/AgentPage.tsx'));
 
 const root = document.getElementById('root');
 if (root) createRoot(root).render(<StrictMode>{await startApp()}</StrictMode>);
@@ -44,6 +46,13 @@ async function startApp() {
       </Suspense>
     );
   }
+  if (isAgentPath(window.location.pathname)) {
+    return (
+      <Suspense fallback={<p className="loading">Loading…</p>}>
+        <AgentPage getSocketUrl={getSocketUrl} user={signIn?.user} />
+      </Suspense>
+    );
+  }
   return (
     <App
       getSocketUrl={getSocketUrl}
@@ -56,4 +65,8 @@ async function startApp() {
 
 function isAdminPath(pathname: string): boolean {
   return pathname.replace(/\/+$/, '') === '/admin';
+}
+
+function isAgentPath(pathname: string): boolean {
+  return pathname.replace(/\/+$/, '') === '/agent';
 }

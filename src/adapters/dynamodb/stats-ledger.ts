@@ -4,6 +4,7 @@ import {
   type Counters,
   countersOf,
   feedbackCountersOf,
+  handoffCountersOf,
   refusalCountersOf,
 } from '../../analytics/turn-facts.ts';
 import { StorageUnavailableError } from '../../chat/errors.ts';
@@ -15,7 +16,9 @@ const META = new Set(['PK', 'SK', 'kind', 'hour', 'userId', 'sessionId', 'firstA
 /**
  * The stats ledger in the chat table: `STATS#<day>` / `<hh>#SESSION#<id>` items, one per session and hour,
  * grown by one UpdateItem per turn (counters with ADD, so concurrent turns never lose a count), and
- * `<hh>#REFUSALS#<user>` items for refused requests, `<hh>#FEEDBACK#<user>` items for ratings of answers. Items expire after `retentionDays`.
+ * `<hh>#REFUSALS#<user>` items for refused requests, `<hh>#FEEDBACK#<user>` items for ratings of answers,
+ * `<hh>#HANDOFFS#<user>` items for the steps of conversations handed to a person. Items expire after
+ * `retentionDays`.
  */
 export function createDynamoDbStatsLedger(options: {
   client: DynamoDBDocumentClient;
@@ -107,6 +110,16 @@ export function createDynamoDbStatsLedger(options: {
       });
     },
 
+    async recordHandoff(fact) {
+      const hour = hourOf(fact.at);
+      await add(statsKey(hour, 'HANDOFFS', fact.userId), handoffCountersOf(fact), {
+        kind: 'handoffs',
+        hour,
+        userId: fact.userId,
+        expiresAt: expiresAt(hour),
+      });
+    },
+
     async read(query) {
       const first = hourOf(query.since);
       const last = hourOf(query.until - 1);
@@ -162,7 +175,10 @@ function rowOf(item: Record<string, unknown>): StatsRow & { expiresAt: number } 
   }
   return {
     hour: Number(item.hour),
-    kind: item.kind === 'refusals' || item.kind === 'feedback' ? item.kind : 'session',
+    kind:
+      item.kind === 'refusals' || item.kind === 'feedback' || item.kind === 'handoffs'
+        ? item.kind
+        : 'session',
     userId: String(item.userId),
     ...(typeof item.sessionId === 'string' ? { sessionId: item.sessionId } : {}),
     ...(typeof item.firstAt === 'number' ? { firstAt: item.firstAt } : {}),

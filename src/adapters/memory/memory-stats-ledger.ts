@@ -3,6 +3,7 @@ import {
   type Counters,
   countersOf,
   feedbackCountersOf,
+  handoffCountersOf,
   refusalCountersOf,
 } from '../../analytics/turn-facts.ts';
 
@@ -43,6 +44,13 @@ export function createMemoryStatsLedger(): StatsLedger {
       const key = `${hour}#FEEDBACK#${fact.userId}`;
       const row = rows.get(key) ?? { hour, kind: 'feedback', userId: fact.userId, counters: {} };
       addInto(row.counters, counters);
+      rows.set(key, row);
+    },
+    async recordHandoff(fact) {
+      const hour = hourOf(fact.at);
+      const key = `${hour}#HANDOFFS#${fact.userId}`;
+      const row = rows.get(key) ?? { hour, kind: 'handoffs', userId: fact.userId, counters: {} };
+      addInto(row.counters, handoffCountersOf(fact));
       rows.set(key, row);
     },
     async read({ since, until, userId }) {

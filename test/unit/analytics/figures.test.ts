@@ -191,6 +191,57 @@ describe('usage figures from the stats ledger', () => {
     expect(viewOf(await ledger.read(range), range).sessions).toEqual([]);
   });
 
+  it('counts handoffs to a person by step and reason, and the average wait for a claim', async () => {
+    const ledger = createMemoryStatsLedger();
+    const at = T0 + 5 * MINUTE;
+    await ledger.recordHandoff({ userId: 'ana', step: 'queued', reason: 'user_request', at });
+    await ledger.recordHandoff({
+      userId: 'ana',
+      step: 'claimed',
+      reason: 'user_request',
+      waitedMs: 30_000,
+      at,
+    });
+    await ledger.recordHandoff({ userId: 'ana', step: 'released', reason: 'user_request', at });
+    await ledger.recordHandoff({ userId: 'bo', step: 'queued', reason: 'low_confidence', at: at + HOUR_MS });
+    await ledger.recordHandoff({
+      userId: 'bo',
+      step: 'claimed',
+      reason: 'low_confidence',
+      waitedMs: 90_000,
+      at: at + HOUR_MS,
+    });
+    await ledger.recordHandoff({ userId: 'cy', step: 'queued', reason: 'user_request', at: at + HOUR_MS });
+    await ledger.recordHandoff({ userId: 'cy', step: 'cancelled', reason: 'user_request', at: at + HOUR_MS });
+    const range = { since: T0, until: T0 + 3 * HOUR_MS };
+    const view = viewOf(await ledger.read(range), range);
+    const handoffs = reportFigures(view).find((f) => f.id === 'handoffs');
+    expect(handoffs?.values).toEqual([
+      { label: 'handed off', value: 3 },
+      { label: 'claimed', value: 2 },
+      { label: 'handed back', value: 1 },
+      { label: 'cancelled', value: 1 },
+      { label: 'average wait s', value: 60 },
+    ]);
+    expect(handoffs?.series).toEqual([
+      { label: 'handed off', values: [1, 2, 0] },
+      { label: 'claimed', values: [1, 1, 0] },
+    ]);
+    expect(handoffs?.breakdown).toEqual([
+      { key: 'user_request', value: 2 },
+      { key: 'low_confidence', value: 1 },
+    ]);
+    // Handoffs are no sessions and no turns.
+    expect(view.sessions).toEqual([]);
+    expect(reportFigures(view).find((f) => f.id === 'turns')?.values[0]?.value).toBe(0);
+  });
+
+  it('has no average wait before any claim', async () => {
+    const { value } = await figuresOf([facts()]);
+    expect(value('handoffs', 'handed off')).toBe(0);
+    expect(value('handoffs', 'average wait s')).toBeNull();
+  });
+
   it('has no good share before any rating', async () => {
     const { value } = await figuresOf([facts()]);
     expect(value('feedback', 'good %')).toBeNull();

@@ -132,3 +132,38 @@ describe('the scripted model', () => {
     expect(full.slice(0, 20) + reply.text).toBe(full);
   });
 });
+
+describe('the scripted model and a person from support', () => {
+  const withHandoff = { tools: [...tools.tools, { toolSpec: { name: 'handoff_to_human' } }] };
+
+  it.each(['Can I talk to a human?', 'I want a real person', 'Get me an agent please'])(
+    'asked "%s", calls handoff_to_human and nothing else',
+    (question) => {
+      const reply = scriptReply(
+        { messages: [{ role: 'user', content: [{ text: question }] }], toolConfig: withHandoff },
+        knowledgeBase,
+      );
+      expect(reply.toolUses).toEqual([
+        expect.objectContaining({
+          name: 'handoff_to_human',
+          input: expect.objectContaining({ reason: 'user_request' }),
+        }),
+      ]);
+    },
+  );
+
+  it('never hands off when the tool is not offered', () => {
+    expect(ask('Can I talk to a human?').toolUses).toEqual([]);
+  });
+
+  it('quotes what a person from support said earlier in the history', () => {
+    const reply = ask('What did the person say?', {
+      messages: [
+        { role: 'user', content: [{ text: 'my bill' }] },
+        { role: 'assistant', content: [{ text: 'A person from support (carol) answered:\n\nfixed it' }] },
+        { role: 'user', content: [{ text: 'What did the person say?' }] },
+      ],
+    });
+    expect(reply.text).toBe('Earlier, a person from support (carol) answered:\n\nfixed it');
+  });
+});

@@ -90,6 +90,7 @@ describe('createWebSocketRoute', () => {
       coldStart: true,
       connectionId: 'conn-1',
       reply: { send: expect.any(Function) },
+      sendTo: expect.any(Function),
       remainingTimeMs: expect.any(Function),
     });
     expect(request.remainingTimeMs()).toBe(12_345);

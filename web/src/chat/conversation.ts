@@ -12,6 +12,7 @@ import type {
   TurnFrame,
 } from '../../../src/protocol/server-frame.ts';
 import { RESUMABLE_STOP_REASONS } from '../../../src/protocol/stop-reasons.ts';
+import { type HandoffState, receiveHandoffFrame } from './handoff-state.ts';
 
 export interface ChatMessage {
   id: string;
@@ -31,6 +32,8 @@ export interface ChatMessage {
   turnId?: string;
   /** The user's rating of this answer, as the server stored it. */
   feedback?: TurnFeedback;
+  /** Said by a person from support (this agent), not the assistant. */
+  agentId?: string;
 }
 
 /** The turn being answered right now. */
@@ -86,6 +89,8 @@ export interface ConversationState {
   historyParts?: HistoryFrame[];
   /** The session's title, from its history or a `sessionUpdated` frame. */
   title?: string;
+  /** Waiting for, or with, a person from support (docs/protocol.md, "Handing off to a person"). */
+  handoff?: HandoffState;
   /** Earlier turns the server folded into the conversation's summary (history.summarizedTurns). */
   summarizedTurns?: number;
 }
@@ -220,6 +225,9 @@ function receiveFrame(state: ConversationState, frame: ServerFrame): Conversatio
       return receiveFeedback(state, frame);
     case 'sessionUpdated':
       return { ...state, title: frame.title };
+    case 'handoff':
+    case 'agent':
+      return receiveHandoffFrame(state, frame);
     default:
       return state; // reports that leave the conversation as it is (usage)
   }
@@ -334,6 +342,8 @@ function receiveHistory(state: ConversationState, history: HistoryFrame): Conver
     loaded: true,
     loading: false,
     messages,
+    // An open handoff is sent again right after the history (docs/protocol.md).
+    handoff: undefined,
     ...(gone ? { notice: CONVERSATION_GONE_NOTICE } : {}),
     ...(history.title !== undefined ? { title: history.title } : {}),
     summarizedTurns: history.summarizedTurns,

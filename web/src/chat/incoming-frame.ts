@@ -23,6 +23,12 @@ const SERVER_FRAME_TYPES = new Set([
   'feedback',
   'memories',
   'upload',
+  // Handing off to a person: the user's frames, then the agent console's.
+  'handoff',
+  'agent',
+  'handoffs',
+  'transcript',
+  'userMessage',
 ]);
 
 /**

@@ -70,6 +70,8 @@ export interface Chat {
   sendFeedback(turnId: string, rating: FeedbackRating, comment?: string): void;
   /** The tokens and estimated cost of this chat and of the user's day, from `getUsage`. */
   usage?: UsageFrame;
+  /** Leaves the queue (or the person) and goes back to the assistant. */
+  cancelHandoff(): void;
   /** What the model remembers about the user, once asked for (`listMemories`). */
   memories?: MemoriesFrame;
   /** Asks for the memories; false when not connected. */
@@ -345,6 +347,9 @@ export function useChat(options: ChatOptions): Chat {
       });
     },
     usage,
+    cancelHandoff: () => {
+      socket.send({ action: 'cancelHandoff', sessionId: conversation.sessionId });
+    },
     memories,
     requestMemories: () => socket.send({ action: 'listMemories' }),
     deleteMemory: (memoryId) =>

@@ -41,6 +41,17 @@ export function MessageItem({ message, turn, onContinue, onFeedback }: MessageIt
       </article>
     );
   }
+  if (message.agentId !== undefined) {
+    return (
+      <article
+        className="message message-assistant message-agent"
+        aria-label={`${message.agentId} from support`}
+      >
+        <p className="agent-name">{message.agentId} · support</p>
+        <p className="user-text">{message.text}</p>
+      </article>
+    );
+  }
   const waitingForWords = turn !== undefined && message.text === '' && !turn.tool && !turn.detached;
   return (
     <article

@@ -1,0 +1,359 @@
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, inject, it } from 'vitest';
+import { createLocalDocumentClient } from '../../local/stack.ts';
+import type { HandoffsFrame, TranscriptFrame } from '../../src/protocol/handoff-frames.ts';
+import type { FigureReport, HistoryFrame, ServerFrame, StatsFrame } from '../../src/protocol/server-frame.ts';
+import { type ChatSocket, openChat } from '../support/chat-socket.ts';
+import { closeAfterEach } from '../support/close-after-each.ts';
+
+/**
+ * Issue 16 over the real offline stack (serverless-offline, DynamoDB Local, the emulator's scripted model):
+ * a user asks for a person, an agent claims the conversation, their words reach every tab of the user, and
+ * after the release the assistant answers with the agent's words in its history.
+ */
+const stack = inject('stack');
+const open = closeAfterEach((user: string, groups: string[] = []) => openChat(stack, user, groups));
+const newUser = (label: string) => `${label}-${crypto.randomUUID()}`;
+
+/** Sends a frame and waits for the first frame after it that matches. */
+async function ask(
+  socket: ChatSocket,
+  frame: Record<string, unknown>,
+  matches: (frame: ServerFrame) => boolean,
+): Promise<ServerFrame> {
+  const fromIndex = socket.frames.length;
+  socket.send(frame);
+  return socket.waitFor(matches, { fromIndex, timeoutMs: 20_000 });
+}
+
+const handoffOf = (sessionId: string, status: string) => (frame: ServerFrame) =>
+  frame.type === 'handoff' && frame.sessionId === sessionId && frame.status === status;
+const queueHolds = (sessionId: string) => (frame: ServerFrame) =>
+  frame.type === 'handoffs' && frame.handoffs.some((entry) => entry.sessionId === sessionId);
+
+const figureValue = (figure: FigureReport, label: string) =>
+  figure.values.find((v) => v.label === label)?.value;
+
+/** The handoffs figure of one user's last few minutes, asked for until `done` holds (counts follow the action). */
+async function handoffFigureOf(
+  admin: ChatSocket,
+  userId: string,
+  done: (figure: FigureReport) => boolean,
+): Promise<FigureReport> {
+  const since = new Date(Date.now() - 10 * 60_000).toISOString();
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const stats = (await ask(
+      admin,
+      { action: 'getStats', since, userId },
+      (f) => f.type === 'stats',
+    )) as StatsFrame;
+    const figure = stats.figures.find((f) => f.id === 'handoffs') as FigureReport;
+    if (done(figure) || Date.now() > deadline) return figure;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('handing a conversation to a person', () => {
+  it('queues, is claimed by one agent, relays both ways to every tab, and hands back to the assistant', async () => {
+    const user = newUser('handoff-user');
+    const tab = await open(user);
+    const secondTab = await open(user);
+    const agent = newUser('agent-a');
+    const agentConsole = await open(agent, ['agents']);
+    const otherAgent = await open(newUser('agent-b'), ['agents']);
+    const sessionId = crypto.randomUUID();
+    // As the web app does on connecting: a tab asks for its history, a console for the queue; both register.
+    await ask(secondTab, { action: 'getHistory', sessionId }, (f) => f.type === 'history');
+    for (const socket of [agentConsole, otherAgent])
+      await ask(socket, { action: 'listHandoffs' }, (f) => f.type === 'handoffs');
+
+    const asked = await tab.turn(sessionId, 'I would like to talk to a person, please.');
+    expect(asked.end).toMatchObject({ type: 'done', stopReason: 'end_turn' });
+    expect(asked.frames).toContainEqual(
+      expect.objectContaining({ type: 'status', tool: 'handoff_to_human' }),
+    );
+    expect(asked.text).toMatch(/asked a person from our support team to join\. You are number \d+ in line/);
+    const queued = await tab.waitFor(handoffOf(sessionId, 'queued'));
+    expect(queued).toMatchObject({ reason: 'user_request', position: expect.any(Number) });
+    await secondTab.waitFor(handoffOf(sessionId, 'queued'));
+
+    // The agents' queue is live: the new handoff arrived without asking.
+    const pushed = (await agentConsole.waitFor(queueHolds(sessionId))) as HandoffsFrame;
+    const entry = pushed.handoffs.find((handoff) => handoff.sessionId === sessionId);
+    expect(entry).toMatchObject({ userId: user, reason: 'user_request', status: 'queued' });
+    expect(entry?.summary).toContain('talk to a person');
+
+    const transcript = (await ask(
+      agentConsole,
+      { action: 'claimHandoff', sessionId },
+      (frame) => frame.type === 'transcript' || frame.type === 'error',
+    )) as TranscriptFrame;
+    expect(transcript).toMatchObject({
+      type: 'transcript',
+      sessionId,
+      handoff: { status: 'claimed', agentId: agent },
+    });
+    expect(transcript.messages.map((message) => message.role)).toEqual(['user', 'assistant']);
+    expect(transcript.events.map((event) => [event.kind, event.by])).toEqual([
+      ['queued', user],
+      ['claimed', agent],
+    ]);
+    for (const socket of [tab, secondTab]) {
+      expect(await socket.waitFor(handoffOf(sessionId, 'claimed'))).toMatchObject({ agentId: agent });
+    }
+
+    // One agent at a time.
+    expect(
+      await ask(
+        otherAgent,
+        { action: 'claimHandoff', sessionId },
+        (f) => f.type === 'error' || f.type === 'transcript',
+      ),
+    ).toMatchObject({ type: 'error', code: 'HANDOFF_ALREADY_CLAIMED' });
+    expect(
+      await ask(
+        otherAgent,
+        { action: 'agentMessage', sessionId, message: 'me too' },
+        (f) => f.type === 'error',
+      ),
+    ).toMatchObject({ code: 'HANDOFF_ALREADY_CLAIMED' });
+
+    // The user's words go to the agent, not the model.
+    const turnId = crypto.randomUUID();
+    const relayed = await ask(
+      tab,
+      { action: 'sendMessage', sessionId, turnId, message: 'My invoice INV-42 is wrong.' },
+      (frame) => frame.type === 'handoff' || (frame.type === 'error' && frame.sessionId === sessionId),
+    );
+    expect(relayed).toMatchObject({ type: 'handoff', status: 'claimed', turnId });
+    expect(
+      await agentConsole.waitFor((f) => f.type === 'userMessage' && f.sessionId === sessionId),
+    ).toMatchObject({
+      userId: user,
+      message: 'My invoice INV-42 is wrong.',
+    });
+    expect(
+      tab.frames.some((frame) => 'turnId' in frame && frame.turnId === turnId && frame.type === 'done'),
+    ).toBe(false);
+
+    // The agent's words reach both tabs.
+    const words = 'I corrected invoice INV-42; the refund arrives in 3 days.';
+    await ask(agentConsole, { action: 'agentMessage', sessionId, message: words }, (f) => f.type === 'agent');
+    for (const socket of [tab, secondTab]) {
+      expect(await socket.waitFor((f) => f.type === 'agent' && f.sessionId === sessionId)).toMatchObject({
+        agentId: agent,
+        message: words,
+      });
+    }
+
+    await ask(agentConsole, { action: 'releaseHandoff', sessionId }, queueLacks(sessionId));
+    for (const socket of [tab, secondTab]) await socket.waitFor(handoffOf(sessionId, 'released'));
+
+    // Back with the assistant, which sees what the agent said.
+    const after = await tab.turn(sessionId, 'What did the person say?');
+    expect(after.end).toMatchObject({ type: 'done' });
+    expect(after.text).toContain(words);
+    const history = (await ask(
+      tab,
+      { action: 'getHistory', sessionId },
+      (f) => f.type === 'history',
+    )) as HistoryFrame;
+    expect(history.messages.map((message) => message.text)).toContain('My invoice INV-42 is wrong.');
+
+    // Every action is recorded with the session: who, when.
+    const archive = await archivedHandoffs(sessionId);
+    expect(archive).toHaveLength(1);
+    expect(archive[0]?.events.map((event) => [event.kind, event.by])).toEqual([
+      ['queued', user],
+      ['claimed', agent],
+      ['userMessage', user],
+      ['agentMessage', agent],
+      ['released', agent],
+    ]);
+    expect(archive[0]?.events.every((event) => typeof event.at === 'number')).toBe(true);
+
+    // The admin's usage figures count the handoff's steps for this user.
+    const admin = await open(newUser('stats-admin'), ['admins']);
+    const handoffs = await handoffFigureOf(admin, user, (figure) => figureValue(figure, 'handed back') === 1);
+    expect(handoffs.values).toEqual([
+      { label: 'handed off', value: 1 },
+      { label: 'claimed', value: 1 },
+      { label: 'handed back', value: 1 },
+      { label: 'cancelled', value: 0 },
+      { label: 'average wait s', value: expect.any(Number) },
+    ]);
+    expect(handoffs.breakdown).toEqual([{ key: 'user_request', value: 1 }]);
+  }, 120_000);
+
+  it('refuses every agent action to a user outside the agents group, and a stranger the user’s own', async () => {
+    const ownerId = newUser('owner');
+    const owner = Object.assign(await open(ownerId), { userId: ownerId });
+    const stranger = await open(newUser('stranger'));
+    const sessionId = crypto.randomUUID();
+    await owner.turn(sessionId, 'Can I speak to a human?');
+    await owner.waitFor(handoffOf(sessionId, 'queued'));
+
+    for (const frame of [
+      { action: 'listHandoffs' },
+      { action: 'claimHandoff', sessionId },
+      { action: 'agentMessage', sessionId, message: 'hello' },
+      { action: 'releaseHandoff', sessionId },
+    ]) {
+      expect(
+        await ask(
+          stranger,
+          frame,
+          (f) => f.type === 'error' || f.type === 'handoffs' || f.type === 'transcript',
+        ),
+      ).toMatchObject({
+        type: 'error',
+        code: 'FORBIDDEN',
+      });
+    }
+    // The owner is no agent either.
+    expect(
+      await ask(owner, { action: 'listHandoffs' }, (f) => f.type === 'error' || f.type === 'handoffs'),
+    ).toMatchObject({ code: 'FORBIDDEN' });
+    // Someone else's queue entry: neither cancelled nor written to, and nothing about it is pushed to them.
+    expect(
+      await ask(stranger, { action: 'cancelHandoff', sessionId }, (f) => f.type === 'error'),
+    ).toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    expect(
+      await ask(
+        stranger,
+        { action: 'sendMessage', sessionId, message: 'hi' },
+        (f) => f.type === 'error' || f.type === 'handoff',
+      ),
+    ).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
+    expect(stranger.frames.some((frame) => frame.type === 'handoff' || frame.type === 'handoffs')).toBe(
+      false,
+    );
+
+    // A reloaded tab learns after the history that the conversation waits for a person; a stranger does not.
+    const reloaded = await open(owner.userId);
+    expect(
+      await ask(reloaded, { action: 'getHistory', sessionId }, handoffOf(sessionId, 'queued')),
+    ).toMatchObject({
+      position: expect.any(Number),
+    });
+
+    // The owner cancels and is back with the assistant.
+    await ask(owner, { action: 'cancelHandoff', sessionId }, handoffOf(sessionId, 'cancelled'));
+    const next = await owner.turn(sessionId, 'Thanks, never mind.');
+    expect(next.end).toMatchObject({ type: 'done' });
+    expect(next.text).toContain('never mind');
+  }, 90_000);
+
+  it('hands off on its own, for low confidence, when the knowledge base found nothing twice in a row', async () => {
+    const user = newUser('unlucky-user');
+    const tab = await open(user);
+    const sessionId = crypto.randomUUID();
+    await ask(tab, { action: 'getHistory', sessionId }, (f) => f.type === 'history');
+    // The scripted model searches the local knowledge base for this (a keyword matches), which has no passage
+    // above CHAT_KB_MIN_SCORE for it (measured: best 0.395 < 0.4).
+    const question = 'What colour are the llamas at the zoo near the SSO?';
+    const first = await tab.turn(sessionId, question);
+    expect(first.frames).toContainEqual(expect.objectContaining({ type: 'status', tool: 'kb_lookup' }));
+    expect(first.end).toMatchObject({ type: 'done' });
+    const second = await tab.turn(sessionId, question);
+    expect(second.end).toMatchObject({ type: 'done' });
+
+    const queued = await tab.waitFor(handoffOf(sessionId, 'queued'));
+    expect(queued).toMatchObject({ reason: 'low_confidence', position: expect.any(Number) });
+    // Only after the second miss: the first turn handed nothing off.
+    expect(first.frames.some((frame) => frame.type === 'handoff')).toBe(false);
+    const agentSocket = await open(newUser('agent-l'), ['agents']);
+    const list = (await ask(agentSocket, { action: 'listHandoffs' }, queueHolds(sessionId))) as HandoffsFrame;
+    expect(list.handoffs.find((entry) => entry.sessionId === sessionId)?.summary).toBe(
+      `The knowledge base found nothing relevant for the user's last 2 questions: “${question}” · “${question}”`,
+    );
+    await cancelAs(user, sessionId);
+  }, 90_000);
+
+  it('takes a deleted conversation off the agents’ queue', async () => {
+    const user = await open(newUser('deleting-user'));
+    const agentSocket = await open(newUser('agent-d'), ['agents']);
+    const sessionId = crypto.randomUUID();
+    await user.turn(sessionId, 'Put me through to a human, please.');
+    await user.waitFor(handoffOf(sessionId, 'queued'));
+    await ask(
+      user,
+      { action: 'deleteSession', sessionId },
+      (f) => f.type === 'sessionDeleted' || f.type === 'error',
+    );
+    expect(await ask(agentSocket, { action: 'listHandoffs' }, (f) => f.type === 'handoffs')).toSatisfy(
+      queueLacks(sessionId),
+    );
+  }, 60_000);
+
+  it('drops a connection API Gateway says is gone from the registry when a frame to it fails', async () => {
+    const user = newUser('gone-user');
+    const tab = await open(user);
+    const client = createLocalDocumentClient(stack.dynamodbEndpoint);
+    const gone = { PK: `USER#${user}`, SK: 'CONNECTION#gone-connection-id' };
+    try {
+      await client.send(
+        new PutCommand({
+          TableName: stack.tableName,
+          Item: {
+            ...gone,
+            connectionId: 'gone-connection-id',
+            userId: user,
+            agent: false,
+            expiresAt: Date.now() / 1000 + 600,
+          },
+        }),
+      );
+      const sessionId = crypto.randomUUID();
+      await tab.turn(sessionId, 'Please get me a human agent.');
+      await tab.waitFor(handoffOf(sessionId, 'queued'));
+      const { Item } = await client.send(
+        new GetCommand({ TableName: stack.tableName, Key: gone, ConsistentRead: true }),
+      );
+      expect(Item).toBeUndefined();
+      // The asking tab is registered, and leaves the registry when it closes.
+      expect(await connectionsOf(user)).toHaveLength(1);
+      await tab.close();
+      await expect.poll(() => connectionsOf(user), { timeout: 10_000 }).toHaveLength(0);
+      await cancelAs(user, sessionId);
+    } finally {
+      client.destroy();
+    }
+  }, 60_000);
+});
+
+const queueLacks = (sessionId: string) => (frame: ServerFrame) =>
+  frame.type === 'handoffs' && !frame.handoffs.some((entry) => entry.sessionId === sessionId);
+
+/** The items of a partition whose sort key starts with `prefix`, straight from DynamoDB Local. */
+async function itemsOf(partition: string, prefix: string) {
+  const client = createLocalDocumentClient(stack.dynamodbEndpoint);
+  try {
+    const { Items } = await client.send(
+      new QueryCommand({
+        TableName: stack.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': partition, ':prefix': prefix },
+        ConsistentRead: true,
+      }),
+    );
+    return Items ?? [];
+  } finally {
+    client.destroy();
+  }
+}
+
+const archivedHandoffs = async (sessionId: string) =>
+  (await itemsOf(`SESSION#${sessionId}`, 'HANDOFF#')) as Array<{
+    events: Array<{ kind: string; by: string; at: unknown }>;
+  }>;
+const connectionsOf = (user: string) => itemsOf(`USER#${user}`, 'CONNECTION#');
+
+/** Leaves nothing in the shared queue: cancels as the user, from a fresh socket. */
+async function cancelAs(user: string, sessionId: string) {
+  const socket = await open(user);
+  await ask(socket, { action: 'cancelHandoff', sessionId }, handoffOf(sessionId, 'cancelled'));
+}
