@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { StopRequest, StopRequestReason, StoredTurn, TurnStore } from '../../chat/ports.ts';
 import { mayUseTurn } from '../../chat/turn-ownership.ts';
 import { turnKey } from './keys.ts';
@@ -45,6 +45,35 @@ export function createDynamoDbTurnStore(table: TableOptions): TurnStore {
     (await find(sessionId, turnId))?.runId === runId;
 
   return {
+    async leased(sessionId, nowMs) {
+      const found: StoredTurn[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      try {
+        do {
+          const page = await client.send(
+            new QueryCommand({
+              TableName: tableName,
+              KeyConditionExpression: 'PK = :pk AND begins_with(SK, :turn)',
+              FilterExpression: 'leaseUntil > :now',
+              ExpressionAttributeValues: {
+                ':pk': turnKey(sessionId, '').PK,
+                ':turn': 'TURN#',
+                ':now': nowMs,
+              },
+              ConsistentRead: true,
+              ExclusiveStartKey: startKey,
+            }),
+            storageCall(table),
+          );
+          found.push(...(page.Items ?? []).map(toTurn));
+          startKey = page.LastEvaluatedKey;
+        } while (startKey);
+      } catch (error) {
+        throw storageUnavailable(error);
+      }
+      return found;
+    },
+
     async claim(turn) {
       const claimed = await conditionally(() =>
         client.send(
