@@ -13,6 +13,8 @@ const A = '0b7f2c1e-8d4a-4c59-b1d4-3e2f6a9c8d70';
 const B = '1b7f2c1e-8d4a-4c59-b1d4-3e2f6a9c8d71';
 const NEW = '2b7f2c1e-8d4a-4c59-b1d4-3e2f6a9c8d72';
 
+const SERVER_FRAME_TYPES = new Set(['token', 'done', 'error', 'history']);
+
 function play(
   state: ConversationState,
   ...events: Array<ConversationEvent | ServerFrame>
@@ -21,7 +23,7 @@ function play(
     (current, event) =>
       updateConversation(
         current,
-        'sessionId' in event && event.type !== 'versionSent'
+        SERVER_FRAME_TYPES.has(event.type)
           ? { type: 'frameReceived', frame: event as ServerFrame }
           : (event as ConversationEvent),
       ),
