@@ -1,8 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { StopRequest, StopRequestReason, StoredTurn, TurnStore } from '../../chat/ports.ts';
 import { mayUseTurn } from '../../chat/turn-ownership.ts';
 import { turnKey } from './keys.ts';
+import { queryAll } from './query-all.ts';
 import { storageCall, storageUnavailable, type TableOptions } from './storage-call.ts';
 
 const STOP_ATTRIBUTES = ['stopReason', 'stopRequestedAt', 'stopRunId', 'stopSeenSeq'] as const;
@@ -46,32 +47,13 @@ export function createDynamoDbTurnStore(table: TableOptions): TurnStore {
 
   return {
     async leased(sessionId, nowMs) {
-      const found: StoredTurn[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      try {
-        do {
-          const page = await client.send(
-            new QueryCommand({
-              TableName: tableName,
-              KeyConditionExpression: 'PK = :pk AND begins_with(SK, :turn)',
-              FilterExpression: 'leaseUntil > :now',
-              ExpressionAttributeValues: {
-                ':pk': turnKey(sessionId, '').PK,
-                ':turn': 'TURN#',
-                ':now': nowMs,
-              },
-              ConsistentRead: true,
-              ExclusiveStartKey: startKey,
-            }),
-            storageCall(table),
-          );
-          found.push(...(page.Items ?? []).map(toTurn));
-          startKey = page.LastEvaluatedKey;
-        } while (startKey);
-      } catch (error) {
-        throw storageUnavailable(error);
-      }
-      return found;
+      const items = await queryAll(table, {
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :turn)',
+        FilterExpression: 'leaseUntil > :now',
+        ExpressionAttributeValues: { ':pk': turnKey(sessionId, '').PK, ':turn': 'TURN#', ':now': nowMs },
+        ConsistentRead: true,
+      });
+      return items.map(toTurn);
     },
 
     async claim(turn) {
