@@ -187,12 +187,13 @@ async function askAgain(
   const question: Message = sameQuestion
     ? { role: 'user', content: earlier.content }
     : userText(request.message, earlier.content.filter(isAttachmentBlock));
-  const answerVersion = versionsOf(session, earlier.turnId).length + 1;
+  // The same question again: the call says which answer this is (a label the model does not read).
+  const answerVersion = String(versionsOf(session, earlier.turnId).length + 1);
   return {
     question,
     history: repairWindow(session.messages.slice(0, at)),
     replaces: earlier.turnId,
-    metadata: { answerVersion: String(answerVersion) },
+    ...(sameQuestion ? { metadata: { answerVersion } } : {}),
   };
 }
 

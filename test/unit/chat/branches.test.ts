@@ -62,12 +62,19 @@ describe('branches (regenerate, editMessage, switchBranch)', () => {
   });
 
   it('edits an earlier question: the rest of the conversation stays on the branch left, reachable again', async () => {
-    const { ask, edit, switchTo, window } = setup([answer('A1'), answer('B1'), answer('C1'), answer('B2')]);
+    const { deps, ask, edit, switchTo, window } = setup([
+      answer('A1'),
+      answer('B1'),
+      answer('C1'),
+      answer('B2'),
+    ]);
     await ask('turn-a', 'first');
     await ask('turn-b', 'second');
     await ask('turn-c', 'third');
 
     await edit('turn-b', 'turn-b2', 'second, edited');
+    // An edited question is another request already: no label.
+    expect(deps.model.requests.at(-1)?.metadata).toBeUndefined();
     expect(await window()).toEqual(['user:first', 'assistant:A1', 'user:second, edited', 'assistant:B2']);
 
     const back = await switchTo('turn-b2', 0);
