@@ -154,7 +154,10 @@ describe('the chat in a real browser', () => {
     await expect
       .poll(() => page.evaluate(() => document.activeElement?.tagName), { timeout: 10_000 })
       .toBe('TEXTAREA');
-    expect(await chat.questions.last().textContent()).toBe('First line\n#tokens:300 #pace:20');
+    // The question as typed (its bubble; Edit sits beside it in the same article).
+    expect(await chat.questions.last().locator('.user-text').textContent()).toBe(
+      'First line\n#tokens:300 #pace:20',
+    );
   });
 
   it('starts a new chat in a new session on request', async () => {
