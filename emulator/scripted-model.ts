@@ -80,13 +80,34 @@ const CITY_TIME_ZONES: Record<string, string> = {
  * that was cut off, it continues that answer's text.
  */
 export function scriptReply(body: ConverseBody, knowledgeBase: LocalKnowledgeBase): ScriptedReply {
+  return asAnswerVersion(body, scriptFirstReply(body, knowledgeBase));
+}
+
+/**
+ * A regenerated answer (the chat labels its calls with `requestMetadata.answerVersion`, docs/decisions/0027)
+ * says another thing than version 1, deterministically: "Take 2: " before the text of a final answer. The
+ * label is not part of what a real model reads; a real model's answers differ by sampling instead.
+ */
+function asAnswerVersion(body: ConverseBody, reply: ScriptedReply): ScriptedReply {
+  const metadata = body.requestMetadata as Record<string, unknown> | undefined;
+  const version = Number(metadata?.answerVersion);
+  if (!Number.isInteger(version) || version < 2 || reply.stopReason !== 'end_turn' || reply.text === '') {
+    return reply;
+  }
+  return { ...reply, text: `Take ${version}: ${reply.text}` };
+}
+
+function scriptFirstReply(body: ConverseBody, knowledgeBase: LocalKnowledgeBase): ScriptedReply {
   const messages = body.messages ?? [];
   const last = messages.at(-1);
   if (last?.role === 'assistant')
-    return continueFrom(last, scriptReply({ ...body, messages: messages.slice(0, -1) }, knowledgeBase));
+    return continueFrom(last, scriptFirstReply({ ...body, messages: messages.slice(0, -1) }, knowledgeBase));
   const cutOff = messages.at(-2);
   if (cutOff?.role === 'assistant' && last && isContinueRequest(last)) {
-    return continueFrom(cutOff, scriptReply({ ...body, messages: messages.slice(0, -2) }, knowledgeBase));
+    return continueFrom(
+      cutOff,
+      scriptFirstReply({ ...body, messages: messages.slice(0, -2) }, knowledgeBase),
+    );
   }
 
   const summary = scriptedSummary(body);

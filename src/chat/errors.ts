@@ -220,6 +220,43 @@ export class TurnNotFoundError extends ChatError {
   }
 }
 
+/** A branch action (regenerate, editMessage, switchBranch) while an answer of the session is being written. */
+export class AnswerStreamingError extends ChatError {
+  override readonly name = 'AnswerStreamingError';
+  readonly code = 'TURN_IN_PROGRESS';
+  constructor() {
+    super(
+      'An answer is still being written in this conversation. Wait for it (or stop it), then try again.',
+      {
+        retryable: true,
+      },
+    );
+  }
+}
+
+/**
+ * A branch action (regenerate, editMessage, switchBranch) on a turn that is no longer in the window: folded
+ * into the summary or trimmed away, so the model could not be shown the branch (docs/decisions/0027).
+ */
+export class TurnNotInWindowError extends ChatError {
+  override readonly name = 'TurnNotInWindowError';
+  readonly code = 'TURN_NOT_IN_WINDOW';
+  constructor() {
+    super(
+      'This message is too far back: it is part of the summary now. Only recent messages can be edited, regenerated or switched.',
+    );
+  }
+}
+
+/** A version of a turn that `switchBranch` asked for and that is not stored (an index out of range, or expired). */
+export class BranchNotFoundError extends ChatError {
+  override readonly name = 'BranchNotFoundError';
+  readonly code = 'TURN_NOT_FOUND';
+  constructor() {
+    super('That version of this message is not stored any more.');
+  }
+}
+
 /** A `listSessions` cursor that this user's listing did not hand out. */
 export class InvalidCursorError extends ChatError {
   override readonly name = 'InvalidCursorError';

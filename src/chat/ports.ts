@@ -27,6 +27,37 @@ export interface StoredSession {
   title?: string;
   /** The rolling summary of turns that left the window (docs/decisions/0025). */
   summary?: ConversationSummary;
+  /**
+   * Turns with more than one version (regenerated or edited): each list holds the versions' turn ids, oldest
+   * first. The one whose question is in `messages` is active; the others are stored branches (decision 27).
+   */
+  versions?: string[][];
+}
+
+/**
+ * A branch left for another version of its first turn: the window from that turn's question on, as it was
+ * when it was left (`SESSION#<id>` / `BRANCH#<turnId>`, docs/decisions/0027).
+ */
+export interface StoredBranch {
+  /** The turn the branch starts with. */
+  turnId: string;
+  messages: Message[];
+  /** The session's `lastTurn`, when it is a turn of this branch. */
+  lastTurn?: LastTurn;
+  /** Epoch seconds; DynamoDB's TTL attribute (the session's expiry when it was left). */
+  expiresAt: number;
+}
+
+/** What a save also writes, in one transaction with the session: the branch it leaves, the one it takes up. */
+export interface BranchChange {
+  /** Stored as `BRANCH#<turnId>`. */
+  leave: StoredBranch;
+  /** The branch item now in the window again, deleted. */
+  takeUp?: string;
+}
+
+export interface SessionSaveOptions extends StorageCallOptions {
+  branch?: BranchChange;
 }
 
 export interface ConversationSummary {
@@ -62,7 +93,9 @@ export interface SessionStore {
    * Writes the session only if the stored version is still `expectedVersion` (0: not stored yet, or only
    * claimed). Throws VersionConflictError when someone else wrote first.
    */
-  save(session: StoredSession, expectedVersion: number, options?: StorageCallOptions): Promise<void>;
+  save(session: StoredSession, expectedVersion: number, options?: SessionSaveOptions): Promise<void>;
+  /** A branch left for another version of its first turn, or undefined. */
+  loadBranch(sessionId: string, turnId: string): Promise<StoredBranch | undefined>;
 }
 
 /** Why a running turn was asked to stop from outside: the Stop button, or a resume from a new connection. */
@@ -135,6 +168,11 @@ export interface TurnStore {
   ): Promise<StopRequestOutcome>;
   /** The stop request on the turn, if any: the small read a running turn polls. */
   findStop(sessionId: string, turnId: string): Promise<StopRequest | undefined>;
+  /**
+   * The session's turns whose lease runs past `nowMs` (a run may be streaming them; a finished run keeps its
+   * lease until its deadline, so the caller checks what the session recorded). One Query of the session.
+   */
+  leased(sessionId: string, nowMs: number): Promise<StoredTurn[]>;
 }
 
 /** Running totals of one user's turns, tokens and estimated cost. */
@@ -205,6 +243,11 @@ export interface ModelRequest {
   cache?: { stableMessages: number };
   /** Output budget of this call, below the configured one (a title needs a few words). */
   maxTokens?: number;
+  /**
+   * Labels for the call that the model does not read (Bedrock's `requestMetadata`, seen in invocation logs):
+   * e.g. `answerVersion` on a regenerated answer. Absent on a plain turn.
+   */
+  metadata?: Record<string, string>;
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   MAX_SERVER_MESSAGE_BYTES,
   toUsage,
 } from '../protocol/server-frame.ts';
+import { siblingsByTurn } from './branches.ts';
 import { citeSources } from './citations/cite-sources.ts';
 import type { FeedbackStore, StoredFeedback } from './conversation-ports.ts';
 import {
@@ -51,7 +52,7 @@ export function historyFrameOf(
     type: 'history',
     sessionId: session.sessionId,
     turns: session.turns,
-    messages: toHistoryEntries(session.messages, feedback),
+    messages: toHistoryEntries(session.messages, feedback, siblingsByTurn(session)),
     usage: toUsage(session.usage),
     ...(session.summary ? { summarizedTurns: session.summary.turns } : {}),
     ...(session.title ? { title: session.title } : {}),
@@ -71,6 +72,7 @@ export function unstoredHistoryFrame(
 export function toHistoryEntries(
   messages: readonly Message[],
   feedback?: ReadonlyMap<string, StoredFeedback>,
+  siblings?: ReadonlyMap<string, { index: number; count: number }>,
 ): HistoryEntry[] {
   const entries: HistoryEntry[] = [];
   let answer: { texts: string[]; tools: string[]; turn: Message[] } | undefined;
@@ -103,11 +105,13 @@ export function toHistoryEntries(
       const attachments = message.content
         .filter(isAttachmentBlock)
         .map(({ attachment: { name, format, size } }) => ({ name, format, size }));
+      const versions = message.turnId === undefined ? undefined : siblings?.get(message.turnId);
       entries.push({
         role: 'user',
         text: textOf(message),
         ...(message.turnId ? { turnId: message.turnId } : {}),
         ...(attachments.length ? { attachments } : {}),
+        ...(versions ? { siblings: versions } : {}),
       });
       continue;
     }

@@ -1,14 +1,17 @@
 import type { AttachmentReference } from '../protocol/client-frame.ts';
 import { checkAttachments } from './attachments.ts';
 import { awaitOtherRun } from './await-run.ts';
+import { activeVersionAt, assertNothingStreaming, versionsOf } from './branches.ts';
 import {
   ForbiddenError,
   SessionConflictError,
   TurnInProgressError,
+  TurnNotFoundError,
+  TurnNotInWindowError,
   UploadsUnavailableError,
 } from './errors.ts';
 import { systemBlocksOf } from './memory/system-blocks.ts';
-import { type AttachmentBlock, type Message, userText } from './messages.ts';
+import { type AttachmentBlock, isAttachmentBlock, isTurnStart, type Message, userText } from './messages.ts';
 import { ANONYMOUS_USER, type Memory, type Reply, type StoredSession, type TurnLease } from './ports.ts';
 import { replayAnswer } from './replay-answer.ts';
 import { assertUsable, claimedSession } from './session.ts';
@@ -35,6 +38,12 @@ export interface TurnRequest {
   remainingTimeMs?: () => number;
   /** Where the answer goes. */
   reply: Reply;
+  /**
+   * Set for a new version of an earlier turn instead of a new turn (regenerate, editMessage; decision 27):
+   * `of` names that turn (absent: the last turn in the window). With `sameQuestion` its question is asked
+   * again and `message` is ignored; otherwise `message` replaces it (its files stay).
+   */
+  version?: { of?: string; sameQuestion: boolean };
 }
 
 /**
@@ -81,6 +90,8 @@ export async function runTurn(deps: TurnDependencies, request: TurnRequest): Pro
     }
     const stored = (loaded as PromiseFulfilledResult<StoredSession | undefined>).value;
     if (stored) assertUsable(stored, userId, deps.clock.now());
+    // A new version needs a turn to be a version of: it never starts a session.
+    if (request.version && !stored) throw new TurnNotFoundError();
     // A new turn's files are checked before a new session is claimed: refused files leave nothing stored.
     if (claimedNow) await files;
     session = stored ?? (await claimSession(deps, sessionId, userId));
@@ -118,14 +129,16 @@ interface NewTurn {
  */
 async function streamNewTurn(turn: NewTurn, session: StoredSession, lease: TurnLease): Promise<TurnSummary> {
   const { deps, request } = turn;
-  let question: Message;
+  let asked: Asked;
   try {
-    question = userText(request.message, await turn.files);
+    asked = request.version
+      ? await askAgain(deps, session, { ...request, version: request.version }, turn.turnId)
+      : { question: userText(request.message, await turn.files), history: repairWindow(session.messages) };
   } catch (error) {
     await deps.turns.discard(request.sessionId, turn.turnId, lease.runId).catch(() => undefined);
     throw error;
   }
-  const history = repairWindow(session.messages);
+  const { question, history } = asked;
   return streamTurn(deps, {
     reply: request.reply,
     turnId: turn.turnId,
@@ -134,12 +147,54 @@ async function streamNewTurn(turn: NewTurn, session: StoredSession, lease: TurnL
     system: systemBlocksOf(turn.memories, session.summary),
     conversation: repairWindow([...history, question]),
     stableMessages: history.length,
+    ...(asked.metadata ? { metadata: asked.metadata } : {}),
     firstSeq: 0,
     requestedAt: turn.requestedAt,
     remainingTimeMs: request.remainingTimeMs,
-    record: recordNewTurn(turn.turnId, question, deps.settings.prices),
+    record: recordNewTurn(turn.turnId, question, deps.settings.prices, asked.replaces),
     maxAnswerBytes: deps.settings.maxTurnBytes - jsonBytes({ ...question, turnId: turn.turnId }),
   });
+}
+
+/** What a turn asks the model: its question after the history the model sees. */
+interface Asked {
+  question: Message;
+  history: Message[];
+  /** A new version of this turn (decision 27). */
+  replaces?: string;
+  metadata?: Record<string, string>;
+}
+
+/**
+ * A new version of an earlier turn: the history before that turn's active version, then its question again
+ * (regenerate) or the edited one with the same files. Refused while another answer of the session streams,
+ * and for a turn no longer in the window (the model could not be shown the branch).
+ */
+async function askAgain(
+  deps: TurnDependencies,
+  session: StoredSession,
+  request: TurnRequest & { version: NonNullable<TurnRequest['version']> },
+  turnId: string,
+): Promise<Asked> {
+  const { of, sameQuestion } = request.version;
+  const at = of === undefined ? session.messages.findLastIndex(isTurnStart) : activeVersionAt(session, of);
+  const earlier = session.messages[at];
+  if (earlier?.turnId === undefined) {
+    const known = of !== undefined && (await deps.turns.find(session.sessionId, of)) !== undefined;
+    throw known ? new TurnNotInWindowError() : new TurnNotFoundError();
+  }
+  await assertNothingStreaming(deps, session, deps.clock.now(), turnId);
+  const question: Message = sameQuestion
+    ? { role: 'user', content: earlier.content }
+    : userText(request.message, earlier.content.filter(isAttachmentBlock));
+  // The same question again: the call says which answer this is (a label the model does not read).
+  const answerVersion = String(versionsOf(session, earlier.turnId).length + 1);
+  return {
+    question,
+    history: repairWindow(session.messages.slice(0, at)),
+    replaces: earlier.turnId,
+    ...(sameQuestion ? { metadata: { answerVersion } } : {}),
+  };
 }
 
 /**

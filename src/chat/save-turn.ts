@@ -5,7 +5,7 @@ import {
   VersionConflictError,
 } from './errors.ts';
 import type { Clock, SessionStore, StoredSession } from './ports.ts';
-import { applyTurn, createSession, holdsRecord, type WindowSettings } from './session.ts';
+import { applyRecord, createSession, holdsRecord, type WindowSettings } from './session.ts';
 import type { TurnRecord } from './turn-record.ts';
 
 export interface SaveTurnOptions {
@@ -37,9 +37,9 @@ export async function saveTurn(
   const { sessions, clock, settings, signal } = options;
   let current = loaded;
   for (let attempt = 1; ; attempt++) {
-    const next = applyTurn(current, record, clock.now(), settings);
+    const { session: next, branch } = applyRecord(current, record, clock.now(), settings);
     try {
-      await sessions.save(next, current.version, { signal });
+      await sessions.save(next, current.version, { signal, ...(branch ? { branch } : {}) });
       return next;
     } catch (error) {
       if (error instanceof StorageUnavailableError) {

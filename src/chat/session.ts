@@ -1,7 +1,8 @@
 import { INTERRUPTED_STOP_REASONS } from '../protocol/stop-reasons.ts';
-import { ForbiddenError, SessionExpiredError } from './errors.ts';
+import { activeVersionAt, isVersion, leaveBranchAt } from './branches.ts';
+import { ForbiddenError, SessionExpiredError, TurnNotInWindowError } from './errors.ts';
 import { addUsage, type Message, ZERO_USAGE } from './messages.ts';
-import type { LastTurn, StoredSession } from './ports.ts';
+import type { BranchChange, LastTurn, StoredSession } from './ports.ts';
 import type { SummarySettings } from './summary/summary-settings.ts';
 import type { TurnRecord } from './turn-record.ts';
 import { repairWindow, trimWindow, trimWindowToBytes } from './window.ts';
@@ -90,6 +91,25 @@ export function applyTurn(
 }
 
 /**
+ * The session with a record applied, as `applyTurn`; a new version of an earlier turn first leaves the branch
+ * from that turn's active version on, which the save stores apart in the same transaction (decision 27).
+ * Throws TurnNotInWindowError when no version of that turn is in the window any more.
+ */
+export function applyRecord(
+  session: StoredSession,
+  record: TurnRecord,
+  nowMs: number,
+  settings: WindowSettings,
+): { session: StoredSession; branch?: BranchChange } {
+  if (record.replaces === undefined) return { session: applyTurn(session, record, nowMs, settings) };
+  const at = activeVersionAt(session, record.replaces);
+  if (at === -1) throw new TurnNotInWindowError();
+  const cut = leaveBranchAt(session, at, record.lastTurn.turnId);
+  const next = applyTurn(cut.session, record, nowMs, settings);
+  return { session: next, branch: { leave: { ...cut.branch.leave, expiresAt: next.expiresAt } } };
+}
+
+/**
  * The turn's question says whether its answer was cut short, so every stopped answer keeps its marker after a
  * reload (not only the last one); a resume that finishes the answer clears it.
  */
@@ -108,7 +128,9 @@ function markStopped(messages: Message[], turn: LastTurn): Message[] {
  */
 export function holdsRecord(session: StoredSession, record: TurnRecord): boolean {
   if (!record.isNewTurn) return session.lastTurn?.runId === record.lastTurn.runId;
-  return session.messages.some((message) => message.turnId === record.lastTurn.turnId);
+  const { turnId } = record.lastTurn;
+  // A new version may have been left for another since it was saved: it is still recorded.
+  return session.messages.some((message) => message.turnId === turnId) || isVersion(session, turnId);
 }
 
 /**

@@ -78,6 +78,7 @@ async function streamAndRecord(deps: TurnDependencies, run: TurnRun): Promise<Tu
       toolContext: createToolContext(run.session.ownerId ?? ANONYMOUS_USER, run.earlierInTurn),
       system: run.system,
       ...(run.stableMessages ? { cache: { stableMessages: run.stableMessages } } : {}),
+      ...(run.metadata ? { metadata: run.metadata } : {}),
       onToolCall: (call) => observer?.toolCalled?.(call),
     });
     interrupts.end();

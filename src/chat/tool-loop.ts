@@ -38,6 +38,8 @@ export interface ToolLoopOptions {
   system?: string[];
   /** Where the prompt cache may end: the messages sent unchanged on the previous turn. */
   cache?: ModelRequest['cache'];
+  /** Labels for each model call (ModelRequest.metadata). */
+  metadata?: ModelRequest['metadata'];
   onToolCall?: (call: {
     name: string;
     input: unknown;
@@ -192,6 +194,7 @@ async function streamResponse(
         tools: options.tools.specs,
         ...(options.system?.length ? { system: options.system } : {}),
         ...(options.cache ? { cache: options.cache } : {}),
+        ...(options.metadata ? { metadata: options.metadata } : {}),
       },
       call.signal,
     )) {

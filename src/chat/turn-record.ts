@@ -16,6 +16,11 @@ export interface TurnRecord {
   lastTurn: LastTurn & { runId: string };
   /** False when the record continues the last turn (a resumed answer) rather than adding one. */
   isNewTurn: boolean;
+  /**
+   * Set when the turn is a new version of an earlier one (regenerate, editMessage): that turn's id. The
+   * branch from its active version on is left for this one (branches.ts).
+   */
+  replaces?: string;
 }
 
 /** How a run ended, as far as its record is concerned. */
@@ -36,12 +41,21 @@ export interface RunEnding {
  */
 export type TurnRecorder = (result: ToolLoopResult, ending: RunEnding) => TurnRecord;
 
-/** A new turn: the user's question (carrying its turn id), then the answer. */
-export function recordNewTurn(turnId: string, question: Message, prices: PriceTable): TurnRecorder {
+/**
+ * A new turn: the user's question (carrying its turn id), then the answer. With `replaces`, a new version of
+ * that earlier turn, which takes its place in the window.
+ */
+export function recordNewTurn(
+  turnId: string,
+  question: Message,
+  prices: PriceTable,
+  replaces?: string,
+): TurnRecorder {
   return (result, ending) => {
     const tokens = countTurnTokens(question, result.context);
     const counted = { ...question, turnId, ...(tokens === undefined ? {} : { tokens }) };
-    return buildRecord(turnId, [counted], result, ending, prices, true);
+    const record = buildRecord(turnId, [counted], result, ending, prices, true);
+    return replaces === undefined ? record : { ...record, replaces };
   };
 }
 

@@ -141,6 +141,8 @@ export interface TurnRun {
   conversation: Message[];
   /** Messages of `conversation` sent unchanged on the previous turn (a prompt-cache checkpoint may follow). */
   stableMessages?: number;
+  /** Labels for the model calls (ModelRequest.metadata), e.g. which version of an answer this is. */
+  metadata?: Record<string, string>;
   /** The turn's stored messages after its question, when this run continues it (resume). */
   earlierInTurn?: Message[];
   firstSeq: number;

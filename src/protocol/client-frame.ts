@@ -100,6 +100,34 @@ const renameSessionFrame = z.object({
     ),
 });
 const deleteSessionFrame = z.object({ action: z.literal('deleteSession'), sessionId });
+/**
+ * A new answer to the last question, made the active branch (docs/decisions/0027). `newTurnId` plays the part
+ * `turnId` plays in `sendMessage`: the new turn's id, reused by a retry.
+ */
+const regenerateFrame = z.object({
+  action: z.literal('regenerate'),
+  sessionId,
+  newTurnId: z.optional(turnId),
+});
+/** The question of turn `turnId` asked again as `message`: a new branch from there on. */
+const editMessageFrame = z.object({
+  action: z.literal('editMessage'),
+  sessionId,
+  turnId,
+  message: z
+    .string({ error: 'message must be a string' })
+    .check(z.refine((text) => text.trim().length > 0, 'message must not be empty')),
+  newTurnId: z.optional(turnId),
+});
+/** Makes version `index` (0-based, oldest first) of turn `turnId` the active branch; answered by `history`. */
+const switchBranchFrame = z.object({
+  action: z.literal('switchBranch'),
+  sessionId,
+  turnId,
+  index: z
+    .number({ error: 'index must be a number' })
+    .check(z.int(), z.minimum(0, 'index must be 0 or more')),
+});
 const sendFeedbackFrame = z.object({
   action: z.literal('sendFeedback'),
   sessionId,
@@ -149,6 +177,9 @@ const schemasByAction = {
   renameSession: renameSessionFrame,
   deleteSession: deleteSessionFrame,
   sendFeedback: sendFeedbackFrame,
+  regenerate: regenerateFrame,
+  editMessage: editMessageFrame,
+  switchBranch: switchBranchFrame,
   getStats: getStatsFrame,
   listMemories: listMemoriesFrame,
   deleteMemory: deleteMemoryFrame,
@@ -168,6 +199,9 @@ export type ListSessionsFrame = z.infer<typeof listSessionsFrame>;
 export type RenameSessionFrame = z.infer<typeof renameSessionFrame>;
 export type DeleteSessionFrame = z.infer<typeof deleteSessionFrame>;
 export type SendFeedbackFrame = z.infer<typeof sendFeedbackFrame>;
+export type RegenerateFrame = z.infer<typeof regenerateFrame>;
+export type EditMessageFrame = z.infer<typeof editMessageFrame>;
+export type SwitchBranchFrame = z.infer<typeof switchBranchFrame>;
 export type GetStatsFrame = z.infer<typeof getStatsFrame>;
 export type ClientFrame = { [A in ClientAction]: z.infer<(typeof schemasByAction)[A]> }[ClientAction];
 
@@ -234,7 +268,7 @@ export function readClientFrame(
     return refuse({ code: 'INVALID_FRAME', message: `${where}${issue?.message ?? 'invalid frame'}` });
   }
   const frame = result.data;
-  if (frame.action === 'sendMessage' || frame.action === 'agentMessage') {
+  if (frame.action === 'sendMessage' || frame.action === 'agentMessage' || frame.action === 'editMessage') {
     const size = utf8Length(frame.message);
     if (size > limits.maxMessageBytes) return refuse(tooLargeProblem(size, limits.maxMessageBytes));
   }
@@ -262,7 +296,9 @@ export const BINARY_FRAME_PROBLEM: FrameProblem = {
 const NO_ADDRESS: FrameAddress = { sessionId: null };
 
 function addressOf(raw: Record<string, unknown>): FrameAddress {
-  const wellFormedTurnId = turnId.safeParse(raw.turnId).success ? (raw.turnId as string) : undefined;
+  // A branch action's frames and errors belong to the new turn it makes, when the client named one.
+  const named = raw.newTurnId ?? raw.turnId;
+  const wellFormedTurnId = turnId.safeParse(named).success ? (named as string) : undefined;
   const wellFormedUploadId = uploadId.safeParse(raw.uploadId).success ? (raw.uploadId as string) : undefined;
   return {
     sessionId: sessionId.safeParse(raw.sessionId).success ? (raw.sessionId as string) : null,

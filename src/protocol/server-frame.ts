@@ -43,6 +43,7 @@ export type ErrorCode =
   | 'UPLOADS_UNAVAILABLE'
   | 'TURN_TOO_LARGE'
   | 'TURN_NOT_FOUND'
+  | 'TURN_NOT_IN_WINDOW'
   | 'INVALID_CURSOR'
   | 'HANDOFF_ALREADY_CLAIMED'
   | 'HANDOFF_NOT_FOUND'
@@ -191,6 +192,11 @@ export interface HistoryEntry {
   feedback?: TurnFeedback;
   /** The passages the answer cites (assistant entries only). */
   sources?: Source[];
+  /**
+   * On a question with more than one version (regenerated or edited, docs/decisions/0027): which one this is
+   * (0-based, oldest first) of how many; `switchBranch` shows another.
+   */
+  siblings?: { index: number; count: number };
 }
 
 export interface HistoryFrame {

@@ -153,7 +153,10 @@ describe('the chat in a real browser', () => {
     await chat.lastAnswer.getByText('Stopped', { exact: true }).waitFor();
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
     expect(await chat.input.inputValue()).toBe('Next question');
-    expect(await chat.questions.last().textContent()).toBe('First line\n#tokens:300 #pace:20');
+    // The question as typed (its bubble; Edit sits beside it in the same article).
+    expect(await chat.questions.last().locator('.user-text').textContent()).toBe(
+      'First line\n#tokens:300 #pace:20',
+    );
   });
 
   it('starts a new chat in a new session on request', async () => {

@@ -76,6 +76,7 @@ describe('the packaged CloudFormation template', () => {
       'createUpload',
       'deleteMemory',
       'deleteSession',
+      'editMessage',
       'getHistory',
       'getStats',
       'getUsage',
@@ -83,10 +84,12 @@ describe('the packaged CloudFormation template', () => {
       'listMemories',
       'listSessions',
       'releaseHandoff',
+      'regenerate',
       'renameSession',
       'resume',
       'sendFeedback',
       'sendMessage',
+      'switchBranch',
     ]);
     // One integration per function: the five handoff routes share one Lambda (docs/decisions/0026).
     const targets = new Set(
@@ -104,7 +107,12 @@ describe('the packaged CloudFormation template', () => {
       ThrottlingBurstLimit: 200,
     });
     const modelRoute = { ThrottlingRateLimit: 25, ThrottlingBurstLimit: 50 };
-    expect(stage?.Properties.RouteSettings).toEqual({ sendMessage: modelRoute, resume: modelRoute });
+    expect(stage?.Properties.RouteSettings).toEqual({
+      sendMessage: modelRoute,
+      resume: modelRoute,
+      regenerate: modelRoute,
+      editMessage: modelRoute,
+    });
     // Each route key named there is a route of the API (a typo would fail the deployment).
     const routeKeys = ofType('AWS::ApiGatewayV2::Route').map((route) => route.Properties.RouteKey);
     for (const key of Object.keys(stage?.Properties.RouteSettings as object))
@@ -154,7 +162,7 @@ describe('the packaged CloudFormation template', () => {
 
   it('runs every function on the newest Node.js runtime with a timeout below API Gateway’s 29 s', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions).toHaveLength(18);
+    expect(functions).toHaveLength(21);
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs24.x');
       expect(fn.Properties.Timeout).toBeLessThan(29);
@@ -471,7 +479,7 @@ describe('the packaged CloudFormation template', () => {
 
   it('ships no offline-only code (emulator, recorder, local stack) in any function bundle', () => {
     const zips = readdirSync(outDir).filter((file) => file.endsWith('.zip'));
-    expect(zips).toHaveLength(18);
+    expect(zips).toHaveLength(21);
     for (const zip of zips) {
       const code = unzipText(readFileSync(join(outDir, zip)));
       expect(code, `${zip} was not read`).toMatch(/export\s*\{[^}]*handler/);

@@ -129,6 +129,38 @@ export function describeStorageContract(name: string, create: CreateContractStor
       await expect(sessions.save({ ...first, version: 1 }, 0)).rejects.toBeInstanceOf(VersionConflictError);
     });
 
+    it('saves a branch change with the session in one go: the branch left is stored, the one taken up deleted', async () => {
+      const { sessions } = setup();
+      const first = session();
+      await sessions.save(first, 0);
+      const left = { turnId: 'turn-1', messages: first.messages, expiresAt: first.expiresAt };
+      const taken = { turnId: 'turn-2', messages: first.messages.slice(0, 1), expiresAt: first.expiresAt };
+
+      const versions = [['turn-1', 'turn-2']];
+      await sessions.save({ ...first, version: 2, versions }, 1, { branch: { leave: taken } });
+      expect(await sessions.loadBranch(first.sessionId, 'turn-2')).toEqual(taken);
+
+      await sessions.save({ ...first, version: 3, versions }, 2, {
+        branch: { leave: left, takeUp: 'turn-2' },
+      });
+      expect(await sessions.loadBranch(first.sessionId, 'turn-1')).toEqual(left);
+      expect(await sessions.loadBranch(first.sessionId, 'turn-2')).toBeUndefined();
+      expect((await sessions.load(first.sessionId))?.versions).toEqual([['turn-1', 'turn-2']]);
+    });
+
+    it('writes no branch when the session write is refused on its version', async () => {
+      const { sessions } = setup();
+      const first = session();
+      await sessions.save(first, 0);
+      const left = { turnId: 'turn-9', messages: first.messages, expiresAt: first.expiresAt };
+
+      await expect(
+        sessions.save({ ...first, version: 2 }, 5, { branch: { leave: left } }),
+      ).rejects.toBeInstanceOf(VersionConflictError);
+      expect(await sessions.loadBranch(first.sessionId, 'turn-9')).toBeUndefined();
+      expect((await sessions.load(first.sessionId))?.version).toBe(1);
+    });
+
     it('keeps the turn id a question carries, which the model never sees', async () => {
       const { sessions } = setup();
       const withTurnIds = session();
@@ -334,6 +366,22 @@ export function describeStorageContract(name: string, create: CreateContractStor
           requestedAt: NOW,
         }),
       ).toBe('requested');
+    });
+
+    it("lists the session's turns whose lease runs past a time, and only that session's", async () => {
+      const { turns } = setup();
+      const sessionId = crypto.randomUUID();
+      const base = { sessionId, runId: 'r', createdAt: NOW, expiresAt: Date.UTC(2027, 0, 15) / 1000 };
+      await turns.claim({ ...base, turnId: 'live', leaseUntil: NOW + 30_000 });
+      await turns.claim({ ...base, turnId: 'ended', leaseUntil: NOW - 1 });
+      await turns.claim({
+        ...base,
+        sessionId: crypto.randomUUID(),
+        turnId: 'other',
+        leaseUntil: NOW + 30_000,
+      });
+
+      expect((await turns.leased(sessionId, NOW)).map((turn) => turn.turnId)).toEqual(['live']);
     });
 
     it('never touches the session of the turn it belongs to', async () => {

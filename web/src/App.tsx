@@ -90,6 +90,9 @@ export function App({ getSocketUrl, store, createSocket, waitTimeoutsMs, user, o
             onAsk={chat.send}
             onContinue={chat.continueAnswer}
             onFeedback={chat.sendFeedback}
+            onRegenerate={chat.regenerate}
+            onEdit={chat.editQuestion}
+            onSwitchVersion={chat.switchVersion}
           />
           <div className="chat-footer">
             {problem && (

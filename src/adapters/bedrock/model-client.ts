@@ -37,6 +37,7 @@ export function createBedrockModelClient(options: BedrockModelOptions): ModelCli
         messages: prompt.messages,
         inferenceConfig: { maxTokens: Math.min(request.maxTokens ?? options.maxTokens, options.maxTokens) },
         ...(prompt.tools.length > 0 ? { toolConfig: { tools: prompt.tools } } : {}),
+        ...(request.metadata ? { requestMetadata: request.metadata } : {}),
       });
 
       // Tool input arrives as JSON fragments per content block; they are joined and parsed at the block's end.

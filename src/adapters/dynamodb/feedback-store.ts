@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { FeedbackStore, StoredFeedback } from '../../chat/conversation-ports.ts';
 import { sessionKey, turnKey } from './keys.ts';
+import { queryAll } from './query-all.ts';
 import { storageCall, storageUnavailable, type TableOptions } from './storage-call.ts';
 
 /**
@@ -34,30 +35,13 @@ export function createDynamoDbFeedbackStore(table: TableOptions): FeedbackStore 
     },
 
     async forSession(sessionId) {
-      const found = new Map<string, StoredFeedback>();
-      let startKey: Record<string, unknown> | undefined;
-      try {
-        do {
-          const page = await client.send(
-            new QueryCommand({
-              TableName: tableName,
-              KeyConditionExpression: 'PK = :pk AND begins_with(SK, :turn)',
-              FilterExpression: 'attribute_exists(feedback)',
-              ProjectionExpression: 'turnId, feedback',
-              ExpressionAttributeValues: { ':pk': sessionKey(sessionId).PK, ':turn': 'TURN#' },
-              ExclusiveStartKey: startKey,
-            }),
-            storageCall(table),
-          );
-          for (const item of page.Items ?? []) {
-            found.set(String(item.turnId), item.feedback as StoredFeedback);
-          }
-          startKey = page.LastEvaluatedKey;
-        } while (startKey);
-      } catch (error) {
-        throw storageUnavailable(error);
-      }
-      return found;
+      const items = await queryAll(table, {
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :turn)',
+        FilterExpression: 'attribute_exists(feedback)',
+        ProjectionExpression: 'turnId, feedback',
+        ExpressionAttributeValues: { ':pk': sessionKey(sessionId).PK, ':turn': 'TURN#' },
+      });
+      return new Map(items.map((item) => [String(item.turnId), item.feedback as StoredFeedback]));
     },
   };
 }

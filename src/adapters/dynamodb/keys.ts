@@ -4,6 +4,11 @@ export const turnKey = (sessionId: string, turnId: string) => ({
   PK: `SESSION#${sessionId}`,
   SK: `TURN#${turnId}`,
 });
+/** A branch left for another version of its first turn (docs/decisions/0027). */
+export const branchKey = (sessionId: string, turnId: string) => ({
+  PK: `SESSION#${sessionId}`,
+  SK: `BRANCH#${turnId}`,
+});
 export const resourceKey = (slug: string) => ({ PK: `RESOURCE#${slug}`, SK: 'RESOURCE' });
 export const rateWindowKey = (key: string, minute: number) => ({ PK: `RATE#${key}`, SK: `MINUTE#${minute}` });
 export const usageKey = (userId: string) => ({ PK: `USER#${userId}`, SK: 'USAGE' });

@@ -1,8 +1,8 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, type PutCommandInput, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { TurnTooLargeError, VersionConflictError } from '../../chat/errors.ts';
-import type { SessionStore, StoredSession } from '../../chat/ports.ts';
-import { sessionKey } from './keys.ts';
+import type { BranchChange, SessionStore, StoredBranch, StoredSession } from '../../chat/ports.ts';
+import { branchKey, sessionKey } from './keys.ts';
 import { LISTING_ATTRIBUTES, listingAttributesOf } from './session-listing.ts';
 import { storageCall, storageUnavailable, type TableOptions } from './storage-call.ts';
 
@@ -43,30 +43,69 @@ export function createDynamoDbSessionStore(table: TableOptions): SessionStore {
     },
 
     async save(session, expectedVersion, options = {}) {
+      const put: PutCommandInput = {
+        TableName: tableName,
+        Item: { ...sessionKey(session.sessionId), ...session, ...listingAttributesOf(session) },
+        // Version 0 is a session not stored yet, or claimed and still empty.
+        ConditionExpression:
+          expectedVersion === 0 ? 'attribute_not_exists(PK) OR #version = :expected' : '#version = :expected',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: { ':expected': expectedVersion },
+      };
       try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...sessionKey(session.sessionId), ...session, ...listingAttributesOf(session) },
-            // Version 0 is a session not stored yet, or claimed and still empty.
-            ConditionExpression:
-              expectedVersion === 0
-                ? 'attribute_not_exists(PK) OR #version = :expected'
-                : '#version = :expected',
-            ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: { ':expected': expectedVersion },
-          }),
-          storageCall(table, options.signal),
-        );
+        const call = storageCall(table, options.signal);
+        if (options.branch) {
+          const TransactItems = branchWrites(tableName, session.sessionId, put, options.branch);
+          await client.send(new TransactWriteCommand({ TransactItems }), call);
+        } else {
+          await client.send(new PutCommand(put), call);
+        }
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) {
+        if (error instanceof ConditionalCheckFailedException || isVersionCancelled(error)) {
           throw new VersionConflictError(session.sessionId, expectedVersion, error);
         }
         if (isItemTooLarge(error)) throw new TurnTooLargeError(error);
         throw storageUnavailable(error);
       }
     },
+
+    async loadBranch(sessionId, turnId) {
+      try {
+        const { Item } = await client.send(
+          new GetCommand({ TableName: tableName, Key: branchKey(sessionId, turnId), ConsistentRead: true }),
+          storageCall(table),
+        );
+        if (!Item) return undefined;
+        const { PK: _pk, SK: _sk, ...branch } = Item;
+        return branch as StoredBranch;
+      } catch (error) {
+        throw storageUnavailable(error);
+      }
+    },
   };
+}
+
+/**
+ * A save that leaves a branch: the session (on its version), the branch left and the deletion of the one taken
+ * up, in one transaction, so a branch is never both in the window and stored, or in neither.
+ */
+function branchWrites(tableName: string, sessionId: string, put: PutCommandInput, change: BranchChange) {
+  const { leave, takeUp } = change;
+  return [
+    { Put: put },
+    { Put: { TableName: tableName, Item: { ...branchKey(sessionId, leave.turnId), ...leave } } },
+    ...(takeUp && takeUp !== leave.turnId
+      ? [{ Delete: { TableName: tableName, Key: branchKey(sessionId, takeUp) } }]
+      : []),
+  ];
+}
+
+/** A transaction refused because the session's version condition failed (the first write's). */
+function isVersionCancelled(error: unknown): boolean {
+  return (
+    error instanceof TransactionCanceledException &&
+    error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+  );
 }
 
 /** DynamoDB refuses an item over 400 KB with a ValidationException; retrying can never help. */

@@ -3,6 +3,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import type { StopRequest, StopRequestReason, StoredTurn, TurnStore } from '../../chat/ports.ts';
 import { mayUseTurn } from '../../chat/turn-ownership.ts';
 import { turnKey } from './keys.ts';
+import { queryAll } from './query-all.ts';
 import { storageCall, storageUnavailable, type TableOptions } from './storage-call.ts';
 
 const STOP_ATTRIBUTES = ['stopReason', 'stopRequestedAt', 'stopRunId', 'stopSeenSeq'] as const;
@@ -45,6 +46,16 @@ export function createDynamoDbTurnStore(table: TableOptions): TurnStore {
     (await find(sessionId, turnId))?.runId === runId;
 
   return {
+    async leased(sessionId, nowMs) {
+      const items = await queryAll(table, {
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :turn)',
+        FilterExpression: 'leaseUntil > :now',
+        ExpressionAttributeValues: { ':pk': turnKey(sessionId, '').PK, ':turn': 'TURN#', ':now': nowMs },
+        ConsistentRead: true,
+      });
+      return items.map(toTurn);
+    },
+
     async claim(turn) {
       const claimed = await conditionally(() =>
         client.send(

@@ -18,6 +18,11 @@ export function createMemoryTurnStore(): TurnStore & { readonly items: Map<strin
       items.set(id, structuredClone(turn));
       return true;
     },
+    async leased(sessionId, nowMs) {
+      return [...items.values()]
+        .filter((turn) => turn.sessionId === sessionId && turn.leaseUntil > nowMs)
+        .map((turn) => structuredClone(turn));
+    },
     async find(sessionId, turnId) {
       const turn = items.get(key(sessionId, turnId));
       return turn && structuredClone(turn);

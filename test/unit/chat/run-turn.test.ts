@@ -247,6 +247,7 @@ describe('runTurn', () => {
       load: async () => Promise.reject(new StorageUnavailableError()),
       create: async () => true,
       save: async () => undefined,
+      loadBranch: async () => undefined,
     };
     const { deps, request } = setup([answer('x')], { sessions: failing });
     await expect(runTurn(deps, request())).rejects.toBeInstanceOf(StorageUnavailableError);

@@ -34,6 +34,8 @@ export interface ChatMessage {
   feedback?: TurnFeedback;
   /** Said by a person from support (this agent), not the assistant. */
   agentId?: string;
+  /** On a question with other versions (regenerated or edited): which one this is, 0-based, of how many. */
+  siblings?: { index: number; count: number };
 }
 
 /** The turn being answered right now. */
@@ -47,6 +49,11 @@ export interface ActiveTurn {
   early: TurnFrame[];
   /** The tool running right now, from the last `status` frame. */
   tool?: { name: string; status: string };
+  /**
+   * A new version of an earlier turn (regenerate, editMessage): should it fail, the stored conversation is
+   * loaded again, since the view was cut where the new version began.
+   */
+  version?: true;
   /** The connection dropped mid-answer: the answer continues after `resume` on the next connection. */
   detached: boolean;
   /** Stop was pressed; the server ends the turn with `done`. */
@@ -105,6 +112,13 @@ export type ConversationEvent =
       attachments?: AttachmentInfo[];
       automatic?: boolean;
     }
+  /**
+   * A new version of the turn whose question is `replaces` (absent: the last question) was asked for: the view
+   * is cut there and the new version streams in its place (regenerate, editMessage).
+   */
+  | { type: 'versionSent'; turnId: string; question: string; replaces?: string }
+  /** Another version of a turn was asked for (switchBranch); its answer is a `history`. */
+  | { type: 'branchSwitchRequested' }
   | { type: 'questionQueued'; question: string }
   | { type: 'historyRequested' }
   /** API Gateway answered a request with its failure frame (the Lambda threw or timed out). */
@@ -168,6 +182,10 @@ export function updateConversation(state: ConversationState, event: Conversation
         notice: event.automatic ? state.notice : undefined,
         queued: undefined,
       };
+    case 'versionSent':
+      return sendVersion(state, event);
+    case 'branchSwitchRequested':
+      return { ...state, loading: true, problem: undefined };
     case 'questionQueued':
       return { ...state, queued: event.question };
     case 'historyRequested':
@@ -400,9 +418,48 @@ function receiveError(state: ConversationState, error: ErrorFrame): Conversation
   return failTurn(state, error.message, error.retryable);
 }
 
+/**
+ * The view cut at the replaced question, then the new version's question (the last of its versions) and its
+ * answer, streaming. A question not in view (a stale page) changes nothing: the server refuses it too.
+ */
+function sendVersion(
+  state: ConversationState,
+  event: { turnId: string; question: string; replaces?: string },
+): ConversationState {
+  const messages = state.messages.filter((message) => !message.failed);
+  const at =
+    event.replaces === undefined
+      ? messages.findLastIndex((message) => message.role === 'user')
+      : messages.findIndex((message) => message.role === 'user' && message.turnId === event.replaces);
+  const replaced = messages[at];
+  if (!replaced || state.turn) return state;
+  const count = (replaced.siblings?.count ?? 1) + 1;
+  return {
+    ...state,
+    messages: [
+      ...messages.slice(0, at),
+      {
+        id: questionId(event.turnId),
+        role: 'user',
+        text: event.question,
+        tools: [],
+        turnId: event.turnId,
+        siblings: { index: count - 1, count },
+        ...(replaced.attachments ? { attachments: replaced.attachments } : {}),
+      },
+      { id: event.turnId, role: 'assistant', text: '', tools: [], turnId: event.turnId },
+    ],
+    turn: { ...detachedTurn(event.turnId), detached: false, version: true },
+    problem: undefined,
+    notice: undefined,
+  };
+}
+
 /** The running turn failed: its question and answer stay in view, marked, and may be asked again. */
 function failTurn(state: ConversationState, message: string, retryable: boolean): ConversationState {
   const turn = state.turn as ActiveTurn;
+  // A new version that failed was not stored: the stored conversation is loaded again (use-chat.ts).
+  if (turn.version) return { ...state, turn: undefined, problem: { message } };
   const failed = state.messages.flatMap((entry) => {
     if (entry.id !== turn.turnId && entry.id !== questionId(turn.turnId)) return [entry];
     return entry.role === 'assistant' && entry.text === '' ? [] : [{ ...entry, failed: true }];
@@ -500,6 +557,7 @@ function messagesFromHistory(history: HistoryFrame): ChatMessage[] {
     ...(entry.feedback ? { feedback: entry.feedback } : {}),
     ...(entry.attachments?.length ? { attachments: entry.attachments } : {}),
     ...(entry.sources?.length ? { sources: entry.sources } : {}),
+    ...(entry.siblings ? { siblings: entry.siblings } : {}),
   }));
   const interrupted = history.interruptedTurn;
   const last = messages.at(-1);

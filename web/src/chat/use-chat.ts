@@ -66,6 +66,12 @@ export interface Chat {
   openSession(sessionId: string): void;
   renameSession(sessionId: string, title: string): void;
   deleteSession(sessionId: string): void;
+  /** A new answer to the last question, shown as its newest version (`regenerate`). */
+  regenerate(): boolean;
+  /** Asks the question of turn `turnId` again as `question`: the conversation continues from it. */
+  editQuestion(turnId: string, question: string): boolean;
+  /** Shows version `index` (0-based) of turn `turnId` and what followed it (`switchBranch`). */
+  switchVersion(turnId: string, index: number): boolean;
   /** Rates an answer (and comments on it); the stored rating comes back in a `feedback` frame. */
   sendFeedback(turnId: string, rating: FeedbackRating, comment?: string): void;
   /** The tokens and estimated cost of this chat and of the user's day, from `getUsage`. */
@@ -180,6 +186,12 @@ export function useChat(options: ChatOptions): Chat {
       else dispatchChats({ type: 'forgotten', sessionId: frame.sessionId });
       return;
     }
+    // A new version that failed left the view cut where it began: the stored conversation comes back.
+    const failedVersion =
+      frame.type === 'error' &&
+      conversation.turn?.version === true &&
+      frame.sessionId === conversation.sessionId &&
+      (frame.turnId === conversation.turn.turnId || frame.turnId === undefined);
     const notice = frame.type === 'error' ? NEW_SESSION_NOTICES[frame.code] : undefined;
     if (notice && frame.sessionId === conversation.sessionId) {
       // The question that met the error is asked again in the new session.
@@ -190,6 +202,31 @@ export function useChat(options: ChatOptions): Chat {
       return;
     }
     dispatchChats({ type: 'frameReceived', frame });
+    if (failedVersion && socket.send({ action: 'getHistory', sessionId: conversation.sessionId })) {
+      dispatch({ type: 'historyRequested' });
+    }
+  };
+
+  /** Sends a new version of a turn (regenerate, editMessage) and shows it streaming in its place. */
+  const sendVersion = (
+    frame: { action: 'regenerate' } | { action: 'editMessage'; turnId: string; message: string },
+  ) => {
+    const { sessionId, messages } = conversation;
+    const replaced =
+      frame.action === 'editMessage'
+        ? messages.find((message) => message.role === 'user' && message.turnId === frame.turnId)
+        : messages.findLast((message) => message.role === 'user');
+    if (!canSend || !replaced?.turnId) return false;
+    const newTurnId = crypto.randomUUID();
+    if (!socket.send({ ...frame, sessionId, newTurnId })) return false;
+    dispatch({
+      type: 'versionSent',
+      turnId: newTurnId,
+      question: frame.action === 'editMessage' ? frame.message : replaced.text,
+      replaces: replaced.turnId,
+    });
+    dispatchList({ type: 'activity', sessionId, at: new Date().toISOString() });
+    return true;
   };
 
   const startSession = (notice?: string) => {
@@ -336,6 +373,17 @@ export function useChat(options: ChatOptions): Chat {
     },
     deleteSession: (sessionId) => {
       socket.send({ action: 'deleteSession', sessionId });
+    },
+    regenerate: () => sendVersion({ action: 'regenerate' }),
+    editQuestion: (turnId, question) => {
+      const message = question.trim();
+      return message !== '' && sendVersion({ action: 'editMessage', turnId, message });
+    },
+    switchVersion: (turnId, index) => {
+      if (!canSend) return false;
+      const sent = socket.send({ action: 'switchBranch', sessionId: conversation.sessionId, turnId, index });
+      if (sent) dispatch({ type: 'branchSwitchRequested' });
+      return sent;
     },
     sendFeedback: (turnId, rating, comment) => {
       socket.send({

@@ -8,10 +8,12 @@ interface AnswerActionsProps {
   feedback?: TurnFeedback;
   /** Absent when the answer cannot be rated (its turn is unknown). */
   onFeedback?: (rating: FeedbackRating, comment?: string) => void;
+  /** On the last answer, when it may be answered again. */
+  onRegenerate?: () => void;
 }
 
 /** Under a finished answer: copy it as Markdown, rate it (and say why). Room for more actions. */
-export function AnswerActions({ text, feedback, onFeedback }: AnswerActionsProps) {
+export function AnswerActions({ text, feedback, onFeedback, onRegenerate }: AnswerActionsProps) {
   const { copied, copy: copyText } = useCopy();
   const [commenting, setCommenting] = useState<FeedbackRating>();
   const [comment, setComment] = useState('');
@@ -55,6 +57,16 @@ export function AnswerActions({ text, feedback, onFeedback }: AnswerActionsProps
               Bad
             </button>
           </>
+        )}
+        {onRegenerate && (
+          <button
+            type="button"
+            className="action-button"
+            aria-label="Regenerate answer"
+            onClick={onRegenerate}
+          >
+            Regenerate
+          </button>
         )}
         {feedback?.comment && !commenting && <span className="feedback-comment">“{feedback.comment}”</span>}
       </div>

@@ -94,3 +94,68 @@ describe('an answer that cites the knowledge base', () => {
     expect(screen.queryByRole('region', { name: 'Sources' })).toBeNull();
   });
 });
+
+describe('versions and editing of a question', () => {
+  const question = (overrides: Partial<ChatMessage> = {}): ChatMessage => ({
+    id: 'q-1',
+    role: 'user',
+    text: 'What is a fern?',
+    tools: [],
+    turnId: 'turn-1',
+    ...overrides,
+  });
+
+  it('shows < 2/3 > with labelled buttons that switch to the neighbouring versions', async () => {
+    const switched: number[] = [];
+    render(
+      <MessageItem
+        message={question({ siblings: { index: 1, count: 3 } })}
+        onSwitchVersion={(index) => switched.push(index)}
+      />,
+    );
+    expect(screen.getByRole('group', { name: 'Version 2 of 3' }).textContent).toContain('2/3');
+    await userEvent.click(screen.getByRole('button', { name: 'Previous version' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Next version' }));
+    expect(switched).toEqual([0, 2]);
+  });
+
+  it('disables the arrows at the ends and while switching is not possible', () => {
+    render(<MessageItem message={question({ siblings: { index: 0, count: 2 } })} />);
+    expect(screen.getByRole('button', { name: 'Previous version' })).toHaveProperty('disabled', true);
+    expect(screen.getByRole('button', { name: 'Next version' })).toHaveProperty('disabled', true);
+  });
+
+  it('edits in place from the keyboard: Save & send sends the edited text, Escape cancels', async () => {
+    const sent: string[] = [];
+    render(<MessageItem message={question()} onEdit={(text) => sent.push(text)} />);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Edit question' }));
+    const editor = screen.getByRole('textbox', { name: 'Edit your question' });
+    expect(document.activeElement).toBe(editor);
+    expect(screen.getByRole('button', { name: 'Save & send' })).toHaveProperty('disabled', true);
+    await userEvent.keyboard('{Escape}');
+    expect(screen.queryByRole('textbox')).toBeNull();
+    expect(screen.getByText('What is a fern?')).toBeTruthy();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Edit question' }));
+    await userEvent.clear(screen.getByRole('textbox', { name: 'Edit your question' }));
+    await userEvent.type(screen.getByRole('textbox', { name: 'Edit your question' }), 'What is a moss?');
+    await userEvent.click(screen.getByRole('button', { name: 'Save & send' }));
+    expect(sent).toEqual(['What is a moss?']);
+  });
+
+  it('offers no Edit while it cannot be sent (an answer streams)', () => {
+    render(<MessageItem message={question()} />);
+    expect(screen.queryByRole('button', { name: 'Edit question' })).toBeNull();
+  });
+
+  it('offers Regenerate on an answer only when asked to', async () => {
+    let regenerated = 0;
+    render(<MessageItem message={answer({ tools: [] })} onRegenerate={() => regenerated++} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Regenerate answer' }));
+    expect(regenerated).toBe(1);
+    cleanup();
+    render(<MessageItem message={answer({ tools: [] })} />);
+    expect(screen.queryByRole('button', { name: 'Regenerate answer' })).toBeNull();
+  });
+});

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import type { FeedbackRating } from '../../../src/protocol/server-frame.ts';
-import { type ConversationState, RESUMABLE_STOP_REASONS } from '../chat/conversation.ts';
+import { type ChatMessage, type ConversationState, RESUMABLE_STOP_REASONS } from '../chat/conversation.ts';
 import { EmptyState } from './EmptyState.tsx';
 import { MessageItem } from './MessageItem.tsx';
 import { QueuedQuestion } from './QueuedQuestion.tsx';
@@ -12,10 +12,15 @@ interface MessageListProps {
   onAsk: (question: string) => void;
   onContinue: (turnId: string) => void;
   onFeedback?: (turnId: string, rating: FeedbackRating, comment?: string) => void;
+  /** Branches (absent: not offered): a new answer to the last question, an edited question, another version. */
+  onRegenerate?: () => void;
+  onEdit?: (turnId: string, text: string) => void;
+  onSwitchVersion?: (turnId: string, index: number) => void;
 }
 
 /** The conversation, scrolled to the newest words as they stream in. */
-export function MessageList({ conversation, canAsk, onAsk, onContinue, onFeedback }: MessageListProps) {
+export function MessageList(props: MessageListProps) {
+  const { conversation, canAsk, onAsk, onContinue, onFeedback } = props;
   const { messages, turn, loaded, queued } = conversation;
   const loadFailed = conversation.problem?.retry === 'load';
   const scroll = useStickToBottom<HTMLDivElement>();
@@ -28,6 +33,9 @@ export function MessageList({ conversation, canAsk, onAsk, onContinue, onFeedbac
   }, [questions, jumpToLatest]);
   const continuable =
     !turn && last?.stopReason && RESUMABLE_STOP_REASONS.has(last.stopReason) ? last.id : undefined;
+  // Branching is offered only on stored turns, while no answer streams (the server refuses it then too).
+  const branchable = (message: ChatMessage) => canAsk && !message.failed && message.turnId !== undefined;
+  const { onRegenerate, onEdit, onSwitchVersion } = props;
 
   return (
     <div className="messages" ref={scroll.ref} onScroll={scroll.onScroll}>
@@ -54,6 +62,21 @@ export function MessageList({ conversation, canAsk, onAsk, onContinue, onFeedbac
                 turn={message.id === turn?.turnId ? turn : undefined}
                 onContinue={message.id === continuable ? () => onContinue(message.id) : undefined}
                 onFeedback={onFeedback}
+                onRegenerate={
+                  onRegenerate && message === last && message.role === 'assistant' && branchable(message)
+                    ? onRegenerate
+                    : undefined
+                }
+                onEdit={
+                  onEdit && message.role === 'user' && branchable(message)
+                    ? (text) => onEdit(message.turnId as string, text)
+                    : undefined
+                }
+                onSwitchVersion={
+                  onSwitchVersion && branchable(message)
+                    ? (index) => onSwitchVersion(message.turnId as string, index)
+                    : undefined
+                }
               />
             </li>
           ))}

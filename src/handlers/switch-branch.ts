@@ -1,0 +1,21 @@
+import { systemClock } from '../chat/ports.ts';
+import { sendHistory } from '../chat/read-history.ts';
+import { switchBranch } from '../chat/switch-branch.ts';
+import { loadConfig } from '../config.ts';
+import { createConversationStorage } from '../lambda/chat-dependencies.ts';
+import { createRouteContext } from '../lambda/route-context.ts';
+import { createWebSocketRoute } from '../lambda/websocket-route.ts';
+
+const config = loadConfig();
+const route = createRouteContext(config);
+const { sessions, turns, feedback } = createConversationStorage(config);
+
+/** `switchBranch`: shows another version of a turn, from there on; answered with the new history. */
+export const handler = createWebSocketRoute(route, 'switchBranch', async ({ frame, userId, reply }) => {
+  route.observability.logger.appendKeys({ sessionId: frame.sessionId, turnId: frame.turnId });
+  const history = await switchBranch(
+    { sessions, turns, feedback, clock: systemClock },
+    { sessionId: frame.sessionId, turnId: frame.turnId, index: frame.index, userId },
+  );
+  await sendHistory(reply, history);
+});
