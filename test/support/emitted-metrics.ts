@@ -7,10 +7,12 @@ import { createMemoryStatsLedger } from '../../src/adapters/memory/memory-stats-
 import { createMemoryTurnStore } from '../../src/adapters/memory/memory-turn-store.ts';
 import { createMemoryUsageLedger } from '../../src/adapters/memory/memory-usage-ledger.ts';
 import { ModelThrottledError } from '../../src/chat/errors.ts';
+import type { StoredHandoff } from '../../src/chat/handoff/handoff-ports.ts';
 import { resumeTurn } from '../../src/chat/resume-turn.ts';
 import { runTurn } from '../../src/chat/run-turn.ts';
 import { createToolRegistry } from '../../src/chat/tools/registry.ts';
 import { loadConfig } from '../../src/config.ts';
+import { createHandoffObserver } from '../../src/lambda/handoff-observer.ts';
 import { createObservability, createTurnObserver, recordFeedback } from '../../src/lambda/observability.ts';
 import { createTurnStats } from '../../src/lambda/turn-stats.ts';
 import { createWebSocketRoute, type RouteContext } from '../../src/lambda/websocket-route.ts';
@@ -28,7 +30,7 @@ export interface EmittedMetric {
  * Every EMF metric the handlers' code emits, read from what it really prints: the real websocket-route, turn
  * observer and turn stats (fakes for AWS), in a container named `functionName`, run a turn with a tool and
  * prompt-cache tokens, one the model throttles, a refused frame, one cut by the deadline guard and its resume,
- * and the counts of a good and a bad rating.
+ * the counts of a good and a bad rating, and a handoff queued, claimed and released.
  */
 export async function emittedMetrics(functionName: string): Promise<EmittedMetric[]> {
   // Powertools counts a cold start only where Lambda says the container was started on demand.
@@ -113,6 +115,27 @@ export async function emittedMetrics(functionName: string): Promise<EmittedMetri
     recordFeedback(observability, frame.rating, frame.comment !== undefined),
   );
 
+  // What the handoff routes count: queued (by reason), claimed (time to claim), released (time to resolve).
+  const handoffs = createHandoffObserver(observability, stats);
+  const handoffSteps = createWebSocketRoute(routeContext, 'claimHandoff', async () => {
+    const handoff: StoredHandoff = {
+      sessionId: crypto.randomUUID(),
+      userId: 'u-1',
+      reason: 'user_request',
+      summary: 'Asked for a person',
+      status: 'queued',
+      queuedAt: clock.now(),
+      events: [],
+      expiresAt: clock.now() / 1000 + 3600,
+    };
+    await handoffs.queued?.(handoff);
+    await handoffs.claimed?.(
+      { ...handoff, status: 'claimed', agentId: 'a-1', claimedAt: clock.now() + 500 },
+      500,
+    );
+    await handoffs.resolved?.({ ...handoff, status: 'claimed', agentId: 'a-1' }, 'released', 2_000);
+  });
+
   const sessionId = crypto.randomUUID();
   const event = (frame: unknown) =>
     ({
@@ -132,6 +155,7 @@ export async function emittedMetrics(functionName: string): Promise<EmittedMetri
     // 100 ms before the deadline margin (CHAT_DEADLINE_MARGIN_MS) runs out.
     await sendMessage(send('A long one', lateTurn), context(config.turn.deadlineMarginMs + 100));
     await resume(event({ action: 'resume', sessionId, turnId: lateTurn }), context());
+    await handoffSteps(event({ action: 'claimHandoff', sessionId }), context());
     for (const rating of ['up', 'down'] as const) {
       const frame = { action: 'sendFeedback', sessionId, turnId: lateTurn, rating, comment: 'Why' };
       await sendFeedback(event(frame), context());
