@@ -70,6 +70,22 @@ export function createDynamoDbStatsLedger(options: {
     }
   }
 
+  /** One user's counters of one kind in their hour's item (refusals, feedback, handoffs). */
+  const addForUser = (
+    kind: 'REFUSALS' | 'FEEDBACK' | 'HANDOFFS',
+    label: string,
+    fact: { userId: string; at: number },
+    counters: Counters,
+  ) => {
+    const hour = hourOf(fact.at);
+    return add(statsKey(hour, kind, fact.userId), counters, {
+      kind: label,
+      hour,
+      userId: fact.userId,
+      expiresAt: expiresAt(hour),
+    });
+  };
+
   return {
     async recordTurn(facts) {
       const hour = hourOf(facts.finishedAt);
@@ -88,37 +104,14 @@ export function createDynamoDbStatsLedger(options: {
       );
     },
 
-    async recordRefusal(refusal) {
-      const hour = hourOf(refusal.at);
-      await add(statsKey(hour, 'REFUSALS', refusal.userId), refusalCountersOf(refusal), {
-        kind: 'refusals',
-        hour,
-        userId: refusal.userId,
-        expiresAt: expiresAt(hour),
-      });
-    },
+    recordRefusal: (refusal) => addForUser('REFUSALS', 'refusals', refusal, refusalCountersOf(refusal)),
 
     async recordFeedback(fact) {
       const counters = feedbackCountersOf(fact);
-      if (Object.keys(counters).length === 0) return;
-      const hour = hourOf(fact.at);
-      await add(statsKey(hour, 'FEEDBACK', fact.userId), counters, {
-        kind: 'feedback',
-        hour,
-        userId: fact.userId,
-        expiresAt: expiresAt(hour),
-      });
+      if (Object.keys(counters).length > 0) await addForUser('FEEDBACK', 'feedback', fact, counters);
     },
 
-    async recordHandoff(fact) {
-      const hour = hourOf(fact.at);
-      await add(statsKey(hour, 'HANDOFFS', fact.userId), handoffCountersOf(fact), {
-        kind: 'handoffs',
-        hour,
-        userId: fact.userId,
-        expiresAt: expiresAt(hour),
-      });
-    },
+    recordHandoff: (fact) => addForUser('HANDOFFS', 'handoffs', fact, handoffCountersOf(fact)),
 
     async read(query) {
       const first = hourOf(query.since);
