@@ -3,8 +3,10 @@ import { parseArgs } from 'node:util';
 export const KNOWLEDGE_BASE_STORES = ['s3-vectors', 'opensearch-serverless'] as const;
 
 /**
- * `--stage <name> [--region <region>] [--knowledge-base <store> [--knowledge-base-admin <arn>]]`; anything else is
- * handed to `serverless` unchanged (e.g. `--param`). `--knowledge-base` becomes `--param knowledgeBaseStore=…`.
+ * `--stage <name> [--region <region> | --regions <a,b,…> [--write-region <one of them>]] [--knowledge-base <store> [--knowledge-base-admin <arn>]]`;
+ * anything else is handed to `serverless` unchanged (e.g. `--param`). `--knowledge-base` becomes
+ * `--param knowledgeBaseStore=…`. With several regions the first is the primary: it holds the user pool, the web
+ * app and the table's write replica (decision 21).
  */
 export function parseDeployArgs(argv: string[]) {
   const { values, tokens } = parseArgs({
@@ -12,6 +14,8 @@ export function parseDeployArgs(argv: string[]) {
     options: {
       stage: { type: 'string' },
       region: { type: 'string' },
+      regions: { type: 'string' },
+      'write-region': { type: 'string' },
       'seed-resources': { type: 'boolean', default: false },
       'skip-web': { type: 'boolean', default: false },
       'knowledge-base': { type: 'string' },
@@ -26,6 +30,8 @@ export function parseDeployArgs(argv: string[]) {
   const own = new Set([
     'stage',
     'region',
+    'regions',
+    'write-region',
     'seed-resources',
     'skip-web',
     'knowledge-base',
@@ -59,12 +65,29 @@ export function parseDeployArgs(argv: string[]) {
   } else if (admin !== undefined) {
     throw new Error('--knowledge-base-admin goes with --knowledge-base opensearch-serverless.');
   }
+  const region = typeof values.region === 'string' ? values.region : undefined;
+  const listed = typeof values.regions === 'string' ? values.regions : undefined;
+  if (region && listed) throw new Error('Give either --region or --regions, not both.');
+  const regions = listed
+    ? listed
+        .split(',')
+        .map((name) => name.trim())
+        .filter((name) => name !== '')
+    : [region ?? process.env.AWS_REGION ?? 'us-east-1'];
+  for (const name of regions) {
+    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(name)) throw new Error(`"${name}" is not an AWS region name.`);
+  }
+  if (new Set(regions).size !== regions.length) throw new Error('A region is listed twice in --regions.');
+  const writeRegion = typeof values['write-region'] === 'string' ? values['write-region'] : undefined;
+  if (writeRegion !== undefined && !regions.includes(writeRegion))
+    throw new Error(`--write-region ${writeRegion} is not one of --regions (${regions.join(', ')}).`);
   return {
     stage,
-    region:
-      (typeof values.region === 'string' ? values.region : undefined) ??
-      process.env.AWS_REGION ??
-      'us-east-1',
+    /** The primary region (the only one, unless --regions names several). */
+    region: regions[0] as string,
+    regions,
+    /** Where every region writes the table (decision 21): the primary unless moved (a region evacuated). */
+    writeRegion: writeRegion ?? (regions[0] as string),
     seedResources: values['seed-resources'] === true,
     skipWeb: values['skip-web'] === true,
     knowledgeBase: typeof store === 'string' ? store : undefined,

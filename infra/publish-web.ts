@@ -19,11 +19,18 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /**
  * Builds the web app against the deployed API and sign-in, uploads it to the stack's bucket and refreshes
- * CloudFront. Hashed assets are cached for a year; index.html is always revalidated.
+ * CloudFront. Hashed assets are cached for a year; index.html is always revalidated. `socketUrls` is set
+ * when the chat runs in several regions (`VITE_CHAT_WS_URLS`): the app picks the nearest and fails over.
  */
-export async function publishWeb(root: string, stack: DeployedStack, region: string): Promise<void> {
+export async function publishWeb(
+  root: string,
+  stack: DeployedStack,
+  region: string,
+  socketUrls?: string,
+): Promise<void> {
   Object.assign(process.env, {
     VITE_CHAT_WS_URL: stack.webSocketUrl,
+    ...(socketUrls ? { VITE_CHAT_WS_URLS: socketUrls } : {}),
     VITE_AUTH_MODE: 'cognito',
     VITE_COGNITO_DOMAIN: stack.authDomain,
     VITE_COGNITO_CLIENT_ID: stack.userPoolClientId,

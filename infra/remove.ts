@@ -1,6 +1,8 @@
 /**
- * `npm run remove -- --stage <name> [--region <region>]`: empties the web bucket (CloudFormation cannot
- * delete a bucket with objects in it), then `serverless remove`. The table and user pool go with the stack.
+ * `npm run remove -- --stage <name> [--region <region> | --regions <a,b,…>]`: undoes `npm run deploy`. The
+ * other regions' stacks go first, then the primary's (its web bucket emptied first: CloudFormation cannot
+ * delete a bucket with objects in it), then the global table's stack if there is one, every replica with it.
+ * A single region's table and user pool go with its stack.
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -8,13 +10,31 @@ import { fileURLToPath } from 'node:url';
 import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { parseDeployArgs } from './deploy-args.ts';
 import { readStackOutputs } from './stack-outputs.ts';
+import { removeTableStack, tableStackRegions } from './table-stack.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = parseDeployArgs(process.argv.slice(2));
+const [primary, ...listed] = args.regions as [string, ...string[]];
+const serverless = createRequire(import.meta.url).resolve('serverless/bin/serverless.js');
+// The table stack knows every region it replicates to, even if fewer were named here.
+const tableRegions = await tableStackRegions(args.stage, primary);
+const others = [...new Set([...listed, ...(tableRegions ?? [])])].filter((region) => region !== primary);
 
-const { webBucketName } = await readStackOutputs(args.stage, args.region);
-const s3 = new S3Client({ region: args.region });
+function removeRegion(region: string) {
+  console.log(`Removing ${region}…`);
+  const removed = spawnSync(
+    process.execPath,
+    [serverless, 'remove', '--stage', args.stage, '--region', region, ...args.passThrough],
+    { cwd: root, stdio: 'inherit' },
+  );
+  if (removed.status !== 0) process.exit(removed.status ?? 1);
+}
+
+for (const region of others) removeRegion(region);
+
+const { webBucketName } = await readStackOutputs(args.stage, primary);
+const s3 = new S3Client({ region: primary });
 for (let token: string | undefined; ; ) {
   const page = await s3.send(new ListObjectsV2Command({ Bucket: webBucketName, ContinuationToken: token }));
   const objects = (page.Contents ?? []).map(({ Key }) => ({ Key }));
@@ -23,14 +43,9 @@ for (let token: string | undefined; ; ) {
   token = page.NextContinuationToken;
   if (!token) break;
 }
+removeRegion(primary);
 
-const serverless = createRequire(import.meta.url).resolve('serverless/bin/serverless.js');
-const removed = spawnSync(
-  process.execPath,
-  [serverless, 'remove', '--stage', args.stage, '--region', args.region, ...args.passThrough],
-  {
-    cwd: root,
-    stdio: 'inherit',
-  },
-);
-process.exit(removed.status ?? 1);
+if (tableRegions) {
+  console.log(`Removing the global table (${tableRegions.join(', ')})…`);
+  await removeTableStack(args.stage, primary);
+}

@@ -16,15 +16,33 @@ export interface DeployedStack {
   tableName: string;
 }
 
-/** The stack's outputs by key. */
-export async function readOutputs(stage: string, region: string): Promise<Record<string, string>> {
+/** A chat stack's outputs by key; undefined if the stack does not exist in that region. */
+export async function readOutputs(
+  stage: string,
+  region: string,
+): Promise<Record<string, string> | undefined> {
   const client = new CloudFormationClient({ region });
-  const { Stacks = [] } = await client.send(new DescribeStacksCommand({ StackName: `${SERVICE}-${stage}` }));
-  return Object.fromEntries((Stacks[0]?.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue ?? '']));
+  try {
+    const { Stacks = [] } = await client.send(
+      new DescribeStacksCommand({ StackName: `${SERVICE}-${stage}` }),
+    );
+    const [stack] = Stacks;
+    return stack && Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue ?? '']));
+  } catch (error) {
+    if (String(error).includes('does not exist')) return undefined;
+    throw error;
+  } finally {
+    client.destroy();
+  }
+}
+
+/** The WebSocket URL of a region's chat stack (primary or not), or undefined if it is not deployed there. */
+export async function readSocketUrl(stage: string, region: string): Promise<string | undefined> {
+  return (await readOutputs(stage, region))?.WebSocketUrl || undefined;
 }
 
 export async function readStackOutputs(stage: string, region: string): Promise<DeployedStack> {
-  const outputs = await readOutputs(stage, region);
+  const outputs = (await readOutputs(stage, region)) ?? {};
   const need = (key: string) => {
     const value = outputs[key];
     if (!value)

@@ -84,6 +84,8 @@ export interface StackOptions {
   bedrock?: Omit<AwsBedrockOptions, 'local'>;
   /** Extra environment for the Lambda handlers (e.g. lower limits in tests). */
   handlerEnv?: Record<string, string>;
+  /** The AWS region the handlers believe they run in (default us-east-1); the regions simulation sets it. */
+  region?: string;
   timeoutMs?: number;
   /** Stops whatever has started and rejects (Ctrl-C while `npm run dev` is starting). */
   signal?: AbortSignal;
@@ -190,10 +192,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         String(ports.http),
         '--lambdaPort',
         String(ports.lambda),
+        // serverless-offline gives handlers the provider's region as AWS_REGION, whatever the environment says.
+        ...(options.region ? ['--region', options.region] : []),
       ],
       {
         cwd: ROOT,
-        env: offlineEnvironment(process.env, {
+        env: offlineEnvironment(process.env, options.region ?? LOCAL_REGION, {
           CHAT_DYNAMODB_ENDPOINT: `http://127.0.0.1:${ports.dynamodb}`,
           CHAT_BEDROCK_ENDPOINT: `http://127.0.0.1:${ports.emulator}`,
           CHAT_MANAGEMENT_ENDPOINT: `http://127.0.0.1:${ports.websocket}`,
@@ -297,7 +301,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       s3: { endpoint: s3.endpoint, bucket: s3.bucket },
       dynamodbPid: database.process?.pid,
       tableName: LOCAL_TABLE,
-      region: LOCAL_REGION,
+      region: options.region ?? LOCAL_REGION,
       webOrigins,
       emulator,
       issuer,
@@ -320,7 +324,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
  * serverless-offline passes only AWS_* variables (and serverless.yml's environment) to handlers. Dummy
  * credentials keep real ones out of the offline stack: nothing here may reach AWS.
  */
-function offlineEnvironment(base: NodeJS.ProcessEnv, extra: Record<string, string>): NodeJS.ProcessEnv {
+function offlineEnvironment(
+  base: NodeJS.ProcessEnv,
+  region: string,
+  extra: Record<string, string>,
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base };
   for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_DEFAULT_PROFILE'])
     delete env[name];
@@ -328,7 +336,7 @@ function offlineEnvironment(base: NodeJS.ProcessEnv, extra: Record<string, strin
     ...env,
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_REGION: LOCAL_REGION,
+    AWS_REGION: region,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     SLS_TELEMETRY_DISABLED: '1',
     SLS_NOTIFICATIONS_MODE: 'off',

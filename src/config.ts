@@ -52,6 +52,8 @@ const envSchema = z.object({
   CHAT_KB_RERANK_MODEL_ARN: optional(z.string().check(z.regex(/^arn:aws(-[^:]+)?:bedrock:/))),
   CHAT_KB_MIN_SCORE: z._default(z.coerce.number().check(z.gte(0), z.lte(1)), 0.4),
   CHAT_DYNAMODB_ENDPOINT: optional(z.url()),
+  /** Several regions (decision 21): the region whose replica of the global table every region writes. */
+  CHAT_WRITE_REGION: optional(z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/))),
   CHAT_BEDROCK_ENDPOINT: optional(z.url()),
   CHAT_BEDROCK_AGENT_ENDPOINT: optional(z.url()),
   CHAT_MANAGEMENT_ENDPOINT: optional(z.url()),
@@ -149,6 +151,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parseEnv(envSchema, env);
   return {
     region: e.AWS_REGION,
+    /** Where the chat table is read and written: this region, or the write region of several (decision 21). */
+    tableRegion: e.CHAT_WRITE_REGION ?? e.AWS_REGION,
     tableName: e.CHAT_TABLE_NAME,
     modelId: e.CHAT_MODEL_ID,
     knowledgeBaseId: e.CHAT_KNOWLEDGE_BASE_ID,

@@ -18,7 +18,7 @@ try {
   }
   let target = args.target.kind === 'explicit' ? args.target : undefined;
   if (args.target.kind === 'stage') {
-    const outputs = await readOutputs(args.target.stage, args.region);
+    const outputs = (await readOutputs(args.target.stage, args.region)) ?? {};
     const [knowledgeBaseId, dataSourceId, bucket] = [
       outputs.KnowledgeBaseId,
       outputs.KnowledgeBaseDataSourceId,

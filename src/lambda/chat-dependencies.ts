@@ -44,7 +44,7 @@ export function createChatStorage(
 ): ChatStorage {
   return {
     sessions: createDynamoDbSessionStore(table),
-    turns: createDynamoDbTurnStore(table),
+    turns: createDynamoDbTurnStore({ ...table, region: config.region }),
     usage: createDynamoDbUsageLedger({ ...table, clock }),
     rateLimiter: createDynamoDbRateLimiter({ ...table, limitPerMinute: config.rateLimitPerMinute, clock }),
     resources: createDynamoDbResourceCatalog(table),

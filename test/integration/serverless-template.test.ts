@@ -11,6 +11,7 @@ import { FIGURES } from '../../src/analytics/figures.ts';
 import { METRICS_NAMESPACE } from '../../src/analytics/metrics.ts';
 import { contentSecurityPolicy } from '../../web/build/content-security-policy.ts';
 import { type EmittedMetric, emittedMetrics } from '../support/emitted-metrics.ts';
+import { resolveJoin } from '../support/packaged-template.ts';
 
 type Resource = { Type: string; Condition?: string; Properties: Record<string, unknown> };
 type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource: unknown[] };
@@ -211,12 +212,17 @@ describe('the packaged CloudFormation template', () => {
     const csp = headers.ContentSecurityPolicy as { ContentSecurityPolicy: unknown; Override: boolean };
     expect(csp.Override).toBe(true);
     // With made-up values for the stack's references, the header is exactly the policy of the web build.
-    const header = resolveJoin(csp.ContentSecurityPolicy, {
-      WebsocketsApi: 'api123',
-      'AWS::Region': 'eu-west-1',
-      ChatUserPoolDomain: 'chat-auth',
-      'UploadsBucket.RegionalDomainName': 'uploads.s3.eu-west-1.amazonaws.com',
-    });
+    // A single region: no other region's endpoint to allow (serverless-template-regions.test.ts has those).
+    const header = resolveJoin(
+      csp.ContentSecurityPolicy,
+      {
+        WebsocketsApi: 'api123',
+        'AWS::Region': 'eu-west-1',
+        ChatUserPoolDomain: 'chat-auth',
+        'UploadsBucket.RegionalDomainName': 'uploads.s3.eu-west-1.amazonaws.com',
+      },
+      { HasExtraConnectSources: false },
+    );
     expect(header).toBe(
       contentSecurityPolicy({
         connectSources: [
@@ -296,7 +302,12 @@ describe('the packaged CloudFormation template', () => {
       for (const resource of statement.Resource) expect(resource).not.toBe('*');
     }
     const bySid = Object.fromEntries(statements.filter((s) => s.Sid).map((s) => [s.Sid, s]));
-    expect(bySid.ChatTable?.Resource).toEqual([{ 'Fn::GetAtt': ['ChatTable', 'Arn'] }]);
+    // The table by name in this region: the stack's own table, or its replica of a global table.
+    const [table] = bySid.ChatTable?.Resource ?? [];
+    expect(resolveJoin(table, { 'AWS::Region': 'eu-west-1', 'AWS::AccountId': '123456789012' })).toBe(
+      'arn:aws:dynamodb:eu-west-1:123456789012:table/bedrock-ws-chat-ci',
+    );
+    expect(bySid.ChatTable?.Resource).toHaveLength(1);
     expect(bySid.BedrockStream?.Action).toEqual(['bedrock:InvokeModelWithResponseStream']);
     expect(flat(bySid.BedrockStream?.Resource)).toContain(
       ':inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0',
@@ -732,18 +743,4 @@ function evaluateCondition(name: string): boolean {
   };
   if (!(name in conditions)) throw new Error(`no condition ${name}`);
   return evaluate(conditions[name]) as boolean;
-}
-
-/** A `Fn::Join` of strings and `Ref`s, with each reference replaced by the value given for it. */
-function resolveJoin(value: unknown, refs: Record<string, string>): string {
-  const [separator, parts] = (value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
-  return parts
-    .map((part) => {
-      if (typeof part === 'string') return part;
-      const attribute = (part as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
-      const name = attribute ? attribute.join('.') : (part as { Ref: string }).Ref;
-      if (!(name in refs)) throw new Error(`no value given for Ref ${name}`);
-      return refs[name];
-    })
-    .join(separator);
 }

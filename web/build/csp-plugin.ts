@@ -48,8 +48,13 @@ function connectSourcesOf(config: ResolvedConfig): string[] {
   const setting = (name: string) => viteSetting(config, name);
   const dev = config.command === 'serve';
   const authMode = setting('VITE_AUTH_MODE');
+  const regions = (setting('VITE_CHAT_WS_URLS') ?? '')
+    .split(',')
+    .map((entry) => entry.trim().replace(/^[\w-]+=/, ''))
+    .filter((url) => url !== '');
   const sources = [
-    originSource(setting('VITE_CHAT_WS_URL') ?? (dev ? LOCAL_SOCKET_URL : undefined)),
+    originSource(setting('VITE_CHAT_WS_URL') ?? (dev && regions.length === 0 ? LOCAL_SOCKET_URL : undefined)),
+    ...regions.map((url) => originSource(url)),
     // Attachments are posted straight to the uploads bucket (presigned POST).
     originSource(setting('VITE_UPLOADS_URL') ?? (dev ? LOCAL_UPLOADS_URL : undefined)),
     authMode === 'dev' ? originSource(setting('VITE_DEV_AUTH_URL') ?? LOCAL_AUTH_URL) : undefined,

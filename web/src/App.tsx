@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useAttachments } from './attachments/use-attachments.ts';
 import type { Wait } from './chat/conversation.ts';
+import type { RegionFailover } from './chat/region-failover.ts';
 import type { SessionStore } from './chat/session-store.ts';
 import { useChat } from './chat/use-chat.ts';
 import type { CreateSocket } from './chat/use-chat-socket.ts';
@@ -19,6 +20,8 @@ export interface AppProps {
   /** Builds the WebSocket URL for each connection attempt (the place to add an auth token). */
   getSocketUrl: () => Promise<string>;
   store: SessionStore;
+  /** With several regions: which one to connect to, and where to go when it fails. */
+  regions?: RegionFailover;
   /** Tests pass a fake; the browser's WebSocket otherwise. */
   createSocket?: CreateSocket;
   /** How long to wait for the server before saying so (tests shorten them). */
@@ -28,8 +31,16 @@ export interface AppProps {
   onSignOut?: () => void;
 }
 
-export function App({ getSocketUrl, store, createSocket, waitTimeoutsMs, user, onSignOut }: AppProps) {
-  const chat = useChat({ getSocketUrl, store, createSocket, waitTimeoutsMs });
+export function App({
+  getSocketUrl,
+  store,
+  regions,
+  createSocket,
+  waitTimeoutsMs,
+  user,
+  onSignOut,
+}: AppProps) {
+  const chat = useChat({ getSocketUrl, store, regions, createSocket, waitTimeoutsMs });
   const { conversation } = chat;
   const { problem, notice, turn } = conversation;
   const [memoryOpen, setMemoryOpen] = useState(false);

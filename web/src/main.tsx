@@ -3,8 +3,10 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { configuredSignIn } from './auth/configured-sign-in.ts';
 import type { SignIn } from './auth/sign-in.ts';
+import { createRegionFailover, type RegionFailover } from './chat/region-failover.ts';
+import { measureConnectLatency, rankByLatency } from './chat/region-latency.ts';
 import { createSessionStore } from './chat/session-store.ts';
-import { configuredSocketUrl, withToken } from './chat/socket-url.ts';
+import { configuredEndpoints, type RegionEndpoint, withToken } from './chat/socket-url.ts';
 import { Banner } from './components/Banner.tsx';
 import './styles/app.css';
 import './styles/attachments.css';
@@ -18,8 +20,8 @@ const root = document.getElementById('root');
 if (root) createRoot(root).render(<StrictMode>{await startApp()}</StrictMode>);
 
 async function startApp() {
-  const socketUrl = configuredSocketUrl(import.meta.env);
-  if (!socketUrl) {
+  const endpoints = configuredEndpoints(import.meta.env);
+  if (endpoints.length === 0) {
     return (
       <Banner tone="error">
         This build does not know where the chat service is. Build it again with VITE_CHAT_WS_URL set to the
@@ -38,7 +40,13 @@ async function startApp() {
       </Banner>
     );
   }
-  const getSocketUrl = async () => (signIn ? withToken(socketUrl, await signIn.getToken()) : socketUrl);
+  const authorize = async (url: string) => (signIn ? withToken(url, await signIn.getToken()) : url);
+  const regions = endpoints.length > 1 ? createRegionFailover(endpoints) : undefined;
+  const ranking = regions && rankRegions(endpoints, regions, authorize);
+  const getSocketUrl = async () => {
+    await ranking;
+    return authorize((regions?.current() ?? (endpoints[0] as RegionEndpoint)).url);
+  };
   if (isAdminPath(window.location.pathname)) {
     return (
       <Suspense fallback={<p className="loading">Loading…</p>}>
@@ -56,6 +64,7 @@ async function startApp() {
   return (
     <App
       getSocketUrl={getSocketUrl}
+      regions={regions}
       store={createSessionStore(localStorage, sessionStorage)}
       user={signIn?.user}
       onSignOut={signIn?.signOut}
@@ -69,4 +78,17 @@ function isAdminPath(pathname: string): boolean {
 
 function isAgentPath(pathname: string): boolean {
   return pathname.replace(/\/+$/, '') === '/agent';
+}
+
+/** With several regions, the nearest first: the one that opens a WebSocket fastest right now. */
+async function rankRegions(
+  endpoints: RegionEndpoint[],
+  regions: RegionFailover,
+  authorize: (url: string) => Promise<string>,
+): Promise<void> {
+  const latencies = await measureConnectLatency(endpoints, {
+    urlOf: (endpoint) => authorize(endpoint.url),
+    createSocket: (url) => new WebSocket(url),
+  });
+  regions.rank(rankByLatency(endpoints, latencies));
 }

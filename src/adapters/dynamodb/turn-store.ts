@@ -14,8 +14,13 @@ const STOP_ATTRIBUTES = ['stopReason', 'stopRequestedAt', 'stopRunId', 'stopSeen
  * with) the session item the turn is about to write. A stop request's attributes are flat, so one update can
  * copy the lease holder's `runId` into it.
  */
-export function createDynamoDbTurnStore(table: TableOptions): TurnStore {
-  const { client, tableName } = table;
+export function createDynamoDbTurnStore(
+  table: TableOptions & {
+    /** The region this Lambda runs in: a lease names its run's region (decision 21). */
+    region: string;
+  },
+): TurnStore {
+  const { client, tableName, region } = table;
   /** Runs a conditional write: false when its condition failed, a typed error when storage did. */
   const conditionally = async (write: () => Promise<unknown>): Promise<boolean> => {
     try {
@@ -32,7 +37,7 @@ export function createDynamoDbTurnStore(table: TableOptions): TurnStore {
         new GetCommand({ TableName: tableName, Key: turnKey(sessionId, turnId), ConsistentRead: true }),
         storageCall(table),
       );
-      return Item ? toTurn(Item) : undefined;
+      return Item ? toTurn(Item, region) : undefined;
     } catch (error) {
       throw storageUnavailable(error);
     }
@@ -53,7 +58,8 @@ export function createDynamoDbTurnStore(table: TableOptions): TurnStore {
         ExpressionAttributeValues: { ':pk': turnKey(sessionId, '').PK, ':turn': 'TURN#', ':now': nowMs },
         ConsistentRead: true,
       });
-      return items.map(toTurn);
+      // Runs anywhere count here: a turn streaming in another region is still in progress.
+      return items.map((item) => toTurn(item));
     },
 
     async claim(turn) {
@@ -61,7 +67,7 @@ export function createDynamoDbTurnStore(table: TableOptions): TurnStore {
         client.send(
           new PutCommand({
             TableName: tableName,
-            Item: { ...turnKey(turn.sessionId, turn.turnId), ...withoutStop(turn) },
+            Item: { ...turnKey(turn.sessionId, turn.turnId), ...withoutStop(turn), runRegion: region },
             ConditionExpression: 'attribute_not_exists(PK)',
           }),
           storageCall(table),
@@ -78,11 +84,12 @@ export function createDynamoDbTurnStore(table: TableOptions): TurnStore {
           new UpdateCommand({
             TableName: tableName,
             Key: turnKey(sessionId, turnId),
-            UpdateExpression: `SET runId = :runId, leaseUntil = :until REMOVE ${STOP_ATTRIBUTES.join(', ')}`,
+            UpdateExpression: `SET runId = :runId, leaseUntil = :until, runRegion = :region REMOVE ${STOP_ATTRIBUTES.join(', ')}`,
             ConditionExpression: 'runId = :from',
             ExpressionAttributeValues: {
               ':runId': lease.runId,
               ':until': lease.leaseUntil,
+              ':region': region,
               ':from': fromRunId,
             },
           }),
@@ -191,14 +198,23 @@ function stopOf(item: Record<string, unknown>): StopRequest | undefined {
   };
 }
 
-function toTurn(item: Record<string, unknown>): StoredTurn {
+/**
+ * The turn as a Lambda in `ownRegion` sees it: a lease held by a run in another region counts as released
+ * (decision 21). That run cannot stream to a client asking here, which has left its region (the region failed,
+ * or the client failed over), so a retry takes the turn over at once instead of waiting for a dead region's
+ * Lambda deadline. If that region was only cut off, both runs finish; the first save holds the turn and the
+ * other finds it stored (decision 18), so the turn is stored once.
+ */
+function toTurn(item: Record<string, unknown>, ownRegion?: string): StoredTurn {
   const stop = stopOf(item);
+  const elsewhere =
+    ownRegion !== undefined && typeof item.runRegion === 'string' && item.runRegion !== ownRegion;
   return {
     sessionId: String(item.sessionId),
     turnId: String(item.turnId),
     ...(typeof item.ownerId === 'string' ? { ownerId: item.ownerId } : {}),
     runId: String(item.runId),
-    leaseUntil: Number(item.leaseUntil),
+    leaseUntil: elsewhere ? 0 : Number(item.leaseUntil),
     createdAt: Number(item.createdAt),
     expiresAt: Number(item.expiresAt),
     ...(stop ? { stop } : {}),

@@ -20,11 +20,44 @@ const table = { client, tableName: stack.tableName };
 
 describeStorageContract('DynamoDB storage (DynamoDB Local)', ({ clock, rateLimitPerMinute }) => ({
   sessions: createDynamoDbSessionStore(table),
-  turns: createDynamoDbTurnStore(table),
+  turns: createDynamoDbTurnStore({ ...table, region: 'us-east-1' }),
   usage: createDynamoDbUsageLedger({ ...table, clock }),
   rateLimiter: createDynamoDbRateLimiter({ ...table, limitPerMinute: rateLimitPerMinute, clock }),
   memories: createDynamoDbMemoryStore(table),
 }));
+
+describe('turn leases across regions (decision 21)', () => {
+  it("finds a turn leased by another region's run released, so a retry there takes it over at once", async () => {
+    const [eastTurns, westTurns] = [
+      createDynamoDbTurnStore({ ...table, region: 'us-east-1' }),
+      createDynamoDbTurnStore({ ...table, region: 'eu-west-1' }),
+    ];
+    const sessionId = crypto.randomUUID();
+    const turnId = crypto.randomUUID();
+    const leaseUntil = Date.now() + 60_000;
+    const turn = {
+      sessionId,
+      turnId,
+      ownerId: 'alice',
+      runId: 'run-east',
+      leaseUntil,
+      createdAt: 1,
+      expiresAt: 2e9,
+    };
+    expect(await eastTurns.claim(turn)).toBe(true);
+
+    expect(await eastTurns.find(sessionId, turnId)).toMatchObject({ runId: 'run-east', leaseUntil });
+    expect(await westTurns.find(sessionId, turnId)).toMatchObject({ runId: 'run-east', leaseUntil: 0 });
+    // Still a turn in progress for the session, wherever it runs (regenerate and edit wait for it).
+    expect((await westTurns.leased(sessionId, Date.now())).map((t) => t.turnId)).toEqual([turnId]);
+    expect(await westTurns.takeOver(sessionId, turnId, 'run-east', { runId: 'run-west', leaseUntil })).toBe(
+      true,
+    );
+    // Now the lease is the west's, and it is the east that no longer counts it.
+    expect(await westTurns.find(sessionId, turnId)).toMatchObject({ runId: 'run-west', leaseUntil });
+    expect(await eastTurns.find(sessionId, turnId)).toMatchObject({ runId: 'run-west', leaseUntil: 0 });
+  });
+});
 
 describe('DynamoDB storage failures', () => {
   it('reports an unreachable database as STORAGE_UNAVAILABLE', async () => {

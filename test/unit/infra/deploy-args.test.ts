@@ -16,6 +16,7 @@ describe('parseDeployArgs', () => {
     ).toEqual({
       stage: 'prod',
       region: 'eu-west-1',
+      regions: ['eu-west-1'],
       seedResources: false,
       skipWeb: false,
       knowledgeBase: undefined,
@@ -29,6 +30,24 @@ describe('parseDeployArgs', () => {
       seedResources: true,
       skipWeb: true,
     });
+  });
+
+  it('takes several regions, the first of them the primary', () => {
+    expect(parseDeployArgs(['--stage', 'prod', '--regions', 'us-east-1, eu-west-1'])).toMatchObject({
+      region: 'us-east-1',
+      regions: ['us-east-1', 'eu-west-1'],
+      passThrough: [],
+    });
+  });
+
+  it('refuses a region list it cannot use', () => {
+    expect(() =>
+      parseDeployArgs(['--stage', 'p', '--region', 'us-east-1', '--regions', 'eu-west-1']),
+    ).toThrow(/either --region or --regions/);
+    expect(() => parseDeployArgs(['--stage', 'p', '--regions', 'us-east-1,us-east-1'])).toThrow(/twice/);
+    expect(() => parseDeployArgs(['--stage', 'p', '--regions', 'us-east-1,europe'])).toThrow(
+      /not an AWS region/,
+    );
   });
 
   it('refuses to deploy without a stage, or to the offline stage', () => {

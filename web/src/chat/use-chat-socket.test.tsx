@@ -2,6 +2,7 @@ import { act, renderHook } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ServerFrame } from '../../../src/protocol/server-frame.ts';
 import { createFakeSockets, historyFrame } from '../testing/fake-socket.ts';
+import { createRegionFailover } from './region-failover.ts';
 import { type ChatSocketOptions, useChatSocket } from './use-chat-socket.ts';
 
 const URL = 'ws://chat.test';
@@ -197,5 +198,72 @@ describe('useChatSocket', () => {
     await settle();
 
     expect(sockets.all).toHaveLength(0);
+  });
+});
+
+describe('useChatSocket with several regions', () => {
+  const east = { region: 'us-east-1', url: 'wss://east.test/prod' };
+  const west = { region: 'eu-west-1', url: 'wss://west.test/prod' };
+  const renderRegions = () => {
+    const regions = createRegionFailover([east, west]);
+    const rendered = renderSocket({
+      regions,
+      connectTimeoutMs: 5_000,
+      getSocketUrl: async () => regions.current().url,
+    });
+    return { ...rendered, regions };
+  };
+
+  it('moves to the next region at once when its region drops and refuses to reconnect', async () => {
+    const { result, sockets, options } = renderRegions();
+    await settle();
+    act(() => sockets.latest().open());
+    expect(result.current.connection).toEqual({ status: 'open', region: 'us-east-1' });
+
+    act(() => sockets.latest().drop()); // the region goes away mid-conversation
+    await act(() => vi.advanceTimersByTimeAsync(1_000)); // one retry there, after the usual backoff
+    expect(sockets.latest().url).toBe(east.url);
+    act(() => sockets.latest().drop()); // refused: the region is down
+
+    await act(() => vi.advanceTimersByTimeAsync(1));
+    await settle();
+    expect(sockets.latest().url).toBe(west.url);
+    act(() => sockets.latest().open());
+
+    expect(result.current.connection).toEqual({ status: 'open', region: 'eu-west-1' });
+    // The chat asks for its history (or resumes its answer) on the new region's connection.
+    expect(options.onOpen).toHaveBeenCalledTimes(2);
+  });
+
+  it('gives up on a region whose connection does not open in time, and tries the next one', async () => {
+    const { sockets } = renderRegions();
+    await settle();
+    expect(sockets.latest().url).toBe(east.url);
+
+    await act(() => vi.advanceTimersByTimeAsync(4_999));
+    expect(sockets.all).toHaveLength(1);
+    // Timers of 0 ms run after 1 ms, as in Node.
+    await act(() => vi.advanceTimersByTimeAsync(2));
+    await settle();
+
+    expect(sockets.all.map((socket) => [socket.url, socket.closedByClient])).toEqual([
+      [east.url, true],
+      [west.url, false],
+    ]);
+  });
+
+  it('backs off once every region has refused, then starts again from the nearest', async () => {
+    const { result, sockets } = renderRegions();
+    await settle();
+    act(() => sockets.latest().drop());
+    await act(() => vi.advanceTimersByTimeAsync(1));
+    await settle();
+    expect(sockets.latest().url).toBe(west.url);
+
+    act(() => sockets.latest().drop());
+
+    expect(result.current.connection).toEqual({ status: 'waiting', attempt: 1, retryInMs: 1_000 });
+    await act(() => vi.advanceTimersByTimeAsync(1_000));
+    expect(sockets.latest().url).toBe(east.url);
   });
 });

@@ -3,6 +3,7 @@ import type { ClientFrame } from '../../../src/protocol/client-frame.ts';
 import type { ServerFrame } from '../../../src/protocol/server-frame.ts';
 import { parseIncomingFrame } from './incoming-frame.ts';
 import { DEFAULT_RECONNECT_POLICY, type ReconnectPolicy, reconnectDelay } from './reconnect-delay.ts';
+import type { RegionFailover } from './region-failover.ts';
 
 /** The part of the browser's WebSocket the chat uses; tests pass a fake. */
 export interface SocketLike {
@@ -18,7 +19,8 @@ export type CreateSocket = (url: string) => SocketLike;
 
 export type ConnectionState =
   | { status: 'connecting' }
-  | { status: 'open' }
+  /** `region` names the region connected to, when the chat runs in several. */
+  | { status: 'open'; region?: string }
   /** The connection dropped or could not be made; the next attempt is scheduled. */
   | { status: 'waiting'; attempt: number; retryInMs: number };
 
@@ -35,6 +37,13 @@ export interface ChatSocketOptions {
   onDrop?: () => void;
   reconnect?: ReconnectPolicy;
   random?: () => number;
+  /**
+   * With several regions: told how each connection attempt went, it says whether the next attempt goes to
+   * another region at once. `getSocketUrl` builds the URL of its `current()` region.
+   */
+  regions?: RegionFailover;
+  /** A connection that has not opened after this long counts as refused (a dead region may never answer). */
+  connectTimeoutMs?: number;
 }
 
 export interface ChatSocket {
@@ -47,6 +56,7 @@ export interface ChatSocket {
 
 const OPEN = 1;
 const NORMAL_CLOSURE = 1000;
+const CONNECT_TIMEOUT_MS = 10_000;
 const createBrowserSocket: CreateSocket = (url) => new WebSocket(url);
 
 /**
@@ -68,14 +78,25 @@ export function useChatSocket(options: ChatSocketOptions): ChatSocket {
   const nextDelay = useEffectEvent((attempt: number) =>
     reconnectDelay(attempt, options.reconnect ?? DEFAULT_RECONNECT_POLICY, options.random ?? Math.random),
   );
+  const attemptEnded = useEffectEvent((how: 'refused' | 'dropped') => options.regions?.ended(how) ?? 'later');
+  const attemptOpened = useEffectEvent(() => {
+    options.regions?.opened();
+    return options.regions?.current().region;
+  });
+  const connectTimeoutMs = useEffectEvent(() => options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
 
   useEffect(() => {
     let disposed = false;
     let attempt = 0;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
 
-    const scheduleRetry = () => {
+    const scheduleRetry = (how: 'refused' | 'dropped') => {
       if (disposed) return;
+      // Another region is still untried: go there at once, without counting it as a failed round.
+      if (attemptEnded(how) === 'now') {
+        retryTimer = setTimeout(connect, 0);
+        return;
+      }
       const retryInMs = nextDelay(attempt);
       attempt += 1;
       setConnection({ status: 'waiting', attempt, retryInMs });
@@ -91,15 +112,18 @@ export function useChatSocket(options: ChatSocketOptions): ChatSocket {
         if (disposed) return;
         socket = createSocket(url);
       } catch {
-        scheduleRetry(); // no URL (a token could not be fetched) or a malformed one: try again later
+        scheduleRetry('refused'); // no URL (a token could not be fetched) or a malformed one: try again later
         return;
       }
       socketRef.current = socket;
       let opened = false;
+      const openTimer = setTimeout(() => socket.close(), connectTimeoutMs());
       socket.onopen = () => {
+        clearTimeout(openTimer);
         opened = true;
         attempt = 0;
-        setConnection({ status: 'open' });
+        const region = attemptOpened();
+        setConnection(region === undefined ? { status: 'open' } : { status: 'open', region });
         onOpen();
       };
       socket.onmessage = (event) => {
@@ -108,10 +132,11 @@ export function useChatSocket(options: ChatSocketOptions): ChatSocket {
         if (incoming?.kind === 'gatewayError') onGatewayError(incoming.message);
       };
       socket.onclose = () => {
+        clearTimeout(openTimer);
         if (socketRef.current !== socket) return;
         socketRef.current = undefined;
         if (opened) onDrop();
-        scheduleRetry();
+        scheduleRetry(opened ? 'dropped' : 'refused');
       };
     };
 

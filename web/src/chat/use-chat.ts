@@ -12,6 +12,7 @@ import type {
 } from '../../../src/protocol/server-frame.ts';
 import { createChats, currentConversation, needsHistory, updateChats } from './chats.ts';
 import type { ConversationEvent, ConversationState, Wait } from './conversation.ts';
+import type { RegionFailover } from './region-failover.ts';
 import { createSessionList, type SessionListState, updateSessionList } from './session-list.ts';
 import type { SessionStore } from './session-store.ts';
 import { type ConnectionState, type CreateSocket, useChatSocket } from './use-chat-socket.ts';
@@ -20,6 +21,8 @@ export interface ChatOptions {
   getSocketUrl: () => Promise<string>;
   store: SessionStore;
   createSocket?: CreateSocket;
+  /** With several regions: which one to connect to, and where to go when it fails. */
+  regions?: RegionFailover;
   /** How long to wait for the server before saying it is not answering (defaults: WAIT_TIMEOUTS_MS). */
   waitTimeoutsMs?: Partial<Record<Wait, number>>;
 }
@@ -31,6 +34,9 @@ export interface ChatOptions {
  * one at least every 15 s (its model idle timeout). Stop takes effect within about a second.
  */
 export const WAIT_TIMEOUTS_MS: Record<Wait, number> = { load: 15_000, answer: 30_000, stop: 10_000 };
+
+/** How long a connection to one of several regions may take to open before the next region is tried. */
+export const REGION_CONNECT_TIMEOUT_MS = 5_000;
 
 export interface Chat {
   conversation: ConversationState;
@@ -133,6 +139,9 @@ export function useChat(options: ChatOptions): Chat {
   const socket = useChatSocket({
     getSocketUrl: options.getSocketUrl,
     createSocket: options.createSocket,
+    regions: options.regions,
+    // A region that does not answer is given up on sooner when there is another to go to.
+    connectTimeoutMs: options.regions ? REGION_CONNECT_TIMEOUT_MS : undefined,
     // Only the conversation at first: API Gateway's failure frames name no request, so while the history
     // loads it is the one request in flight, and a failure is surely its own. The rest follows the history.
     onOpen: () => {

@@ -35,6 +35,9 @@ export function ConnectionBadge({
       >
         <span className="connection-dot" aria-hidden="true" />
         {LABELS[status]}
+        {status === 'open' && connection.status === 'open' && connection.region && (
+          <span className="connection-region"> · {connection.region}</span>
+        )}
       </span>
       {connection.status === 'waiting' && (
         <button type="button" className="link-button" onClick={onReconnect}>
