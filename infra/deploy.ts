@@ -25,7 +25,10 @@ const args = parseDeployArgs(process.argv.slice(2));
 const [primary, ...others] = args.regions as [string, ...string[]];
 const serverless = createRequire(import.meta.url).resolve('serverless/bin/serverless.js');
 
-function deployRegion(region: string, others: Pick<RegionDeployment, 'userPool' | 'otherSocketUrls'>) {
+function deployRegion(
+  region: string,
+  others: Pick<RegionDeployment, 'userPool' | 'uploadsBucket' | 'otherSocketUrls'>,
+) {
   const argv = serverlessDeployArgs({ ...args, region, ...others });
   console.log(`Deploying ${region}…`);
   const deployed = spawnSync(process.execPath, [serverless, ...argv], { cwd: root, stdio: 'inherit' });
@@ -54,7 +57,7 @@ const stack = await readStackOutputs(args.stage, primary);
 const userPool = { id: stack.userPoolId, clientId: stack.userPoolClientId };
 const endpoints = [{ region: primary, url: stack.webSocketUrl }];
 for (const region of others) {
-  deployRegion(region, { userPool });
+  deployRegion(region, { userPool, uploadsBucket: stack.uploadsBucketName });
   const url = await readSocketUrl(args.stage, region);
   if (!url) throw new Error(`The stack in ${region} has no WebSocketUrl output.`);
   endpoints.push({ region, url });

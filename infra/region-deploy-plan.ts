@@ -10,6 +10,8 @@ export interface RegionDeployment {
   writeRegion?: string;
   /** The primary's user pool, which every other region's `$connect` authorizer trusts. */
   userPool?: { id: string; clientId: string };
+  /** The primary's uploads bucket, which every other region's Lambdas use. */
+  uploadsBucket?: string;
   /** The other regions' WebSocket URLs, once known: the primary's CSP lets the web app connect to them. */
   otherSocketUrls?: readonly string[];
   /** The options the user gave for `serverless` (e.g. `--param`), passed on unchanged and winning. */
@@ -46,9 +48,12 @@ export function serverlessDeployArgs(deployment: RegionDeployment): string[] {
     const origins = (deployment.otherSocketUrls ?? []).map(originOf);
     if (origins.length > 0) params.extraConnectSources = origins.join(' ');
   } else {
-    if (!deployment.userPool) throw new Error(`Region ${region} needs the primary region's user pool first.`);
+    if (!deployment.userPool || !deployment.uploadsBucket)
+      throw new Error(`Region ${region} needs the primary region's user pool and uploads bucket first.`);
     params.cognitoUserPoolId = deployment.userPool.id;
     params.cognitoClientId = deployment.userPool.clientId;
+    params.uploadsBucket = deployment.uploadsBucket;
+    params.uploadsRegion = regions[0] as string;
   }
   // ACM certificates are regional: of a comma-separated list, each region takes the one issued in it.
   const certificates = given.get('certificateArn');

@@ -13,6 +13,8 @@ export interface DeployedStack {
   authDomain: string;
   /** The attachments bucket's origin, where the browser posts files. */
   uploadsUrl: string;
+  /** The uploads bucket, which other regions' Lambdas use too (decision 21). */
+  uploadsBucketName: string;
   tableName: string;
 }
 
@@ -60,6 +62,7 @@ export async function readStackOutputs(stage: string, region: string): Promise<D
     userPoolClientId: need('UserPoolClientId'),
     authDomain: need('AuthDomain'),
     uploadsUrl: need('UploadsUrl'),
+    uploadsBucketName: need('UploadsBucketName'),
     tableName: `${SERVICE}-${stage}`,
   };
 }

@@ -59,6 +59,8 @@ const envSchema = z.object({
   CHAT_MANAGEMENT_ENDPOINT: optional(z.url()),
   /** The attachments bucket; unset: attachments are refused (UPLOADS_UNAVAILABLE). */
   CHAT_UPLOADS_BUCKET: optional(z.string()),
+  /** Several regions: the uploads bucket's region, the primary's (decision 21). */
+  CHAT_UPLOADS_REGION: optional(z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/))),
   CHAT_S3_ENDPOINT: optional(z.url()),
   CHAT_WINDOW_MESSAGES: z._default(z.coerce.number().check(z.int(), z.minimum(2)), 20),
   CHAT_WINDOW_TOKENS: optional(z.coerce.number().check(z.int(), z.positive())),
@@ -177,6 +179,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       s3: e.CHAT_S3_ENDPOINT,
     },
     uploadsBucket: e.CHAT_UPLOADS_BUCKET,
+    uploadsRegion: e.CHAT_UPLOADS_REGION ?? e.AWS_REGION,
     resume: { waitMs: e.CHAT_RESUME_WAIT_MS, pollMs: 250 },
     cancelWaitMs: e.CHAT_CANCEL_WAIT_MS,
     // Each DynamoDB call: connect within 1 s, each attempt within 2 s, three attempts, all within the budget.

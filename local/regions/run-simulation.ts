@@ -1,8 +1,8 @@
-import { createDocumentClient } from '../../src/adapters/dynamodb/document-client.ts';
 import { sessionKey } from '../../src/adapters/dynamodb/keys.ts';
 import { queryAll } from '../../src/adapters/dynamodb/query-all.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb-local.ts';
 import { findFreePort } from '../processes.ts';
+import { createLocalDocumentClient } from '../stack.ts';
 import { type Replicator, startReplicator } from './replicator.ts';
 import { SCENARIOS, type Scenario, type ScenarioRun, type SimContext } from './scenarios.ts';
 import { answered, createSimClient, type SimClient } from './sim-client.ts';
@@ -248,7 +248,7 @@ const tableName = (context: SimContext) => context.regions[0].stack.tableName;
 
 /** Sessions whose items (session, turns, branches) are not the same in both replicas. */
 async function divergedSessions(context: SimContext, sessions: readonly string[], table: string) {
-  const clients = context.replicas.map((endpoint) => createDocumentClient({ region: 'us-east-1', endpoint }));
+  const clients = context.replicas.map((endpoint) => createLocalDocumentClient(endpoint));
   try {
     let diverged = 0;
     for (const sessionId of sessions) {

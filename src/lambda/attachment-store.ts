@@ -9,7 +9,7 @@ export function createAttachmentStore(
 ): AttachmentStore | undefined {
   if (!config.uploadsBucket) return undefined;
   return createS3AttachmentStore({
-    client: createS3Client({ region: config.region, endpoint: config.endpoints.s3 }),
+    client: createS3Client({ region: config.uploadsRegion, endpoint: config.endpoints.s3 }),
     bucket: config.uploadsBucket,
     clock,
   });

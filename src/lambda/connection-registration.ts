@@ -35,6 +35,7 @@ export function createConnectionRegistration(
 /** The caller of a route as a registry entry, when signed in. */
 export function callerConnection(request: {
   connectionId: string;
+  endpoint?: string;
   userId: string | undefined;
   groups: readonly string[];
 }): Connection | undefined {
@@ -43,5 +44,6 @@ export function callerConnection(request: {
     connectionId: request.connectionId,
     userId: request.userId,
     agent: request.groups.includes(AGENTS_GROUP),
+    ...(request.endpoint ? { endpoint: request.endpoint } : {}),
   };
 }

@@ -39,7 +39,10 @@ export interface RouteRequest<F extends ClientFrame = ClientFrame> {
   /** Sends frames to this connection. */
   reply: Reply;
   /** Sends a frame to another connection of this API (a user's other tabs, an agent); 410 is ClientGoneError. */
-  sendTo: (connectionId: string, frame: ServerFrame) => Promise<void>;
+  /** The management endpoint of the caller's API (its region's, with several). */
+  endpoint: string;
+  /** Sends to another connection: on the caller's API, or on the one `endpoint` names. */
+  sendTo: (connectionId: string, frame: ServerFrame, endpoint?: string) => Promise<void>;
   /** Time left before the Lambda deadline. */
   remainingTimeMs: () => number;
 }
@@ -81,7 +84,8 @@ export function createWebSocketRoute<A extends ClientAction | undefined>(
         coldStart,
         connectionId,
         reply,
-        sendTo: (to, frame) => route.pushFor(endpoint).push(to, frame),
+        endpoint,
+        sendTo: (to, frame, at = endpoint) => route.pushFor(at).push(to, frame),
         remainingTimeMs: () => context.getRemainingTimeInMillis(),
       });
     } catch (error) {

@@ -26,6 +26,7 @@ beforeAll(async () => {
     params: {
       tableMode: 'global',
       regionRole: 'primary',
+      writeRegion: 'us-east-1',
       extraConnectSources: 'wss://xyz789.execute-api.eu-west-1.amazonaws.com',
       domainName: 'chat.example.com',
       hostedZoneId: 'Z0123456789ABC',
@@ -38,9 +39,12 @@ beforeAll(async () => {
     params: {
       tableMode: 'global',
       regionRole: 'secondary',
+      writeRegion: 'us-east-1',
       modelId: 'eu.anthropic.claude-haiku-4-5-20251001-v1:0',
       cognitoUserPoolId: 'us-east-1_AbC123',
       cognitoClientId: 'client123',
+      uploadsBucket: 'bedrock-ws-chat-ci-uploadsbucket-1a2b',
+      uploadsRegion: 'us-east-1',
     },
   });
 }, 540_000);
@@ -100,13 +104,14 @@ describe('the primary region’s stack of a multi-region deployment', () => {
     expect(types).toContain('AWS::Cognito::UserPool');
     expect(types).toContain('AWS::CloudFront::Distribution');
     expect(types).not.toContain('AWS::DynamoDB::Table');
-    expect(ofType(primary, 'AWS::Lambda::Function')).toHaveLength(14);
+    expect(ofType(primary, 'AWS::Lambda::Function')).toHaveLength(21);
     expectNoDanglingReference(primary);
   });
 
-  it('uses the global table’s replica in its own region', () => {
+  it('uses the global table’s replica in its own region, the write region', () => {
     const [arn] = tableStatement(primary)?.Resource ?? [];
-    expect(resolveJoin(arn, { 'AWS::Region': 'us-east-1', 'AWS::AccountId': '123456789012' })).toBe(
+    const refs = { 'AWS::Region': 'us-east-1', 'AWS::AccountId': '123456789012' };
+    expect(resolveJoin(arn, refs, { HasWriteRegion: conditionHolds(primary, 'HasWriteRegion') })).toBe(
       'arn:aws:dynamodb:us-east-1:123456789012:table/bedrock-ws-chat-ci',
     );
   });
@@ -162,7 +167,7 @@ describe('another region’s stack of a multi-region deployment', () => {
     const types = typesOf(secondary);
     expect(types).toContain('AWS::ApiGatewayV2::Api');
     expect(types).toContain('AWS::ApiGatewayV2::Authorizer');
-    expect(ofType(secondary, 'AWS::Lambda::Function')).toHaveLength(14);
+    expect(ofType(secondary, 'AWS::Lambda::Function')).toHaveLength(21);
     for (const absent of [
       'AWS::DynamoDB::Table',
       'AWS::Cognito::UserPool',
@@ -198,15 +203,23 @@ describe('another region’s stack of a multi-region deployment', () => {
     });
   });
 
-  it('uses its own replica of the table and its own geography’s inference profile', () => {
+  it('reads and writes the write region’s replica of the table, and calls its own geography’s inference profile', () => {
     const [arn] = tableStatement(secondary)?.Resource ?? [];
-    expect(resolveJoin(arn, { 'AWS::Region': 'eu-west-1', 'AWS::AccountId': '123456789012' })).toBe(
-      'arn:aws:dynamodb:eu-west-1:123456789012:table/bedrock-ws-chat-ci',
+    const refs = { 'AWS::Region': 'eu-west-1', 'AWS::AccountId': '123456789012' };
+    expect(resolveJoin(arn, refs, { HasWriteRegion: conditionHolds(secondary, 'HasWriteRegion') })).toBe(
+      'arn:aws:dynamodb:us-east-1:123456789012:table/bedrock-ws-chat-ci',
     );
     const functions = ofType(secondary, 'AWS::Lambda::Function');
     const env = functions.map(
       (f) => (f.Properties.Environment as { Variables: Record<string, unknown> }).Variables,
     );
+    // Every function's table client goes to the write region (decision 21).
+    expect(new Set(env.map((variables) => variables.CHAT_WRITE_REGION))).toEqual(new Set(['us-east-1']));
+    // So are its attachments: the primary's bucket, in the primary's region.
+    expect(env[0]).toMatchObject({
+      CHAT_UPLOADS_BUCKET: 'bedrock-ws-chat-ci-uploadsbucket-1a2b',
+      CHAT_UPLOADS_REGION: 'us-east-1',
+    });
     expect(new Set(env.map((variables) => variables.CHAT_MODEL_ID))).toEqual(
       new Set(['eu.anthropic.claude-haiku-4-5-20251001-v1:0']),
     );

@@ -302,9 +302,10 @@ describe('the packaged CloudFormation template', () => {
       for (const resource of statement.Resource) expect(resource).not.toBe('*');
     }
     const bySid = Object.fromEntries(statements.filter((s) => s.Sid).map((s) => [s.Sid, s]));
-    // The table by name in this region: the stack's own table, or its replica of a global table.
+    // The table by name in this region: the stack's own table (several regions: the write region's replica).
     const [table] = bySid.ChatTable?.Resource ?? [];
-    expect(resolveJoin(table, { 'AWS::Region': 'eu-west-1', 'AWS::AccountId': '123456789012' })).toBe(
+    const refs = { 'AWS::Region': 'eu-west-1', 'AWS::AccountId': '123456789012' };
+    expect(resolveJoin(table, refs, { HasWriteRegion: false })).toBe(
       'arn:aws:dynamodb:eu-west-1:123456789012:table/bedrock-ws-chat-ci',
     );
     expect(bySid.ChatTable?.Resource).toHaveLength(1);

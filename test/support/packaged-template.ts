@@ -91,28 +91,25 @@ export function createdResources(template: Template): Record<string, Resource> {
   );
 }
 
-/** A `Fn::Join` of strings, `Ref`s and `Fn::GetAtt`s, with each reference replaced by the value given for it. */
+/** A `Fn::Join` of strings, `Ref`s, `Fn::GetAtt`s and `Fn::If`s, with each reference and condition given. */
 export function resolveJoin(
   value: unknown,
   refs: Record<string, string>,
   conditions: Record<string, boolean> = {},
 ): string {
   const [separator, parts] = (value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
-  return parts
-    .map((part) => {
-      if (typeof part === 'string') return part;
-      const choice = (part as { 'Fn::If'?: [string, unknown, unknown] })['Fn::If'];
-      if (choice) {
-        const [condition, then, otherwise] = choice;
-        if (!(condition in conditions)) throw new Error(`no value given for condition ${condition}`);
-        const chosen = conditions[condition] ? then : otherwise;
-        if (typeof chosen !== 'string') throw new Error(`Fn::If ${condition} does not choose a string`);
-        return chosen;
-      }
-      const attribute = (part as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
-      const name = attribute ? attribute.join('.') : (part as { Ref: string }).Ref;
-      if (!(name in refs)) throw new Error(`no value given for Ref ${name}`);
-      return refs[name];
-    })
-    .join(separator);
+  const resolve = (part: unknown): string => {
+    if (typeof part === 'string') return part;
+    const choice = (part as { 'Fn::If'?: [string, unknown, unknown] })['Fn::If'];
+    if (choice) {
+      const [condition, then, otherwise] = choice;
+      if (!(condition in conditions)) throw new Error(`no value given for condition ${condition}`);
+      return resolve(conditions[condition] ? then : otherwise);
+    }
+    const attribute = (part as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+    const name = attribute ? attribute.join('.') : (part as { Ref: string }).Ref;
+    if (!(name in refs)) throw new Error(`no value given for Ref ${name}`);
+    return refs[name] as string;
+  };
+  return parts.map(resolve).join(separator);
 }

@@ -78,7 +78,8 @@ export function createClientPushCache(
     if (!push) {
       push = createManagementApiPush(
         new ApiGatewayManagementApiClient({
-          region,
+          // Another region's API (a user's tab there, decision 21) is signed for that region.
+          region: regionOfEndpoint(endpoint) ?? region,
           endpoint,
           requestHandler: createHttpHandler({ requestTimeoutMs: options.timeoutMs ?? PUSH_TIMEOUT_MS }),
           maxAttempts: 2,
@@ -88,4 +89,9 @@ export function createClientPushCache(
     }
     return push;
   };
+}
+
+/** The region in an `execute-api` endpoint's host, e.g. eu-west-1 in `abc.execute-api.eu-west-1.amazonaws.com`. */
+export function regionOfEndpoint(endpoint: string): string | undefined {
+  return /\.execute-api\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com/.exec(endpoint)?.[1];
 }

@@ -34,6 +34,7 @@ export function createDynamoDbConnectionRegistry(table: TableOptions & { clock: 
           connectionId: String(item.connectionId),
           userId: String(item.userId),
           agent: item.agent === true,
+          ...(typeof item.endpoint === 'string' ? { endpoint: item.endpoint } : {}),
         }));
     } catch (error) {
       throw storageUnavailable(error);

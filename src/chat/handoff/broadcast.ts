@@ -23,7 +23,7 @@ export function createBroadcast(deps: {
     const sent = await Promise.all(
       connections.map(async (connection) => {
         try {
-          await deps.send(connection.connectionId, frame);
+          await deps.send(connection.connectionId, frame, connection.endpoint);
           return 1;
         } catch (error) {
           if (error instanceof ClientGoneError) await deps.registry.remove(connection).catch(() => undefined);

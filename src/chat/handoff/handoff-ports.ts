@@ -58,6 +58,11 @@ export interface Connection {
   userId: string;
   /** In the `agents` group: it gets the live queue. */
   agent: boolean;
+  /**
+   * The management endpoint of the API the connection is on. With several regions a user's tab may be on
+   * another region's API than the agent's (decision 21); absent: the caller's own API.
+   */
+  endpoint?: string;
 }
 
 /** Who is connected: kept on `$connect`, removed on `$disconnect`, expiring on its own (a TTL). */
@@ -71,4 +76,4 @@ export interface ConnectionRegistry {
 }
 
 /** Sends a frame to one connection by id; throws ClientGoneError when it no longer exists. */
-export type SendToConnection = (connectionId: string, frame: ServerFrame) => Promise<void>;
+export type SendToConnection = (connectionId: string, frame: ServerFrame, endpoint?: string) => Promise<void>;

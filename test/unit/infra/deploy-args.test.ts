@@ -17,6 +17,7 @@ describe('parseDeployArgs', () => {
       stage: 'prod',
       region: 'eu-west-1',
       regions: ['eu-west-1'],
+      writeRegion: 'eu-west-1',
       seedResources: false,
       skipWeb: false,
       knowledgeBase: undefined,
@@ -36,8 +37,12 @@ describe('parseDeployArgs', () => {
     expect(parseDeployArgs(['--stage', 'prod', '--regions', 'us-east-1, eu-west-1'])).toMatchObject({
       region: 'us-east-1',
       regions: ['us-east-1', 'eu-west-1'],
+      writeRegion: 'us-east-1',
       passThrough: [],
     });
+    expect(
+      parseDeployArgs(['--stage', 'prod', '--regions', 'us-east-1,eu-west-1', '--write-region', 'eu-west-1']),
+    ).toMatchObject({ region: 'us-east-1', writeRegion: 'eu-west-1' });
   });
 
   it('refuses a region list it cannot use', () => {
@@ -45,6 +50,9 @@ describe('parseDeployArgs', () => {
       parseDeployArgs(['--stage', 'p', '--region', 'us-east-1', '--regions', 'eu-west-1']),
     ).toThrow(/either --region or --regions/);
     expect(() => parseDeployArgs(['--stage', 'p', '--regions', 'us-east-1,us-east-1'])).toThrow(/twice/);
+    expect(() =>
+      parseDeployArgs(['--stage', 'p', '--regions', 'us-east-1,eu-west-1', '--write-region', 'ap-south-1']),
+    ).toThrow(/not one of --regions/);
     expect(() => parseDeployArgs(['--stage', 'p', '--regions', 'us-east-1,europe'])).toThrow(
       /not an AWS region/,
     );

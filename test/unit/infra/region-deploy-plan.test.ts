@@ -35,6 +35,8 @@ describe('serverlessDeployArgs', () => {
       '--param',
       'regionRole=primary',
       '--param',
+      'writeRegion=us-east-1',
+      '--param',
       'modelId=us.anthropic.claude-haiku-4-5-20251001-v1:0',
       '--param',
       'extraConnectSources=wss://abc.execute-api.eu-west-1.amazonaws.com',
@@ -47,6 +49,7 @@ describe('serverlessDeployArgs', () => {
       region: 'eu-west-1',
       regions: two,
       userPool: { id: 'us-east-1_AbC', clientId: 'client123' },
+      uploadsBucket: 'chat-prod-uploadsbucket-1a2b',
       passThrough: ['--param', 'knowledgeBaseId=KB1'],
     });
     expect(argv).toEqual([
@@ -60,14 +63,37 @@ describe('serverlessDeployArgs', () => {
       '--param',
       'regionRole=secondary',
       '--param',
+      // Every region reads and writes the primary's replica (decision 21).
+      'writeRegion=us-east-1',
+      '--param',
       'modelId=eu.anthropic.claude-haiku-4-5-20251001-v1:0',
       '--param',
       'cognitoUserPoolId=us-east-1_AbC',
       '--param',
       'cognitoClientId=client123',
       '--param',
+      // One uploads bucket, the primary's: a file attached in one region is read in any.
+      'uploadsBucket=chat-prod-uploadsbucket-1a2b',
+      '--param',
+      'uploadsRegion=us-east-1',
+      '--param',
       'knowledgeBaseId=KB1',
     ]);
+  });
+
+  it('moves the write region where --write-region says, in every region', () => {
+    for (const region of two) {
+      const argv = serverlessDeployArgs({
+        stage: 'prod',
+        region,
+        regions: two,
+        writeRegion: 'eu-west-1',
+        userPool: { id: 'us-east-1_AbC', clientId: 'client123' },
+        uploadsBucket: 'chat-prod-uploadsbucket-1a2b',
+        passThrough: [],
+      });
+      expect(argv.filter((token) => token.startsWith('writeRegion='))).toEqual(['writeRegion=eu-west-1']);
+    }
   });
 
   it('keeps a model the user chose, and builds the profile from a foundation model the user chose', () => {
@@ -83,6 +109,7 @@ describe('serverlessDeployArgs', () => {
       region: 'ap-northeast-1',
       regions: ['eu-west-1', 'ap-northeast-1'],
       userPool: { id: 'eu-west-1_x', clientId: 'c' },
+      uploadsBucket: 'b',
       passThrough: ['--param', 'foundationModelId=anthropic.other-v1:0'],
     });
     expect(foundation).toContain('modelId=apac.anthropic.other-v1:0');
@@ -96,6 +123,7 @@ describe('serverlessDeployArgs', () => {
       region: 'eu-west-1',
       regions: two,
       userPool: { id: 'us-east-1_x', clientId: 'c' },
+      uploadsBucket: 'b',
       passThrough: ['--param', 'domainName=chat.example.com', '--param', certificates],
     });
     expect(argv).toContain('certificateArn=arn:aws:acm:eu-west-1:123456789012:certificate/b');
@@ -106,6 +134,7 @@ describe('serverlessDeployArgs', () => {
         region: 'ap-northeast-1',
         regions: ['us-east-1', 'ap-northeast-1'],
         userPool: { id: 'us-east-1_x', clientId: 'c' },
+        uploadsBucket: 'b',
         passThrough: ['--param', certificates],
       }),
     ).toThrow(/no certificate in ap-northeast-1/);

@@ -6,6 +6,7 @@ import {
   createClientPushCache,
   createManagementApiPush,
   FrameTooLargeError,
+  regionOfEndpoint,
 } from '../../../../src/adapters/apigateway/client-push.ts';
 import { ClientGoneError } from '../../../../src/chat/errors.ts';
 
@@ -97,6 +98,23 @@ describe('createManagementApiPush', () => {
 });
 
 describe('createClientPushCache', () => {
+  it('signs a push to another region’s API for that region (a user’s tab there, decision 21)', async () => {
+    const west = 'https://xyz789.execute-api.eu-west-1.amazonaws.com/prod';
+    let authorization = '';
+    server.use(
+      http.post(`${west}/@connections/:id`, ({ request }) => {
+        authorization = request.headers.get('authorization') ?? '';
+        return new HttpResponse(null, { status: 200 });
+      }),
+    );
+
+    await createClientPushCache('us-east-1')(west).push('conn=2', frame);
+
+    expect(authorization).toMatch(/\/eu-west-1\/execute-api\/aws4_request/);
+    expect(regionOfEndpoint(ENDPOINT)).toBe('us-east-1');
+    expect(regionOfEndpoint('http://127.0.0.1:3001')).toBeUndefined();
+  });
+
   it('builds one client per endpoint and reuses it', () => {
     const pushFor = createClientPushCache('us-east-1');
     expect(pushFor(ENDPOINT)).toBe(pushFor(ENDPOINT));
