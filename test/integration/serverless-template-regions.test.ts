@@ -123,13 +123,19 @@ describe('the primary region’s stack of a multi-region deployment', () => {
     };
     const header = resolveJoin(
       config.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy,
-      { WebsocketsApi: 'abc123', 'AWS::Region': 'us-east-1', ChatUserPoolDomain: 'chat-auth' },
+      {
+        WebsocketsApi: 'abc123',
+        'AWS::Region': 'us-east-1',
+        ChatUserPoolDomain: 'chat-auth',
+        'UploadsBucket.RegionalDomainName': 'uploads.s3.us-east-1.amazonaws.com',
+      },
       { HasExtraConnectSources: conditionHolds(primary, 'HasExtraConnectSources') },
     );
     expect(header).toBe(
       contentSecurityPolicy({
         connectSources: [
           'wss://abc123.execute-api.us-east-1.amazonaws.com',
+          'https://uploads.s3.us-east-1.amazonaws.com',
           'https://chat-auth.auth.us-east-1.amazoncognito.com',
           'wss://xyz789.execute-api.eu-west-1.amazonaws.com',
         ],

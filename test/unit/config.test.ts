@@ -38,6 +38,29 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...minimal, CHAT_HANDOFF: 'yes' })).toThrow(/CHAT_HANDOFF/);
   });
 
+  it('reads and writes the table in its own region unless a write region is named (decision 21)', () => {
+    expect(loadConfig({ ...minimal, AWS_REGION: 'eu-west-1' })).toMatchObject({
+      tableRegion: 'eu-west-1',
+      uploadsRegion: 'eu-west-1',
+    });
+    expect(
+      loadConfig({ ...minimal, AWS_REGION: 'eu-west-1', CHAT_WRITE_REGION: '', CHAT_UPLOADS_REGION: '' }),
+    ).toMatchObject({ tableRegion: 'eu-west-1', uploadsRegion: 'eu-west-1' });
+    const secondary = loadConfig({
+      ...minimal,
+      AWS_REGION: 'eu-west-1',
+      CHAT_WRITE_REGION: 'us-east-1',
+      CHAT_UPLOADS_REGION: 'us-east-1',
+    });
+    // The model is still called in the Lambda's own region; only shared state is elsewhere.
+    expect(secondary).toMatchObject({
+      region: 'eu-west-1',
+      tableRegion: 'us-east-1',
+      uploadsRegion: 'us-east-1',
+    });
+    expect(() => loadConfig({ ...minimal, CHAT_WRITE_REGION: 'europe' })).toThrow(/CHAT_WRITE_REGION/);
+  });
+
   it('names every invalid variable in one error', () => {
     expect(() =>
       loadConfig({ CHAT_MODEL_ID: 'm', CHAT_WINDOW_MESSAGES: '1', CHAT_BEDROCK_ENDPOINT: 'not a url' }),
