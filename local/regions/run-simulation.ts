@@ -126,7 +126,7 @@ export async function runRegionsSimulation(options: SimulationOptions): Promise<
       onEvent: (line) => options.log?.('replicator', line),
     });
     await replicator.settle({ timeoutMs: 60_000 });
-    // Every stack's $connect and getHistory Lambdas run once before the clock starts, so the scenarios (and
+    // Every stack's $connect, getHistory and resume Lambdas run once before the clock starts, so the scenarios (and
     // failover times) measure regions, not cold workers.
     await Promise.all(regions.map(warmUp));
     progress(`Two regions up in ${seconds(started)} s; replication lag ${options.lagMs} ms.`);
@@ -205,6 +205,8 @@ async function warmUp(region: SimRegion): Promise<void> {
   const client = await createSimClient([{ label: region.label, url: region.websocketUrl }]);
   try {
     await client.history(crypto.randomUUID()).catch(() => undefined);
+    // A failed-over client's first action is a resume: its Lambda is warmed too, or the failover times a cold start.
+    await client.resume(crypto.randomUUID(), crypto.randomUUID()).catch(() => undefined);
   } finally {
     client.close();
   }

@@ -30,6 +30,8 @@ export interface SimClient {
   /** Waits until the answer to the question in flight has started (its first frame). */
   answerStarted(): Promise<void>;
   history(sessionId: string): Promise<HistoryFrame>;
+  /** Sends `resume` for a turn and waits for the history it answers with (what a failed-over client does). */
+  resume(sessionId: string, turnId: string): Promise<HistoryFrame>;
   close(): void;
 }
 
@@ -112,6 +114,22 @@ export async function createSimClient(endpoints: readonly Endpoint[]): Promise<S
   const send = (frame: object) => socket?.send(JSON.stringify(frame));
   await connect(0, FIRST_CONNECT_TIMEOUT_MS);
 
+  /** Sends an action that is answered with the session's history, and waits for that history. */
+  const historyAfter = async (action: Record<string, string>, sessionId: string): Promise<HistoryFrame> => {
+    const from = events.length;
+    send(action);
+    const { value } = await waitFor<HistoryFrame | { error: string }>(from, (frame) => {
+      if (frame.type === 'history' && frame.sessionId === sessionId) return frame;
+      // An error about this session, or about no session (a frame the server could not place).
+      if (frame.type === 'error' && (frame.sessionId === sessionId || frame.sessionId === null))
+        return { error: `${frame.code}: ${frame.message}` };
+      if (frame.type === 'closed') return { error: 'connection closed' };
+      return undefined;
+    });
+    if ('error' in value) throw new Error(`${action.action} ${sessionId}: ${value.error}`);
+    return value;
+  };
+
   return {
     get connectedTo() {
       return socket ? endpoints[connectedIndex]?.label : undefined;
@@ -181,20 +199,8 @@ export async function createSimClient(endpoints: readonly Endpoint[]): Promise<S
         };
       }),
 
-    async history(sessionId) {
-      const from = events.length;
-      send({ action: 'getHistory', sessionId });
-      const { value } = await waitFor<HistoryFrame | { error: string }>(from, (frame) => {
-        if (frame.type === 'history' && frame.sessionId === sessionId) return frame;
-        // An error about this session, or about no session (a frame the server could not place).
-        if (frame.type === 'error' && (frame.sessionId === sessionId || frame.sessionId === null))
-          return { error: `${frame.code}: ${frame.message}` };
-        if (frame.type === 'closed') return { error: 'connection closed' };
-        return undefined;
-      });
-      if ('error' in value) throw new Error(`getHistory ${sessionId}: ${value.error}`);
-      return value;
-    },
+    history: (sessionId) => historyAfter({ action: 'getHistory', sessionId }, sessionId),
+    resume: (sessionId, turnId) => historyAfter({ action: 'resume', sessionId, turnId }, sessionId),
 
     close() {
       const closing = socket;

@@ -45,6 +45,8 @@ export async function startSimRegion(options: {
    * to that DynamoDB Local and names that region, as a Lambda's does on AWS with CHAT_WRITE_REGION.
    */
   writeTo?: { region: string; dynamodbEndpoint: string };
+  /** More handler settings (e.g. the web origins an end-to-end test serves the app from). */
+  handlerEnv?: Record<string, string>;
   log?: (service: string, line: string) => void;
 }): Promise<SimRegion> {
   const ports = { ...(await findFreeStackPorts()), dynamodb: options.dynamodbPort };
@@ -60,6 +62,7 @@ export async function startSimRegion(options: {
       ...SIM_HANDLER_ENV,
       CHAT_MODEL_ID: inferenceProfileFor(options.region, DEFAULT_FOUNDATION_MODEL),
       ...writeTo,
+      ...options.handlerEnv,
     },
     log: options.log,
     timeoutMs: 180_000,

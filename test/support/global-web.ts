@@ -5,7 +5,7 @@ import { build, preview } from 'vite';
 import type { TestProject } from 'vitest/node';
 import { ROOT } from '../../local/stack.ts';
 
-const WEB_CONFIG = join(ROOT, 'web', 'vite.config.ts');
+export const WEB_CONFIG = join(ROOT, 'web', 'vite.config.ts');
 
 /**
  * Builds the web app for the offline stack that global-stack.ts started (it runs first, in this process) and
@@ -14,7 +14,14 @@ const WEB_CONFIG = join(ROOT, 'web', 'vite.config.ts');
 export default async function setup(project: TestProject) {
   const { websocketUrl, authUrl, webOrigin, s3 } = project.getProvidedContext().stack;
   const outDir = mkdtempSync(join(tmpdir(), 'chat-web-'));
-  await buildForProduction(outDir, websocketUrl, authUrl, s3.endpoint);
+  await buildWebForProduction(outDir, {
+    VITE_CHAT_WS_URL: websocketUrl,
+    // Signed in through the stack's dev issuer, as `npm run dev` does.
+    VITE_AUTH_MODE: 'dev',
+    VITE_DEV_AUTH_URL: authUrl,
+    // Attachments are posted to the stack's S3-compatible server (the CSP allows its origin).
+    VITE_UPLOADS_URL: s3.endpoint,
+  });
   // The stack allows sign-in and WebSocket upgrades from this origin only.
   const port = Number(new URL(webOrigin).port);
   const server = await preview({
@@ -31,21 +38,19 @@ export default async function setup(project: TestProject) {
   };
 }
 
-/** vitest sets NODE_ENV=test, with which Vite would bundle React's development build: not what users get. */
-async function buildForProduction(outDir: string, websocketUrl: string, authUrl: string, uploadsUrl: string) {
+/**
+ * The production web app, built with these `VITE_*` settings. vitest sets NODE_ENV=test, with which Vite would
+ * bundle React's development build: not what users get.
+ */
+export async function buildWebForProduction(outDir: string, settings: Record<string, string>) {
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   try {
     await build({
       configFile: WEB_CONFIG,
-      define: {
-        'import.meta.env.VITE_CHAT_WS_URL': JSON.stringify(websocketUrl),
-        // Signed in through the stack's dev issuer, as `npm run dev` does.
-        'import.meta.env.VITE_AUTH_MODE': JSON.stringify('dev'),
-        'import.meta.env.VITE_DEV_AUTH_URL': JSON.stringify(authUrl),
-        // Attachments are posted to the stack's S3-compatible server (the CSP allows its origin).
-        'import.meta.env.VITE_UPLOADS_URL': JSON.stringify(uploadsUrl),
-      },
+      define: Object.fromEntries(
+        Object.entries(settings).map(([name, value]) => [`import.meta.env.${name}`, JSON.stringify(value)]),
+      ),
       build: { outDir, emptyOutDir: true },
       logLevel: 'warn',
     });
