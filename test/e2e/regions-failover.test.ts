@@ -70,10 +70,12 @@ afterAll(async () => {
 it('moves to the other region when its region dies mid-answer, and finishes the answer there', async () => {
   const { page } = browser;
   const chat = chatPage(page);
-  await chat.open(webUrl);
+  await page.goto(webUrl);
+  // With several regions the badge names the one it is on: "Connected · us-east-1".
+  const badge = page.locator('.connection-region');
+  await badge.waitFor({ timeout: 30_000 });
   await chat.ask('#tokens:6 Where is my order?');
   await chat.waitForAnswerEnd(60_000);
-  const badge = page.locator('.connection-region');
   const first = (await badge.textContent())?.replace(/[·\s]/g, '') ?? '';
   const lost = regions.find((region) => region.label === first);
   const other = regions.find((region) => region.label !== first);

@@ -238,6 +238,21 @@ describe('a dropped connection', () => {
     });
   });
 
+  it('sends the question again by itself when its answer had begun but the run was lost (a failed region)', () => {
+    const dropped = play(asking('Where is my order?'), turn.token(0, 'Your'), { type: 'connectionLost' });
+
+    // The region the client moved to has no trace of the turn: its run died with the other region.
+    const state = play(dropped, historyFrame(SESSION, []));
+
+    expect(state.turn).toBeUndefined();
+    expect(state.problem).toEqual({
+      message: 'The connection dropped before your question was answered.',
+      retryQuestion: 'Where is my order?',
+      retryTurnId: TURN,
+      resendAtOnce: true,
+    });
+  });
+
   it('ends the answer at once when Stop is pressed while offline', () => {
     const dropped = play(asking(), turn.token(0, 'Partial'), { type: 'connectionLost' });
 

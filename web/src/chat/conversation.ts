@@ -72,6 +72,11 @@ export interface ChatProblem {
   retryQuestion?: string;
   /** The turn id to send it with: a turn the server did store after all comes back as stored, not twice. */
   retryTurnId?: string;
+  /**
+   * Sent again at once, without a click: the answer had begun, so the server got the question, but the run
+   * answering it was lost with its connection (another region's, after a failover). Once per turn.
+   */
+  resendAtOnce?: boolean;
   /** What trying again does otherwise: ask for the history again, or send Stop again. */
   retry?: 'load' | 'stop';
 }
@@ -380,7 +385,8 @@ function receiveHistory(state: ConversationState, history: HistoryFrame): Conver
       turn: { ...turn, detached: false, lastSeq, early: turn.early.filter((frame) => frame.seq > lastSeq) },
     });
   }
-  // The turn ended while the connection was down (it finished, or was stopped), or it never reached the server.
+  // The turn ended while the connection was down (it finished, or was stopped), or it never reached the server,
+  // or the run answering it was lost (its region failed): nothing of it was stored.
   const lastQuestion = messages.findLast((message) => message.role === 'user')?.text;
   const lost =
     turn.question !== undefined && interrupted?.turnId !== turn.turnId && lastQuestion !== turn.question;
@@ -392,6 +398,7 @@ function receiveHistory(state: ConversationState, history: HistoryFrame): Conver
           message: 'The connection dropped before your question was answered.',
           retryQuestion: turn.question,
           retryTurnId: turn.turnId,
+          ...(turn.lastSeq >= 0 ? { resendAtOnce: true } : {}),
         }
       : state.problem,
   };

@@ -287,6 +287,20 @@ export function useChat(options: ChatOptions): Chat {
 
   useWaitDeadlines(conversation, open, dispatch, { ...WAIT_TIMEOUTS_MS, ...options.waitTimeoutsMs });
 
+  // A question whose answer had begun but whose run was lost (its region failed) goes out again by itself,
+  // under the same turn id, once; if that fails too, the problem's Try again stays.
+  const resentTurns = useRef(new Set<string>());
+  useEffect(() => {
+    const problem = conversation.problem;
+    if (!problem?.resendAtOnce || !problem.retryQuestion || !problem.retryTurnId || !canSend) return;
+    if (resentTurns.current.has(problem.retryTurnId)) return;
+    resentTurns.current.add(problem.retryTurnId);
+    sendQuestion(problem.retryQuestion, conversation.sessionId, {
+      turnId: problem.retryTurnId,
+      attachments: sentFiles.current.get(problem.retryTurnId),
+    });
+  });
+
   // A session opened from the list that was not held loads its history.
   const loadOpened = useEffectEvent((_sessionId: string, connected: boolean) => {
     if (connected && needsHistory(chats)) requestHistory();
