@@ -7,7 +7,8 @@
  *
  * Multi-Region eventual consistency (last writer wins per item) is chosen on purpose: strong consistency
  * (MRSC) needs all replicas in one region set (US, EU or AP) and three of them (or two and a witness), so it
- * cannot join us-east-1 and eu-west-1; the chat's items are laid out so that no two regions write one item.
+ * cannot join us-east-1 and eu-west-1. Every region writes at one write region's replica instead, so nothing is
+ * ever written in two replicas at once.
  */
 /** The chat table's keys (as serverless.yml's ChatTable has them): PK and SK strings. */
 export const CHAT_TABLE_KEYS = {
@@ -21,10 +22,7 @@ export const CHAT_TABLE_KEYS = {
   ],
 };
 
-/**
- * The index of each owner's sessions by last activity (serverless.yml's ChatTable, decision 23). Every region's
- * copy of a session is an entry of its own: the session directory lists a session once (decision 21).
- */
+/** The index of each owner's sessions by last activity (serverless.yml's ChatTable, decision 23). */
 export const CHAT_TABLE_INDEXES = {
   AttributeDefinitions: [
     { AttributeName: 'ownerKey', AttributeType: 'S' as const },
