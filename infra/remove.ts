@@ -1,7 +1,7 @@
 /**
  * `npm run remove -- --stage <name> [--region <region> | --regions <a,b,…>]`: undoes `npm run deploy`. The
- * other regions' stacks go first, then the primary's (its web bucket emptied first: CloudFormation cannot
- * delete a bucket with objects in it), then the global table's stack if there is one, every replica with it.
+ * other regions' stacks go first, then the primary's (its web and uploads buckets emptied first:
+ * CloudFormation cannot delete a bucket with objects in it), then the global table's stack if there is one, every replica with it.
  * A single region's table and user pool go with its stack.
  */
 import { spawnSync } from 'node:child_process';
@@ -33,15 +33,18 @@ function removeRegion(region: string) {
 
 for (const region of others) removeRegion(region);
 
-const { webBucketName } = await readStackOutputs(args.stage, primary);
+// CloudFormation cannot delete a bucket with objects in it: the web app's and the uploads' are emptied first.
+const { webBucketName, uploadsBucketName } = await readStackOutputs(args.stage, primary);
 const s3 = new S3Client({ region: primary });
-for (let token: string | undefined; ; ) {
-  const page = await s3.send(new ListObjectsV2Command({ Bucket: webBucketName, ContinuationToken: token }));
-  const objects = (page.Contents ?? []).map(({ Key }) => ({ Key }));
-  if (objects.length > 0)
-    await s3.send(new DeleteObjectsCommand({ Bucket: webBucketName, Delete: { Objects: objects } }));
-  token = page.NextContinuationToken;
-  if (!token) break;
+for (const bucket of [webBucketName, uploadsBucketName].filter(Boolean)) {
+  for (let token: string | undefined; ; ) {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+    const objects = (page.Contents ?? []).map(({ Key }) => ({ Key }));
+    if (objects.length > 0)
+      await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects } }));
+    token = page.NextContinuationToken;
+    if (!token) break;
+  }
 }
 removeRegion(primary);
 

@@ -62,7 +62,8 @@ export async function readStackOutputs(stage: string, region: string): Promise<D
     userPoolClientId: need('UserPoolClientId'),
     authDomain: need('AuthDomain'),
     uploadsUrl: need('UploadsUrl'),
-    uploadsBucketName: need('UploadsBucketName'),
+    // Stacks deployed before it was an output lack it.
+    uploadsBucketName: outputs.UploadsBucketName ?? '',
     tableName: `${SERVICE}-${stage}`,
   };
 }
