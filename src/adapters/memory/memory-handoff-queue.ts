@@ -1,3 +1,4 @@
+import { fitsHandoff } from '../../chat/handoff/handoff-bound.ts';
 import type { HandoffQueue, StoredHandoff } from '../../chat/handoff/handoff-ports.ts';
 
 /** Handoffs in a Map, with the same conditions as the DynamoDB queue; for unit tests. */
@@ -45,6 +46,7 @@ export function createMemoryHandoffQueue(): HandoffQueue & { readonly archive: S
       if (agentId !== undefined && (current.status !== 'claimed' || current.agentId !== agentId)) {
         return undefined;
       }
+      if (!fitsHandoff(current.events, event)) return undefined;
       const next = { ...current, events: [...current.events, event] };
       items.set(sessionId, next);
       return structuredClone(next);

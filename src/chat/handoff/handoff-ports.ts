@@ -39,8 +39,9 @@ export interface HandoffQueue {
   /** Gives a queued handoff to `agentId` (a conditional write: one agent at a time). */
   claim(sessionId: string, event: HandoffEvent): Promise<ClaimOutcome>;
   /**
-   * Appends an event. With `agentId`, only while that agent has it claimed; otherwise while it is open. Returns
-   * the handoff with the event, or undefined when the condition does not hold.
+   * Appends an event. With `agentId`, only while that agent has it claimed; otherwise while it is open; a
+   * message only while it fits the bound (`fitsHandoff`, checked in the same write). Returns the handoff with
+   * the event, or undefined when a condition does not hold (nothing was written).
    */
   append(sessionId: string, event: HandoffEvent, agentId?: string): Promise<StoredHandoff | undefined>;
   /**
