@@ -52,6 +52,12 @@ export interface HandoffFrame {
   agentId?: string;
   /** Set when it answers a `sendMessage` made while a person has the conversation: the message went to them. */
   turnId?: string;
+  /**
+   * Only on the frame that follows a `history` (queued or claimed): what the user and the person said so far in
+   * this handoff, oldest first (`userMessage` and `agentMessage` events), so a reloaded tab shows it. Those
+   * words join the history itself once the conversation is back with the assistant.
+   */
+  messages?: HandoffEvent[];
 }
 
 /** For the user: an agent's words. */

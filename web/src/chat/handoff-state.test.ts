@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { HandoffFrame } from '../../../src/protocol/handoff-frames.ts';
 import { createConversation, updateConversation } from './conversation.ts';
 
 const sessionId = 's1';
@@ -63,6 +64,35 @@ describe('a conversation handed to a person', () => {
     });
     expect(state.turn).toBeUndefined();
     expect(state.messages.map((message) => [message.role, message.text])).toEqual([['user', 'still there?']]);
+  });
+
+  it('shows what was said with the person so far after a reload, in order and once each', () => {
+    const reloaded: HandoffFrame = {
+      type: 'handoff',
+      sessionId,
+      status: 'claimed',
+      reason: 'user_request',
+      agentId: 'carol',
+      messages: [
+        { kind: 'userMessage', by: 'ana', at: 1, text: 'my invoice' },
+        { kind: 'agentMessage', by: 'carol', at: 2, text: 'Looking at it.' },
+        { kind: 'agentMessage', by: 'carol', at: 3, text: 'Fixed.' },
+      ],
+    };
+    let state = updateConversation(loaded(), { type: 'frameReceived', frame: reloaded });
+    // The same words again (the live frame of the last one, another history): nothing is shown twice.
+    for (const frame of [
+      { type: 'agent', sessionId, agentId: 'carol', message: 'Fixed.', at: 3 } as const,
+      reloaded,
+    ]) {
+      state = updateConversation(state, { type: 'frameReceived', frame });
+    }
+    expect(state.handoff).toEqual({ status: 'claimed', agentId: 'carol' });
+    expect(state.messages.map((message) => [message.role, message.agentId, message.text])).toEqual([
+      ['user', undefined, 'my invoice'],
+      ['assistant', 'carol', 'Looking at it.'],
+      ['assistant', 'carol', 'Fixed.'],
+    ]);
   });
 
   it('ignores another conversation’s handoff', () => {
