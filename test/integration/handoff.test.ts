@@ -415,6 +415,59 @@ describe('handing a conversation to a person', () => {
     await cancelAs(user, sessionId);
   }, 90_000);
 
+  it('hands off on its own after two thumbs-down in a row, once even when two arrive at once', async () => {
+    const user = newUser('unhappy-user');
+    const tab = await open(user);
+    const otherTab = await open(user);
+    const sessionId = crypto.randomUUID();
+    for (const socket of [tab, otherTab])
+      await ask(socket, { action: 'getHistory', sessionId }, (f) => f.type === 'history');
+    const turns: string[] = [];
+    for (const question of ['What time is it in Tokyo?', 'What time is it in Paris?', 'And in Lima?']) {
+      const answered = await tab.turn(sessionId, question);
+      expect(answered.end).toMatchObject({ type: 'done' });
+      turns.push((answered.end as { turnId: string }).turnId);
+    }
+    const rate = (socket: ChatSocket, turnId: string | undefined, rating: 'up' | 'down', comment?: string) =>
+      ask(
+        socket,
+        { action: 'sendFeedback', sessionId, turnId, rating, ...(comment ? { comment } : {}) },
+        (f) => (f.type === 'feedback' && f.turnId === turnId) || f.type === 'error',
+      );
+    // Down, up (the run starts again), down: one in a row, nothing handed off.
+    await rate(tab, turns[0], 'down');
+    await rate(tab, turns[1], 'up');
+    expect(await rate(tab, turns[2], 'down')).toMatchObject({ type: 'feedback', rating: 'down' });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await openHandoffItem(sessionId)).toBeUndefined();
+
+    // Two more thumbs-down at once, from two tabs: both rules see the run, one handoff is queued.
+    await Promise.all([
+      rate(tab, turns[0], 'down', 'Wrong time zone'),
+      rate(otherTab, turns[1], 'down', 'Still wrong'),
+    ]);
+    for (const socket of [tab, otherTab]) {
+      expect(await socket.waitFor(handoffOf(sessionId, 'queued'))).toMatchObject({
+        reason: 'negative_feedback',
+        position: expect.any(Number),
+      });
+    }
+    const agentSocket = await open(newUser('agent-n'), ['agents']);
+    const list = (await ask(agentSocket, { action: 'listHandoffs' }, queueHolds(sessionId))) as HandoffsFrame;
+    const entries = list.handoffs.filter((entry) => entry.sessionId === sessionId);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]?.reason).toBe('negative_feedback');
+    expect(entries[0]?.summary).toMatch(/^The user rated the last 3 answers down: “And in Lima\?” · /);
+    expect(entries[0]?.summary).toContain('Wrong time zone');
+
+    // Counted once, under its own reason.
+    const admin = await open(newUser('stats-admin'), ['admins']);
+    const handoffs = await handoffFigureOf(admin, user, (figure) => figureValue(figure, 'handed off') === 1);
+    expect(figureValue(handoffs, 'handed off')).toBe(1);
+    expect(handoffs.breakdown).toEqual([{ key: 'negative_feedback', value: 1 }]);
+    await cancelAs(user, sessionId);
+  }, 120_000);
+
   it('takes a deleted conversation off the agents’ queue', async () => {
     const user = await open(newUser('deleting-user'));
     const agentSocket = await open(newUser('agent-d'), ['agents']);

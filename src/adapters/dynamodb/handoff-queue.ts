@@ -14,7 +14,13 @@ import {
 import type { HandoffQueue, StoredHandoff } from '../../chat/handoff/handoff-ports.ts';
 import type { Clock } from '../../chat/ports.ts';
 import type { HandoffEvent } from '../../protocol/handoff-frames.ts';
-import { HANDOFF_QUEUE_PARTITION, handoffArchiveKey, handoffKey, handoffQueueKey } from './keys.ts';
+import {
+  HANDOFF_ARCHIVE_PREFIX,
+  HANDOFF_QUEUE_PARTITION,
+  handoffArchiveKey,
+  handoffKey,
+  handoffQueueKey,
+} from './keys.ts';
 import { storageCall, storageUnavailable, type TableOptions } from './storage-call.ts';
 
 /** The most queue entries one `list` reads (pages of DynamoDB's 1 MB); a longer queue shows its oldest. */
@@ -232,6 +238,31 @@ export function createDynamoDbHandoffQueue(table: TableOptions & { clock: Clock 
         },
         { Delete: { TableName: tableName, Key: handoffQueueKey(handoff.queuedAt, handoff.sessionId) } },
       ]);
+    },
+
+    async lastClosedAt(sessionId) {
+      try {
+        // The archive's sort keys end with the zero-padded time it was queued: the newest is the first backwards.
+        const { Items } = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :archive)',
+            ExpressionAttributeValues: {
+              ':pk': handoffKey(sessionId).PK,
+              ':archive': HANDOFF_ARCHIVE_PREFIX,
+            },
+            ProjectionExpression: 'closedAt',
+            ScanIndexForward: false,
+            Limit: 1,
+            ConsistentRead: true,
+          }),
+          storageCall(table),
+        );
+        const closedAt = Items?.[0]?.closedAt;
+        return closedAt === undefined ? undefined : Number(closedAt);
+      } catch (error) {
+        throw storageUnavailable(error);
+      }
     },
 
     async discard(handoff) {

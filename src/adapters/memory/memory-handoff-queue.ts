@@ -65,6 +65,12 @@ export function createMemoryHandoffQueue(): HandoffQueue & { readonly archive: S
       archive.push({ ...current, events: [...current.events, event] });
       return true;
     },
+    async lastClosedAt(sessionId) {
+      const closings = archive
+        .filter((handoff) => handoff.sessionId === sessionId)
+        .map((handoff) => handoff.events.at(-1)?.at ?? handoff.queuedAt);
+      return closings.length ? Math.max(...closings) : undefined;
+    },
     async discard(handoff) {
       items.delete(handoff.sessionId);
     },

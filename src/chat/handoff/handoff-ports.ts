@@ -49,6 +49,8 @@ export interface HandoffQueue {
    * `event` in the session and taking it off the queue. False when it changed meanwhile.
    */
   close(handoff: StoredHandoff, event: HandoffEvent): Promise<boolean>;
+  /** When the session's latest closed handoff was released or cancelled (epoch ms), or undefined: none. */
+  lastClosedAt(sessionId: string): Promise<number | undefined>;
   /** Removes the handoff and its queue entry without a record: its session is being deleted. */
   discard(handoff: StoredHandoff): Promise<void>;
 }
