@@ -197,7 +197,7 @@ describe('handing a conversation to a person', () => {
     const agent = newUser('agent-r');
     const agentConsole = await open(agent, ['agents']);
     const sessionId = crypto.randomUUID();
-    await tab.turn(sessionId, 'Can I talk to a person?');
+    const handedOff = await tab.turn(sessionId, 'Can I talk to a person?');
     await tab.waitFor(handoffOf(sessionId, 'queued'));
     await ask(agentConsole, { action: 'claimHandoff', sessionId }, (f) => f.type === 'transcript');
     const question = 'My parcel P-9 is late.';
@@ -238,6 +238,15 @@ describe('handing a conversation to a person', () => {
     expect(wordsOf(state.messages)).toEqual(said);
     // The history is still the assistant's window: the words join it on release, not before.
     expect(history.messages.some((entry) => entry.text.includes(first))).toBe(false);
+    // A tab reloaded mid-answer resumes instead: after the answer, the same state and words.
+    const resumed = await open(user);
+    const resumedState = (await ask(
+      resumed,
+      { action: 'resume', sessionId, turnId: (handedOff.end as { turnId: string }).turnId },
+      handoffOf(sessionId, 'claimed'),
+    )) as HandoffFrame;
+    expect(resumed.frames[0]).toMatchObject({ type: 'history', sessionId });
+    expect(wordsOf(resumedState.messages)).toEqual(said);
 
     // Nobody else reads them: a stranger asking for that history is refused and hears of no handoff.
     const stranger = await open(newUser('curious'));
@@ -270,7 +279,8 @@ describe('handing a conversation to a person', () => {
 
     // Released: the words are in the history once (one folded turn), and the assistant knows them.
     await ask(reloadedConsole, { action: 'releaseHandoff', sessionId }, queueLacks(sessionId));
-    await reloaded.waitFor(handoffOf(sessionId, 'released'));
+    // Both the reloaded and the resumed tab joined the registry: they hear of the release.
+    for (const socket of [reloaded, resumed]) await socket.waitFor(handoffOf(sessionId, 'released'));
     const after = await reloaded.turn(sessionId, 'What did the person say?');
     expect(after.text).toContain(second);
     const final = (await ask(
