@@ -265,6 +265,7 @@ describe('handing a conversation to a person', () => {
       { action: 'listHandoffs' },
       queueHolds(sessionId),
     )) as HandoffsFrame;
+    expect(queue.agentId).toBe(agent);
     expect(queue.handoffs.find((entry) => entry.sessionId === sessionId)).toMatchObject({
       status: 'claimed',
       agentId: agent,

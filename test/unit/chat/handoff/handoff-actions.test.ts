@@ -127,6 +127,11 @@ describe('the handoff to a person', () => {
     t.clock.advance(5_000);
     await queued(t, 'session-2', 'bob');
     expect(t.framesTo('agent-1').at(-1)).toMatchObject({ type: 'handoffs', handoffs: [{}, {}] });
+    // Asked for, the queue also says who is asking (a push, the same for every agent, does not).
+    const listed = createRecordingReply();
+    await listHandoffs(t.deps, { userId: 'carol', groups: AGENTS, reply: listed });
+    expect(listed.frames[0]).toMatchObject({ type: 'handoffs', agentId: 'carol', handoffs: [{}, {}] });
+    expect(t.framesTo('agent-1').at(-1)).not.toHaveProperty('agentId');
 
     t.clock.advance(2_000);
     const reply = createRecordingReply();
