@@ -1,7 +1,7 @@
 import type { FeedbackStore, StoredFeedback } from '../conversation-ports.ts';
 import { isTurnStart, type Message, textOf } from '../messages.ts';
 import type { HandoffDependencies } from './handoff-dependencies.ts';
-import { requestHandoff } from './request-handoff.ts';
+import { type HandoffRuleRequest, requestHandoff } from './request-handoff.ts';
 
 /** The reason of a handoff the server asks for after repeated thumbs-down. */
 export const NEGATIVE_FEEDBACK_REASON = 'negative_feedback';
@@ -30,14 +30,7 @@ export function downRatingsInARow(
  */
 export async function handOffOnNegativeFeedback(
   deps: HandoffDependencies & { feedback: FeedbackStore },
-  request: {
-    sessionId: string;
-    userId: string;
-    expiresAt: number;
-    afterDownRatings: number;
-    /** Runs before the handoff is queued: e.g. the rating tab enters the connection registry. */
-    beforeHandoff?: () => Promise<void>;
-  },
+  request: HandoffRuleRequest & { afterDownRatings: number },
 ): Promise<boolean> {
   if (request.afterDownRatings < 1) return false;
   const ratings = await deps.feedback.forSession(request.sessionId);
