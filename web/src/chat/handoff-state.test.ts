@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HandoffFrame } from '../../../src/protocol/handoff-frames.ts';
+import type { HistoryFrame } from '../../../src/protocol/server-frame.ts';
 import { createConversation, updateConversation } from './conversation.ts';
 
 const sessionId = 's1';
@@ -93,6 +94,75 @@ describe('a conversation handed to a person', () => {
       ['assistant', 'carol', 'Looking at it.'],
       ['assistant', 'carol', 'Fixed.'],
     ]);
+  });
+
+  it('keeps a person’s words that came live around a reload’s history, after the older ones, once each', () => {
+    const live = (message: string, at: number) =>
+      ({ type: 'agent', sessionId, agentId: 'carol', message, at }) as const;
+    const history: HistoryFrame = {
+      type: 'history',
+      sessionId,
+      turns: 1,
+      messages: [{ role: 'user', text: 'Can I talk to a person?' }],
+      usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+    };
+    let state = updateConversation(createConversation(sessionId), { type: 'historyRequested' });
+    // Words 3 come live before the history (which the history would wipe), 4 after it: both newer than what
+    // the server read for the handoff frame (1 and 2).
+    for (const frame of [live('three', 3), history, live('four', 4)]) {
+      state = updateConversation(state, { type: 'frameReceived', frame });
+    }
+    state = updateConversation(state, {
+      type: 'frameReceived',
+      frame: {
+        type: 'handoff',
+        sessionId,
+        status: 'claimed',
+        reason: 'user_request',
+        agentId: 'carol',
+        messages: [
+          { kind: 'agentMessage', by: 'carol', at: 1, text: 'one' },
+          { kind: 'agentMessage', by: 'carol', at: 2, text: 'two' },
+        ],
+      },
+    });
+    expect(state.messages.map((message) => message.text)).toEqual([
+      'Can I talk to a person?',
+      'one',
+      'two',
+      'three',
+      'four',
+    ]);
+    expect(state.heldAgentMessages).toBeUndefined();
+  });
+
+  it('drops words held during a history when no open handoff follows it (they are in the history)', () => {
+    let state = updateConversation(createConversation(sessionId), { type: 'historyRequested' });
+    state = updateConversation(state, {
+      type: 'frameReceived',
+      frame: { type: 'agent', sessionId, agentId: 'carol', message: 'bye', at: 9 },
+    });
+    state = updateConversation(state, {
+      type: 'frameReceived',
+      frame: {
+        type: 'history',
+        sessionId,
+        turns: 2,
+        messages: [
+          { role: 'user', text: 'thanks', turnId: 'handoff-1' },
+          { role: 'assistant', text: 'A person from support (carol) answered:\n\nbye', turnId: 'handoff-1' },
+        ],
+        usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+      },
+    });
+    state = updateConversation(state, {
+      type: 'frameReceived',
+      frame: { type: 'handoff', sessionId, status: 'released', reason: 'user_request', agentId: 'carol' },
+    });
+    expect(state.messages.map((message) => message.agentId ?? message.role)).toEqual(['user', 'assistant']);
+    // The next history starts afresh.
+    state = updateConversation(state, { type: 'historyRequested' });
+    expect(state.heldAgentMessages).toBeUndefined();
   });
 
   it('ignores another conversation’s handoff', () => {

@@ -21,7 +21,12 @@ export function receiveHandoffFrame(
   frame: HandoffFrame | AgentFrame,
 ): ConversationState {
   if (frame.type === 'agent') {
-    return withMessages(state, [agentMessage(frame.agentId, frame.at, frame.message)]);
+    const said = agentMessage(frame.agentId, frame.at, frame.message);
+    const shown = withMessages(state, [said]);
+    // Arrived while a history loads, which replaces the messages shown: kept for the handoff frame after it.
+    return state.loading
+      ? { ...shown, heldAgentMessages: [...(state.heldAgentMessages ?? []), said] }
+      : shown;
   }
   const handoff: HandoffState | undefined =
     frame.status === 'queued' || frame.status === 'claimed'
@@ -41,13 +46,23 @@ export function receiveHandoffFrame(
       messages: state.messages.filter((message) => message.id !== frame.turnId),
     };
   }
-  // After a history (a reload, another tab): what was said with the person so far, each message once.
-  const said = (frame.messages ?? []).map((event) =>
+  if (frame.messages === undefined) return { ...state, handoff };
+  // After a history (a reload, another tab): what was said with the person so far, in order, each once; then a
+  // person's words that came live around the history (newer than what the server read), in arrival order.
+  const said = frame.messages.map((event) =>
     event.kind === 'agentMessage'
       ? agentMessage(event.by, event.at, event.text ?? '')
       : { id: `handoff-user-${event.at}`, role: 'user' as const, text: event.text ?? '', tools: [] },
   );
-  return withMessages({ ...state, handoff }, said);
+  const live = [
+    ...(state.heldAgentMessages ?? []),
+    ...state.messages.filter((message) => message.agentId !== undefined),
+  ];
+  const base = state.messages.filter((message) => message.agentId === undefined);
+  return withMessages({ ...state, handoff, heldAgentMessages: undefined, messages: base }, [
+    ...said,
+    ...live,
+  ]);
 }
 
 /** A person's words: the same id whether they came live (`agent` frame) or after a history. */
@@ -59,8 +74,9 @@ const agentMessage = (agentId: string, at: number, text: string): ChatMessage =>
   agentId,
 });
 
+/** The messages added after those shown, each id once. */
 function withMessages(state: ConversationState, added: ChatMessage[]): ConversationState {
   const known = new Set(state.messages.map((message) => message.id));
-  const fresh = added.filter((message) => !known.has(message.id));
+  const fresh = added.filter((message) => !known.has(message.id) && known.add(message.id));
   return fresh.length === 0 ? state : { ...state, messages: [...state.messages, ...fresh] };
 }
