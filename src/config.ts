@@ -73,6 +73,11 @@ const envSchema = z.object({
     z.coerce.number().check(z.int(), z.nonnegative(), z.maximum(20)),
     2,
   ),
+  /** With CHAT_HANDOFF on: thumbs-down in a row on a session's answers before a handoff; 0: never. */
+  CHAT_HANDOFF_AFTER_NEGATIVE_FEEDBACK: z._default(
+    z.coerce.number().check(z.int(), z.nonnegative(), z.maximum(20)),
+    2,
+  ),
   CHAT_SUMMARY_KEEP_TURNS: positiveInt(1, 50),
   CHAT_SESSION_TTL_HOURS: positiveInt(24),
   CHAT_MAX_TOOL_ROUNDS: positiveInt(4),
@@ -194,6 +199,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     handoffTool: e.CHAT_HANDOFF === 'on',
     /** The server's low-confidence rule (0: off): a handoff after this many knowledge-base misses in a row. */
     handoffAfterKbMisses: e.CHAT_HANDOFF === 'on' ? e.CHAT_HANDOFF_AFTER_KB_MISSES : 0,
+    /** The server's repeated-negative-feedback rule (0: off): a handoff after this many thumbs-down in a row. */
+    handoffAfterNegativeFeedback: e.CHAT_HANDOFF === 'on' ? e.CHAT_HANDOFF_AFTER_NEGATIVE_FEEDBACK : 0,
     statsRetentionDays: e.CHAT_STATS_RETENTION_DAYS,
     turn: {
       windowMessages: e.CHAT_WINDOW_MESSAGES,

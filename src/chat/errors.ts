@@ -301,6 +301,25 @@ export class HandoffNotFoundError extends ChatError {
   }
 }
 
+/**
+ * What was said in an open handoff reached its bound (MAX_HANDOFF_MESSAGE_BYTES): this message was not stored
+ * or sent; everything before it is kept. The conversation goes back to the assistant (release or cancel) to go on.
+ */
+export class HandoffTooLongError extends ChatError {
+  override readonly name = 'HandoffTooLongError';
+  readonly code = 'HANDOFF_TOO_LONG';
+  constructor(
+    readonly limitBytes: number,
+    by: 'agent' | 'user',
+  ) {
+    super(
+      by === 'agent'
+        ? `This conversation with the user has reached its length limit (${limitBytes / 1024} KiB of messages); this message was not sent. Hand it back to the assistant.`
+        : `Your conversation with the person from support has reached its length limit; this message was not sent. Cancel to go back to the assistant.`,
+    );
+  }
+}
+
 /** Any failure as a ChatError: typed errors pass through, everything else becomes INTERNAL. */
 export function toChatError(error: unknown): ChatError {
   return error instanceof ChatError ? error : new InternalError(error);

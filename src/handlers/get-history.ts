@@ -32,5 +32,5 @@ export const handler = createWebSocketRoute(route, 'getHistory', async (request)
   ]);
   await sendHistory(reply, history);
   // A conversation with (or waiting for) a person says so after its history (docs/protocol.md).
-  await sendOpenHandoff(handoffs, { handoff, userId, reply });
+  await sendOpenHandoff(handoffs, { handoff, history, userId, reply });
 });

@@ -8,9 +8,6 @@ import type { HistoryEntry } from './server-frame.ts';
 
 const sessionId = z.uuidv4({ error: 'sessionId must be a random (version 4) UUID' });
 
-/** The most an agent's reply may hold, as a user's message (the frame limit applies too). */
-export const MAX_AGENT_MESSAGE_BYTES = 16 * 1024;
-
 export const handoffClientSchemas = {
   cancelHandoff: z.object({ action: z.literal('cancelHandoff'), sessionId }),
   listHandoffs: z.object({ action: z.literal('listHandoffs') }),
@@ -52,6 +49,12 @@ export interface HandoffFrame {
   agentId?: string;
   /** Set when it answers a `sendMessage` made while a person has the conversation: the message went to them. */
   turnId?: string;
+  /**
+   * Only on the frame that follows a `history` (queued or claimed): what the user and the person said so far in
+   * this handoff, oldest first (`userMessage` and `agentMessage` events), so a reloaded tab shows it. Those
+   * words join the history itself once the conversation is back with the assistant.
+   */
+  messages?: HandoffEvent[];
 }
 
 /** For the user: an agent's words. */
@@ -86,6 +89,11 @@ export interface HandoffsFrame {
   handoffs: HandoffEntry[];
   /** Epoch ms when it was read; waiting times count to here. */
   at: number;
+  /**
+   * Only on the answer to `listHandoffs`: the caller's own user id, as entries name the agent who has them, so
+   * a console (reloaded, say) knows which conversations are its own.
+   */
+  agentId?: string;
 }
 
 /** What happened in a handoff, who did it and when: the record kept with the session. */

@@ -47,6 +47,7 @@ export type ErrorCode =
   | 'INVALID_CURSOR'
   | 'HANDOFF_ALREADY_CLAIMED'
   | 'HANDOFF_NOT_FOUND'
+  | 'HANDOFF_TOO_LONG'
   | 'INTERNAL';
 
 export interface Usage {

@@ -63,6 +63,22 @@ describe('handing a conversation to a person, in two browsers', () => {
     await saveScreenshot(userPage, 'handoff-user-with-agent');
     await saveScreenshot(agentPage, 'handoff-agent-console');
 
+    // Both reload while the person has the conversation: each still sees what was said, once.
+    await userPage.reload();
+    await userPage.getByText(`${agent} from support is with you`).waitFor();
+    await reply.waitFor();
+    expect(await reply.textContent()).toContain('I corrected INV-7');
+    expect(await userPage.getByRole('article', { name: `${agent} from support` }).count()).toBe(1);
+    const asked = userPage
+      .getByRole('article', { name: 'You' })
+      .filter({ hasText: 'INV-7 shows the wrong amount' });
+    expect(await asked.count()).toBe(1);
+    await saveScreenshot(userPage, 'handoff-user-reloaded');
+    // The console opens the conversation it has again by itself.
+    await agentPage.reload();
+    await conversation.getByText('I corrected INV-7; you will get an email.').waitFor();
+    await conversation.getByText('My invoice INV-7 shows the wrong amount.').waitFor();
+
     await conversation.getByRole('button', { name: 'Hand back to the assistant' }).click();
     await agentPage.getByText(`The conversation with ${user} went back to the assistant.`).waitFor();
     await userPage.locator('.handoff-banner').waitFor({ state: 'detached' });

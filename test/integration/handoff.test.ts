@@ -1,7 +1,12 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import { createLocalDocumentClient } from '../../local/stack.ts';
-import type { HandoffsFrame, TranscriptFrame } from '../../src/protocol/handoff-frames.ts';
+import type {
+  HandoffEvent,
+  HandoffFrame,
+  HandoffsFrame,
+  TranscriptFrame,
+} from '../../src/protocol/handoff-frames.ts';
 import type { FigureReport, HistoryFrame, ServerFrame, StatsFrame } from '../../src/protocol/server-frame.ts';
 import { type ChatSocket, openChat } from '../support/chat-socket.ts';
 import { closeAfterEach } from '../support/close-after-each.ts';
@@ -186,6 +191,153 @@ describe('handing a conversation to a person', () => {
     expect(handoffs.breakdown).toEqual([{ key: 'user_request', value: 1 }]);
   }, 120_000);
 
+  it('shows a person’s words after a reload while they have the conversation, and once in the history after', async () => {
+    const user = newUser('reloading-user');
+    const tab = await open(user);
+    const agent = newUser('agent-r');
+    const agentConsole = await open(agent, ['agents']);
+    const sessionId = crypto.randomUUID();
+    const handedOff = await tab.turn(sessionId, 'Can I talk to a person?');
+    await tab.waitFor(handoffOf(sessionId, 'queued'));
+    await ask(agentConsole, { action: 'claimHandoff', sessionId }, (f) => f.type === 'transcript');
+    const question = 'My parcel P-9 is late.';
+    await ask(
+      tab,
+      { action: 'sendMessage', sessionId, turnId: crypto.randomUUID(), message: question },
+      (f) => f.type === 'handoff' && f.turnId !== undefined,
+    );
+    const first = 'I am checking parcel P-9 with the courier.';
+    const second = 'It arrives tomorrow before noon.';
+    for (const words of [first, second]) {
+      await ask(
+        agentConsole,
+        { action: 'agentMessage', sessionId, message: words },
+        (f) => f.type === 'agent' && f.message === words,
+      );
+    }
+    const said = [
+      ['userMessage', user, question],
+      ['agentMessage', agent, first],
+      ['agentMessage', agent, second],
+    ];
+    const wordsOf = (events: readonly HandoffEvent[] = []) =>
+      events
+        .filter((event) => event.kind === 'userMessage' || event.kind === 'agentMessage')
+        .map((event) => [event.kind, event.by, event.text]);
+
+    // The user reloads: a fresh socket reads the history, then learns who has it and what was said so far.
+    const reloaded = await open(user);
+    const history = (await ask(
+      reloaded,
+      { action: 'getHistory', sessionId },
+      (f) => f.type === 'history',
+    )) as HistoryFrame;
+    const state = (await reloaded.waitFor(handoffOf(sessionId, 'claimed'))) as HandoffFrame;
+    expect(reloaded.frames.indexOf(state)).toBeGreaterThan(reloaded.frames.indexOf(history));
+    expect(state.agentId).toBe(agent);
+    expect(wordsOf(state.messages)).toEqual(said);
+    // The history is still the assistant's window: the words join it on release, not before.
+    expect(history.messages.some((entry) => entry.text.includes(first))).toBe(false);
+    // A tab reloaded mid-answer resumes instead: after the answer, the same state and words.
+    const resumed = await open(user);
+    const resumedState = (await ask(
+      resumed,
+      { action: 'resume', sessionId, turnId: (handedOff.end as { turnId: string }).turnId },
+      handoffOf(sessionId, 'claimed'),
+    )) as HandoffFrame;
+    expect(resumed.frames[0]).toMatchObject({ type: 'history', sessionId });
+    expect(wordsOf(resumedState.messages)).toEqual(said);
+
+    // Nobody else reads them: a stranger asking for that history is refused and hears of no handoff.
+    const stranger = await open(newUser('curious'));
+    expect(
+      await ask(
+        stranger,
+        { action: 'getHistory', sessionId },
+        (f) => f.type === 'error' || f.type === 'history',
+      ),
+    ).toMatchObject({ type: 'error', code: 'FORBIDDEN' });
+
+    // The agent reloads the console: the conversation is theirs, with the same words.
+    const reloadedConsole = await open(agent, ['agents']);
+    const queue = (await ask(
+      reloadedConsole,
+      { action: 'listHandoffs' },
+      queueHolds(sessionId),
+    )) as HandoffsFrame;
+    expect(queue.agentId).toBe(agent);
+    expect(queue.handoffs.find((entry) => entry.sessionId === sessionId)).toMatchObject({
+      status: 'claimed',
+      agentId: agent,
+    });
+    const transcript = (await ask(
+      reloadedConsole,
+      { action: 'claimHandoff', sessionId },
+      (f) => f.type === 'transcript' || f.type === 'error',
+    )) as TranscriptFrame;
+    expect(wordsOf(transcript.events)).toEqual(said);
+    expect(stranger.frames.some((frame) => frame.type === 'handoff')).toBe(false);
+
+    // Released: the words are in the history once (one folded turn), and the assistant knows them.
+    await ask(reloadedConsole, { action: 'releaseHandoff', sessionId }, queueLacks(sessionId));
+    // Both the reloaded and the resumed tab joined the registry: they hear of the release.
+    for (const socket of [reloaded, resumed]) await socket.waitFor(handoffOf(sessionId, 'released'));
+    const after = await reloaded.turn(sessionId, 'What did the person say?');
+    expect(after.text).toContain(second);
+    const final = (await ask(
+      reloaded,
+      { action: 'getHistory', sessionId },
+      (f) => f.type === 'history',
+    )) as HistoryFrame;
+    const folded = final.messages.filter((entry) => entry.text.startsWith('A person from support'));
+    expect(folded).toHaveLength(1);
+    expect(folded[0]?.text).toBe(`A person from support (${agent}) answered:\n\n${first}\n\n${second}`);
+    expect(final.messages.filter((entry) => entry.text === question)).toHaveLength(1);
+  }, 120_000);
+
+  it('refuses what would pass an open handoff’s bound with HANDOFF_TOO_LONG, keeping everything stored', async () => {
+    const user = newUser('talkative-user');
+    const tab = await open(user);
+    const agent = newUser('agent-t');
+    const agentConsole = await open(agent, ['agents']);
+    const sessionId = crypto.randomUUID();
+    await tab.turn(sessionId, 'Please get me a human.');
+    await tab.waitFor(handoffOf(sessionId, 'queued'));
+    await ask(agentConsole, { action: 'claimHandoff', sessionId }, (f) => f.type === 'transcript');
+    // Four long replies (within the message limit) fill most of the 64 KiB; a fifth does not fit.
+    const long = (n: number) => `${n}: ${'x'.repeat(15_000)}`;
+    const reply = (message: string) =>
+      ask(
+        agentConsole,
+        { action: 'agentMessage', sessionId, message },
+        (f) =>
+          (f.type === 'agent' && f.message === message) || (f.type === 'error' && f.sessionId === sessionId),
+      );
+    for (const n of [1, 2, 3, 4]) expect(await reply(long(n))).toMatchObject({ type: 'agent' });
+    const stored = await openHandoffItem(sessionId);
+
+    expect(await reply(long(5))).toMatchObject({ type: 'error', code: 'HANDOFF_TOO_LONG', retryable: false });
+    // The user's long message is refused too, and not answered by the model instead.
+    const turnId = crypto.randomUUID();
+    const refused = await ask(
+      tab,
+      { action: 'sendMessage', sessionId, turnId, message: 'y'.repeat(8_000) },
+      (f) => 'turnId' in f && f.turnId === turnId,
+    );
+    expect(refused).toMatchObject({ type: 'error', code: 'HANDOFF_TOO_LONG' });
+    expect(await openHandoffItem(sessionId)).toEqual(stored);
+    expect(Number(stored?.messageBytes)).toBeLessThanOrEqual(64 * 1024);
+    expect(Number(stored?.messageBytes)).toBeGreaterThan(60_000);
+
+    // A short word still fits; on release, every reply is archived and the conversation goes on.
+    expect(await reply('Handing you back now.')).toMatchObject({ type: 'agent' });
+    await ask(agentConsole, { action: 'releaseHandoff', sessionId }, queueLacks(sessionId));
+    await tab.waitFor(handoffOf(sessionId, 'released'));
+    const archive = await archivedHandoffs(sessionId);
+    expect(archive[0]?.events.filter((event) => event.kind === 'agentMessage')).toHaveLength(5);
+    expect((await tab.turn(sessionId, 'Thanks!')).end).toMatchObject({ type: 'done' });
+  }, 120_000);
+
   it('refuses every agent action to a user outside the agents group, and a stranger the user’s own', async () => {
     const ownerId = newUser('owner');
     const owner = Object.assign(await open(ownerId), { userId: ownerId });
@@ -274,6 +426,61 @@ describe('handing a conversation to a person', () => {
     await cancelAs(user, sessionId);
   }, 90_000);
 
+  it('hands off on its own after two thumbs-down in a row, once even when two arrive at once', async () => {
+    const user = newUser('unhappy-user');
+    const tab = await open(user);
+    const otherTab = await open(user);
+    const sessionId = crypto.randomUUID();
+    for (const socket of [tab, otherTab])
+      await ask(socket, { action: 'getHistory', sessionId }, (f) => f.type === 'history');
+    const turns: string[] = [];
+    for (const question of ['What time is it in Tokyo?', 'What time is it in Paris?', 'And in Lima?']) {
+      const answered = await tab.turn(sessionId, question);
+      expect(answered.end).toMatchObject({ type: 'done' });
+      turns.push((answered.end as { turnId: string }).turnId);
+    }
+    const rate = (socket: ChatSocket, turnId: string | undefined, rating: 'up' | 'down', comment?: string) =>
+      ask(
+        socket,
+        { action: 'sendFeedback', sessionId, turnId, rating, ...(comment ? { comment } : {}) },
+        (f) => (f.type === 'feedback' && f.turnId === turnId) || f.type === 'error',
+      );
+    // Down, up (the run starts again), down: one in a row, nothing handed off.
+    await rate(tab, turns[0], 'down');
+    await rate(tab, turns[1], 'up');
+    expect(await rate(tab, turns[2], 'down')).toMatchObject({ type: 'feedback', rating: 'down' });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await openHandoffItem(sessionId)).toBeUndefined();
+
+    // Two more thumbs-down at once, from two tabs: both rules see the run, one handoff is queued.
+    await Promise.all([
+      rate(tab, turns[0], 'down', 'Wrong time zone'),
+      rate(otherTab, turns[1], 'down', 'Still wrong'),
+    ]);
+    for (const socket of [tab, otherTab]) {
+      expect(await socket.waitFor(handoffOf(sessionId, 'queued'))).toMatchObject({
+        reason: 'negative_feedback',
+        position: expect.any(Number),
+      });
+    }
+    const agentSocket = await open(newUser('agent-n'), ['agents']);
+    const list = (await ask(agentSocket, { action: 'listHandoffs' }, queueHolds(sessionId))) as HandoffsFrame;
+    const entries = list.handoffs.filter((entry) => entry.sessionId === sessionId);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]?.reason).toBe('negative_feedback');
+    // The rule that queued it saw the older thumbs-down and its own, or both new ones (whichever landed first).
+    expect(entries[0]?.summary).toMatch(
+      /^The user rated the last [23] answers down: “And in Lima\?” · .*\((“Wrong time zone”|“Still wrong”)\)/,
+    );
+
+    // Counted once, under its own reason.
+    const admin = await open(newUser('stats-admin'), ['admins']);
+    const handoffs = await handoffFigureOf(admin, user, (figure) => figureValue(figure, 'handed off') === 1);
+    expect(figureValue(handoffs, 'handed off')).toBe(1);
+    expect(handoffs.breakdown).toEqual([{ key: 'negative_feedback', value: 1 }]);
+    await cancelAs(user, sessionId);
+  }, 120_000);
+
   it('takes a deleted conversation off the agents’ queue', async () => {
     const user = await open(newUser('deleting-user'));
     const agentSocket = await open(newUser('agent-d'), ['agents']);
@@ -352,6 +559,8 @@ const archivedHandoffs = async (sessionId: string) =>
     events: Array<{ kind: string; by: string; at: unknown }>;
   }>;
 const connectionsOf = (user: string) => itemsOf(`USER#${user}`, 'CONNECTION#');
+const openHandoffItem = async (sessionId: string) =>
+  (await itemsOf(`SESSION#${sessionId}`, 'HANDOFF')).find((item) => item.SK === 'HANDOFF');
 
 /** Leaves nothing in the shared queue: cancels as the user, from a fresh socket. */
 async function cancelAs(user: string, sessionId: string) {

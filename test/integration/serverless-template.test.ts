@@ -271,6 +271,16 @@ describe('the packaged CloudFormation template', () => {
     });
   });
 
+  it('passes the server’s handoff rules to every function (2 knowledge-base misses, 2 thumbs-down in a row)', () => {
+    for (const fn of ofType('AWS::Lambda::Function').filter((f) => f.Properties.Environment)) {
+      expect((fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+        CHAT_HANDOFF: 'on',
+        CHAT_HANDOFF_AFTER_KB_MISSES: '2',
+        CHAT_HANDOFF_AFTER_NEGATIVE_FEEDBACK: '2',
+      });
+    }
+  });
+
   it('has the admins and agents groups (usage statistics; conversations handed to a person), and lets getStats query the table', () => {
     expect(ofType('AWS::Cognito::UserPoolGroup').map((group) => group.Properties)).toEqual([
       expect.objectContaining({ GroupName: 'admins', UserPoolId: { Ref: 'ChatUserPool' } }),

@@ -34,6 +34,18 @@ describe('loadConfig', () => {
     expect(loadConfig(minimal).handoffAfterKbMisses).toBe(2);
     expect(loadConfig({ ...minimal, CHAT_HANDOFF: 'off' }).handoffAfterKbMisses).toBe(0);
     expect(loadConfig({ ...minimal, CHAT_HANDOFF_AFTER_KB_MISSES: '0' }).handoffAfterKbMisses).toBe(0);
+    // So is the repeated-negative-feedback rule.
+    expect(loadConfig(minimal).handoffAfterNegativeFeedback).toBe(2);
+    expect(loadConfig({ ...minimal, CHAT_HANDOFF: 'off' }).handoffAfterNegativeFeedback).toBe(0);
+    expect(
+      loadConfig({ ...minimal, CHAT_HANDOFF_AFTER_NEGATIVE_FEEDBACK: '3' }).handoffAfterNegativeFeedback,
+    ).toBe(3);
+    expect(
+      loadConfig({ ...minimal, CHAT_HANDOFF_AFTER_NEGATIVE_FEEDBACK: '0' }).handoffAfterNegativeFeedback,
+    ).toBe(0);
+    expect(() => loadConfig({ ...minimal, CHAT_HANDOFF_AFTER_NEGATIVE_FEEDBACK: '-1' })).toThrow(
+      /CHAT_HANDOFF_AFTER_NEGATIVE_FEEDBACK/,
+    );
     expect(loadConfig({ ...minimal, CHAT_HANDOFF: 'on' }).handoffTool).toBe(true);
     expect(() => loadConfig({ ...minimal, CHAT_HANDOFF: 'yes' })).toThrow(/CHAT_HANDOFF/);
   });

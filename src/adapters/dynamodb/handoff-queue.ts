@@ -6,10 +6,21 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import {
+  handoffMessageBytes,
+  handoffMessagesBytes,
+  MAX_HANDOFF_MESSAGE_BYTES,
+} from '../../chat/handoff/handoff-bound.ts';
 import type { HandoffQueue, StoredHandoff } from '../../chat/handoff/handoff-ports.ts';
 import type { Clock } from '../../chat/ports.ts';
 import type { HandoffEvent } from '../../protocol/handoff-frames.ts';
-import { HANDOFF_QUEUE_PARTITION, handoffArchiveKey, handoffKey, handoffQueueKey } from './keys.ts';
+import {
+  HANDOFF_ARCHIVE_PREFIX,
+  HANDOFF_QUEUE_PARTITION,
+  handoffArchiveKey,
+  handoffKey,
+  handoffQueueKey,
+} from './keys.ts';
 import { storageCall, storageUnavailable, type TableOptions } from './storage-call.ts';
 
 /** The most queue entries one `list` reads (pages of DynamoDB's 1 MB); a longer queue shows its oldest. */
@@ -58,7 +69,11 @@ export function createDynamoDbHandoffQueue(table: TableOptions & { clock: Clock 
         {
           Put: {
             TableName: tableName,
-            Item: { ...handoffKey(handoff.sessionId), ...handoff },
+            Item: {
+              ...handoffKey(handoff.sessionId),
+              ...handoff,
+              messageBytes: handoffMessagesBytes(handoff.events),
+            },
             // An expired one (DynamoDB deletes late) may be replaced.
             ConditionExpression: 'attribute_not_exists(PK) OR expiresAt <= :nowSeconds',
             ExpressionAttributeValues: { ':nowSeconds': Math.floor(clock.now() / 1000) },
@@ -157,20 +172,30 @@ export function createDynamoDbHandoffQueue(table: TableOptions & { clock: Clock 
     },
 
     async append(sessionId, event, agentId) {
+      // A message counts against the handoff's bound (docs/decisions/0026), kept as a running total beside the
+      // events so the condition can hold it: the write that would pass the bound does not happen. (An item
+      // opened before the total existed starts counting at its next message.)
+      const bytes = handoffMessageBytes(event);
+      const conditions = ['attribute_exists(PK)'];
+      if (agentId !== undefined) conditions.push('#status = :claimed AND agentId = :agent');
+      if (bytes > 0) conditions.push('(attribute_not_exists(messageBytes) OR messageBytes <= :room)');
       try {
         const { Attributes } = await client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: handoffKey(sessionId),
-            UpdateExpression: 'SET events = list_append(events, :event)',
-            ConditionExpression:
-              agentId === undefined
-                ? 'attribute_exists(PK)'
-                : 'attribute_exists(PK) AND #status = :claimed AND agentId = :agent',
+            UpdateExpression:
+              bytes > 0
+                ? 'SET events = list_append(events, :event), messageBytes = if_not_exists(messageBytes, :zero) + :bytes'
+                : 'SET events = list_append(events, :event)',
+            ConditionExpression: conditions.join(' AND '),
             ...(agentId === undefined ? {} : { ExpressionAttributeNames: { '#status': 'status' } }),
             ExpressionAttributeValues: {
               ':event': [event],
               ...(agentId === undefined ? {} : { ':claimed': 'claimed', ':agent': agentId }),
+              ...(bytes > 0
+                ? { ':zero': 0, ':bytes': bytes, ':room': MAX_HANDOFF_MESSAGE_BYTES - bytes }
+                : {}),
             },
             ReturnValues: 'ALL_NEW',
           }),
@@ -213,6 +238,31 @@ export function createDynamoDbHandoffQueue(table: TableOptions & { clock: Clock 
         },
         { Delete: { TableName: tableName, Key: handoffQueueKey(handoff.queuedAt, handoff.sessionId) } },
       ]);
+    },
+
+    async lastClosedAt(sessionId) {
+      try {
+        // The archive's sort keys end with the zero-padded time it was queued: the newest is the first backwards.
+        const { Items } = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :archive)',
+            ExpressionAttributeValues: {
+              ':pk': handoffKey(sessionId).PK,
+              ':archive': HANDOFF_ARCHIVE_PREFIX,
+            },
+            ProjectionExpression: 'closedAt',
+            ScanIndexForward: false,
+            Limit: 1,
+            ConsistentRead: true,
+          }),
+          storageCall(table),
+        );
+        const closedAt = Items?.[0]?.closedAt;
+        return closedAt === undefined ? undefined : Number(closedAt);
+      } catch (error) {
+        throw storageUnavailable(error);
+      }
     },
 
     async discard(handoff) {

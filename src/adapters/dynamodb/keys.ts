@@ -29,9 +29,10 @@ export const memoriesKey = (userId: string) => ({ PK: `USER#${userId}`, SK: 'MEM
 /** Handoffs (docs/decisions/0026): the open one beside its session, its archive there too, the queue apart. */
 const epochKey = (ms: number) => String(ms).padStart(15, '0');
 export const handoffKey = (sessionId: string) => ({ PK: `SESSION#${sessionId}`, SK: 'HANDOFF' });
+export const HANDOFF_ARCHIVE_PREFIX = 'HANDOFF#';
 export const handoffArchiveKey = (sessionId: string, queuedAt: number) => ({
   PK: `SESSION#${sessionId}`,
-  SK: `HANDOFF#${epochKey(queuedAt)}`,
+  SK: `${HANDOFF_ARCHIVE_PREFIX}${epochKey(queuedAt)}`,
 });
 export const HANDOFF_QUEUE_PARTITION = 'HANDOFFS';
 export const handoffQueueKey = (queuedAt: number, sessionId: string) => ({

@@ -1,3 +1,4 @@
+import { fitsHandoff } from '../../chat/handoff/handoff-bound.ts';
 import type { HandoffQueue, StoredHandoff } from '../../chat/handoff/handoff-ports.ts';
 
 /** Handoffs in a Map, with the same conditions as the DynamoDB queue; for unit tests. */
@@ -45,6 +46,7 @@ export function createMemoryHandoffQueue(): HandoffQueue & { readonly archive: S
       if (agentId !== undefined && (current.status !== 'claimed' || current.agentId !== agentId)) {
         return undefined;
       }
+      if (!fitsHandoff(current.events, event)) return undefined;
       const next = { ...current, events: [...current.events, event] };
       items.set(sessionId, next);
       return structuredClone(next);
@@ -62,6 +64,12 @@ export function createMemoryHandoffQueue(): HandoffQueue & { readonly archive: S
       items.delete(handoff.sessionId);
       archive.push({ ...current, events: [...current.events, event] });
       return true;
+    },
+    async lastClosedAt(sessionId) {
+      const closings = archive
+        .filter((handoff) => handoff.sessionId === sessionId)
+        .map((handoff) => handoff.events.at(-1)?.at ?? handoff.queuedAt);
+      return closings.length ? Math.max(...closings) : undefined;
     },
     async discard(handoff) {
       items.delete(handoff.sessionId);

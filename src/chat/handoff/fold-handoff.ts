@@ -20,7 +20,7 @@ export async function foldHandoff(
   if (!messages) return;
   const session = await deps.sessions.load(handoff.sessionId);
   if (!session) return;
-  const turnId = `handoff-${handoff.queuedAt}`;
+  const turnId = foldedTurnId(handoff);
   const record: TurnRecord = {
     messages: [{ ...messages[0], turnId }, messages[1]],
     usage: { inputTokens: 0, outputTokens: 0 },
@@ -30,6 +30,10 @@ export async function foldHandoff(
   };
   await saveTurn(deps, session, record);
 }
+
+/** The id of the turn a handoff's words become in the session's window. */
+export const foldedTurnId = (handoff: Pick<StoredHandoff, 'queuedAt'>): string =>
+  `handoff-${handoff.queuedAt}`;
 
 /** The user's and the agent's words as a question and an answer, or undefined when there were none. */
 export function handoffMessages(events: readonly HandoffEvent[]): [Message, Message] | undefined {

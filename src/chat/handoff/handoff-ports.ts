@@ -39,8 +39,9 @@ export interface HandoffQueue {
   /** Gives a queued handoff to `agentId` (a conditional write: one agent at a time). */
   claim(sessionId: string, event: HandoffEvent): Promise<ClaimOutcome>;
   /**
-   * Appends an event. With `agentId`, only while that agent has it claimed; otherwise while it is open. Returns
-   * the handoff with the event, or undefined when the condition does not hold.
+   * Appends an event. With `agentId`, only while that agent has it claimed; otherwise while it is open; a
+   * message only while it fits the bound (`fitsHandoff`, checked in the same write). Returns the handoff with
+   * the event, or undefined when a condition does not hold (nothing was written).
    */
   append(sessionId: string, event: HandoffEvent, agentId?: string): Promise<StoredHandoff | undefined>;
   /**
@@ -48,6 +49,8 @@ export interface HandoffQueue {
    * `event` in the session and taking it off the queue. False when it changed meanwhile.
    */
   close(handoff: StoredHandoff, event: HandoffEvent): Promise<boolean>;
+  /** When the session's latest closed handoff was released or cancelled (epoch ms), or undefined: none. */
+  lastClosedAt(sessionId: string): Promise<number | undefined>;
   /** Removes the handoff and its queue entry without a record: its session is being deleted. */
   discard(handoff: StoredHandoff): Promise<void>;
 }

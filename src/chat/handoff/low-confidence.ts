@@ -1,6 +1,6 @@
 import { isToolResultBlock, isToolUseBlock, type Message } from '../messages.ts';
 import type { HandoffDependencies } from './handoff-dependencies.ts';
-import { requestHandoff } from './request-handoff.ts';
+import { type HandoffRuleRequest, requestHandoff } from './request-handoff.ts';
 
 const KB_TOOL = 'kb_lookup';
 
@@ -51,14 +51,7 @@ function turnsOf(messages: readonly Message[]): Message[][] {
  */
 export async function handOffOnLowConfidence(
   deps: HandoffDependencies,
-  request: {
-    sessionId: string;
-    userId: string;
-    expiresAt: number;
-    afterMisses: number;
-    /** Runs before the handoff is queued: e.g. the asking connection enters the registry. */
-    beforeHandoff?: () => Promise<void>;
-  },
+  request: HandoffRuleRequest & { afterMisses: number },
 ): Promise<boolean> {
   if (request.afterMisses < 1) return false;
   const session = await deps.sessions.load(request.sessionId);

@@ -11,6 +11,16 @@ export interface HandoffRequest {
   expiresAt: number;
 }
 
+/** What a server rule (low confidence, negative feedback) that may hand a conversation off is asked with. */
+export interface HandoffRuleRequest {
+  sessionId: string;
+  userId: string;
+  /** Epoch seconds, as in HandoffRequest. */
+  expiresAt: number;
+  /** Runs before the handoff is queued: e.g. the asking connection enters the registry. */
+  beforeHandoff?: () => Promise<void>;
+}
+
 /**
  * Queues the conversation for a person; the user's open connections (every tab) learn their place in line and
  * the agents the new queue. A session already handed off keeps its place. Returns the user's position (0 when

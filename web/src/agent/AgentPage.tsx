@@ -1,9 +1,9 @@
-import { type FormEvent, useReducer, useState } from 'react';
+import { type FormEvent, useEffect, useReducer, useRef, useState } from 'react';
 import type { ClientFrame } from '../../../src/protocol/client-frame.ts';
 import type { ServerFrame } from '../../../src/protocol/server-frame.ts';
 import { type CreateSocket, useChatSocket } from '../chat/use-chat-socket.ts';
 import { Banner } from '../components/Banner.tsx';
-import { initialAgentConsole, receiveAgentFrame } from './agent-console.ts';
+import { conversationToReopen, initialAgentConsole, isOwn, receiveAgentFrame } from './agent-console.ts';
 
 export interface AgentPageProps {
   getSocketUrl: () => Promise<string>;
@@ -35,6 +35,16 @@ export default function AgentPage({ getSocketUrl, createSocket, user, now = Date
   });
   const send = (frame: ClientFrame) => socket.send(frame);
   const { active } = state;
+  // Once per page, when the queue first arrives: a console reloaded while it has a conversation opens it again,
+  // transcript and all.
+  const reopened = useRef(false);
+  const reopen = conversationToReopen(state);
+  const sendFrame = socket.send;
+  useEffect(() => {
+    if (state.agentId === undefined || reopened.current) return;
+    reopened.current = true;
+    if (reopen !== undefined) sendFrame({ action: 'claimHandoff', sessionId: reopen });
+  }, [state.agentId, reopen, sendFrame]);
 
   const reply = (event: FormEvent) => {
     event.preventDefault();
@@ -90,7 +100,7 @@ export default function AgentPage({ getSocketUrl, createSocket, user, now = Date
                     >
                       Claim
                     </button>
-                  ) : entry.agentId === user ? (
+                  ) : isOwn(state, entry, user) ? (
                     <button
                       type="button"
                       className="button-secondary"

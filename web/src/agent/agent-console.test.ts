@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HandoffEntry } from '../../../src/protocol/handoff-frames.ts';
-import { initialAgentConsole, receiveAgentFrame } from './agent-console.ts';
+import { conversationToReopen, initialAgentConsole, isOwn, receiveAgentFrame } from './agent-console.ts';
 
 const entry = (sessionId: string, overrides: Partial<HandoffEntry> = {}): HandoffEntry => ({
   sessionId,
@@ -22,6 +22,43 @@ describe('the agent console', () => {
     });
     expect(state).toMatchObject({ loaded: true, queueAt: 5_000 });
     expect(state.queue.map((handoff) => handoff.sessionId)).toEqual(['s1', 's2']);
+  });
+
+  it('knows its own conversations by the id the server gives it, and which one to open again after a reload', () => {
+    const queue = [
+      entry('s1', { status: 'claimed', agentId: 'sub-2' }),
+      entry('s2', { status: 'claimed', agentId: 'sub-1' }),
+    ];
+    // A push names nobody: nothing is known to be ours yet.
+    let state = receiveAgentFrame(initialAgentConsole, {
+      type: 'handoffs',
+      sessionId: null,
+      handoffs: queue,
+      at: 1,
+    });
+    expect(conversationToReopen(state)).toBeUndefined();
+    state = receiveAgentFrame(state, {
+      type: 'handoffs',
+      sessionId: null,
+      handoffs: queue,
+      at: 2,
+      agentId: 'sub-1',
+    });
+    expect(state.agentId).toBe('sub-1');
+    // On AWS the signed-in name (an e-mail) is not the id conversations carry: the server's id decides.
+    expect(queue.map((handoff) => isOwn(state, handoff, 'ada@example.com'))).toEqual([false, true]);
+    expect(conversationToReopen(state)).toBe('s2');
+    // Later pushes keep it; with the conversation shown there is nothing to reopen.
+    state = receiveAgentFrame(state, { type: 'handoffs', sessionId: null, handoffs: queue, at: 3 });
+    state = receiveAgentFrame(state, {
+      type: 'transcript',
+      sessionId: 's2',
+      handoff: queue[1] as HandoffEntry,
+      messages: [],
+      events: [],
+    });
+    expect(state.agentId).toBe('sub-1');
+    expect(conversationToReopen(state)).toBeUndefined();
   });
 
   it('opens a claimed conversation with its transcript, then adds the live lines once each', () => {

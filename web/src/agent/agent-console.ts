@@ -24,6 +24,8 @@ export interface AgentConsoleState {
   queueAt?: number;
   loaded: boolean;
   active?: ActiveHandoff;
+  /** The signed-in agent's user id, as the server names it (from the answer to `listHandoffs`). */
+  agentId?: string;
   /** The signed-in user is not an agent. */
   forbidden: boolean;
   problem?: string;
@@ -50,7 +52,14 @@ const linesOf = (events: readonly HandoffEvent[]): LiveLine[] =>
 export function receiveAgentFrame(state: AgentConsoleState, frame: ServerFrame): AgentConsoleState {
   switch (frame.type) {
     case 'handoffs': {
-      const next = { ...state, queue: frame.handoffs, queueAt: frame.at, loaded: true, problem: undefined };
+      const next = {
+        ...state,
+        queue: frame.handoffs,
+        queueAt: frame.at,
+        loaded: true,
+        problem: undefined,
+        agentId: frame.agentId ?? state.agentId,
+      };
       const { active } = state;
       if (!active) return next;
       const current = frame.handoffs.find((entry) => entry.sessionId === active.entry.sessionId);
@@ -87,4 +96,20 @@ export function receiveAgentFrame(state: AgentConsoleState, frame: ServerFrame):
     default:
       return state;
   }
+}
+
+/** Whether the conversation is the signed-in agent's own (claimed by them). */
+export function isOwn(state: AgentConsoleState, entry: HandoffEntry, user?: string): boolean {
+  return (
+    entry.status === 'claimed' && entry.agentId !== undefined && entry.agentId === (state.agentId ?? user)
+  );
+}
+
+/**
+ * A console that opens (a reload) with nothing shown, while it has a conversation claimed: the one to open
+ * again (the oldest), so the agent finds it as they left it. Undefined otherwise.
+ */
+export function conversationToReopen(state: AgentConsoleState): string | undefined {
+  if (state.active || state.agentId === undefined) return undefined;
+  return state.queue.find((entry) => isOwn(state, entry))?.sessionId;
 }

@@ -103,6 +103,11 @@ export interface ConversationState {
   title?: string;
   /** Waiting for, or with, a person from support (docs/protocol.md, "Handing off to a person"). */
   handoff?: HandoffState;
+  /**
+   * A person's words that arrived while a history was loading (the history replaces what is shown): shown again
+   * with the open handoff's frame that follows the history; a handoff that closed meanwhile has them in it.
+   */
+  heldAgentMessages?: ChatMessage[];
   /** Earlier turns the server folded into the conversation's summary (history.summarizedTurns). */
   summarizedTurns?: number;
 }
@@ -198,6 +203,7 @@ export function updateConversation(state: ConversationState, event: Conversation
         ...state,
         loading: true,
         historyParts: undefined,
+        heldAgentMessages: undefined,
         problem: state.problem?.retry === 'load' ? undefined : state.problem,
       };
     case 'requestFailed':

@@ -7,10 +7,14 @@ import { sendAgentMessage } from '../../../../src/chat/handoff/agent-message.ts'
 import { createBroadcast } from '../../../../src/chat/handoff/broadcast.ts';
 import { claimHandoff } from '../../../../src/chat/handoff/claim-handoff.ts';
 import { cancelHandoff, releaseHandoff } from '../../../../src/chat/handoff/close-handoff.ts';
+import { fitsHandoff } from '../../../../src/chat/handoff/handoff-bound.ts';
 import type { HandoffDependencies } from '../../../../src/chat/handoff/handoff-dependencies.ts';
+import type { StoredHandoff } from '../../../../src/chat/handoff/handoff-ports.ts';
 import { listHandoffs } from '../../../../src/chat/handoff/list-handoffs.ts';
 import { relayUserMessage } from '../../../../src/chat/handoff/relay-user-message.ts';
 import { requestHandoff } from '../../../../src/chat/handoff/request-handoff.ts';
+import { jsonBytes } from '../../../../src/chat/window.ts';
+import { TURN_BYTES } from '../../../../src/config.ts';
 import type { ServerFrame } from '../../../../src/protocol/server-frame.ts';
 import {
   createFakeClock,
@@ -20,6 +24,7 @@ import {
 } from '../../../support/fakes.ts';
 
 const AGENTS = ['agents'];
+const agentWords = (text: string) => ({ kind: 'agentMessage', by: 'carol', at: 0, text }) as const;
 
 function setup() {
   const clock = createFakeClock();
@@ -122,6 +127,11 @@ describe('the handoff to a person', () => {
     t.clock.advance(5_000);
     await queued(t, 'session-2', 'bob');
     expect(t.framesTo('agent-1').at(-1)).toMatchObject({ type: 'handoffs', handoffs: [{}, {}] });
+    // Asked for, the queue also says who is asking (a push, the same for every agent, does not).
+    const listed = createRecordingReply();
+    await listHandoffs(t.deps, { userId: 'carol', groups: AGENTS, reply: listed });
+    expect(listed.frames[0]).toMatchObject({ type: 'handoffs', agentId: 'carol', handoffs: [{}, {}] });
+    expect(t.framesTo('agent-1').at(-1)).not.toHaveProperty('agentId');
 
     t.clock.advance(2_000);
     const reply = createRecordingReply();
@@ -314,6 +324,52 @@ describe('the handoff to a person', () => {
       agentId: 'carol',
     });
     expect(t.observed.at(-1)).toBe('released after 60000');
+  });
+
+  it('refuses the message that would pass the handoff’s bound, to the agent and to the user, keeping all before it', async () => {
+    const t = setup();
+    await t.registry.add({ connectionId: 'alice-1', userId: 'alice', agent: false });
+    await queued(t);
+    await claimedByCarol(t);
+    const words = 'w'.repeat(15_000);
+    const say = (message: string) =>
+      sendAgentMessage(t.deps, {
+        sessionId: 'session-1',
+        message,
+        userId: 'carol',
+        groups: AGENTS,
+        reply: createRecordingReply(),
+      });
+    let sent = 0;
+    while (fitsHandoff((await t.queue.find('session-1'))?.events ?? [], agentWords(words))) {
+      await say(words);
+      sent++;
+    }
+    expect(sent).toBe(4);
+    const before = await t.queue.find('session-1');
+    const pushed = t.framesTo('alice-1').length;
+
+    await expect(say(words)).rejects.toMatchObject({ code: 'HANDOFF_TOO_LONG', name: 'HandoffTooLongError' });
+    const reply = createRecordingReply();
+    await expect(
+      relayUserMessage(t.deps, before as StoredHandoff, {
+        userId: 'alice',
+        message: words,
+        turnId: 't-full',
+        reply,
+      }),
+    ).rejects.toMatchObject({ code: 'HANDOFF_TOO_LONG' });
+    // Nothing of the refused messages was stored or sent; everything before them is there.
+    expect(await t.queue.find('session-1')).toEqual(before);
+    expect(t.framesTo('alice-1')).toHaveLength(pushed);
+    expect(reply.frames).toEqual([]);
+    // A short one still fits, and the whole conversation folds into one turn a session can store.
+    await say('ok');
+    await releaseHandoff(t.deps, { sessionId: 'session-1', userId: 'carol', groups: AGENTS });
+    const folded = (await t.sessions.load('session-1'))?.messages.slice(-2) ?? [];
+    expect(folded[1]?.content[0]).toMatchObject({ text: expect.stringMatching(/ok$/) });
+    expect(jsonBytes(folded)).toBeLessThan(TURN_BYTES);
+    expect(t.queue.archive[0]?.events.filter((event) => event.kind === 'agentMessage')).toHaveLength(5);
   });
 
   it('lets the user cancel while queued, writing nothing to the session when nobody said anything', async () => {
