@@ -3,12 +3,20 @@ import { join } from 'node:path';
 import { createModelCatalogue, invocableIds } from './model-catalogue.ts';
 
 /** The model the local stack's handlers call: serverless.yml's `params.local.modelId`, else `params.default`. */
-export function configuredModelId(root: string): string | undefined {
+export function configuredModelId(
+  root: string,
+  env: Record<string, string | undefined> = process.env,
+): string | undefined {
   const yaml = readFileSync(join(root, 'serverless.yml'), 'utf8');
   const params = /^params:\n([\s\S]*?)^\S/m.exec(yaml)?.[1] ?? '';
   const stage = (name: string) =>
     new RegExp(`^ {2}${name}:\\n((?: {4}.*\\n|\\s*\\n)*)`, 'm').exec(params)?.[1] ?? '';
-  const modelIn = (block: string) => /^ {4}modelId:\s*["']?([^"'\s#]+)/m.exec(block)?.[1];
+  const modelIn = (block: string) => {
+    // `${env:CHAT_MODEL_ID, 'us.…'}`: the environment's value, else the default (the regions simulation sets it).
+    const fromEnv = /^ {4}modelId:\s*\$\{env:(\w+),\s*["']([^"']+)["']\}/m.exec(block);
+    if (fromEnv) return env[fromEnv[1] as string] || fromEnv[2];
+    return /^ {4}modelId:\s*["']?([^"'\s#]+)/m.exec(block)?.[1];
+  };
   return modelIn(stage('local')) ?? modelIn(stage('default'));
 }
 

@@ -89,6 +89,8 @@ describe('createWebSocketRoute', () => {
       groups: ['admins'],
       coldStart: true,
       connectionId: 'conn-1',
+      // The caller's API: a connection registered from here is pushed to through it, from any region.
+      endpoint: 'https://api123.execute-api.eu-west-1.amazonaws.com/dev',
       reply: { send: expect.any(Function) },
       sendTo: expect.any(Function),
       remainingTimeMs: expect.any(Function),

@@ -10,13 +10,22 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the configured model, checked when npm run dev starts', () => {
   it('reads the stack’s model id from serverless.yml and finds it in the catalogue', () => {
-    const modelId = configuredModelId(REPOSITORY_ROOT);
+    const modelId = configuredModelId(REPOSITORY_ROOT, {});
 
     expect(modelId).toBe('us.anthropic.claude-haiku-4-5-20251001-v1:0');
     expect(checkConfiguredModel(modelId, 'us-east-1')).toEqual({
       ok: true,
       line: 'us.anthropic.claude-haiku-4-5-20251001-v1:0 (Claude Haiku 4.5)',
     });
+  });
+
+  it('takes a model id from the environment where serverless.yml says so, else its default', () => {
+    writeFileSync(
+      join(dir, 'serverless.yml'),
+      "service: x\nparams:\n  local:\n    modelId: ${env:CHAT_MODEL_ID, 'us.a.b-v1:0'}\nprovider:\n  name: aws\n",
+    );
+    expect(configuredModelId(dir, {})).toBe('us.a.b-v1:0');
+    expect(configuredModelId(dir, { CHAT_MODEL_ID: 'eu.a.b-v1:0' })).toBe('eu.a.b-v1:0');
   });
 
   it('prefers params.local over params.default', () => {
