@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,15 +20,18 @@ const outDir = mkdtempSync(join(tmpdir(), 'chat-package-'));
 let resources: Record<string, Resource> = {};
 let conditions: Record<string, unknown> = {};
 let outputs: Record<string, { Condition?: string; Value: unknown }> = {};
+let leftInTemp: string[] = [];
+const tempDirs: string[] = [];
 const ofType = (type: string) => Object.values(resources).filter((r) => r.Type === type);
 
 /** `serverless package` without AWS credentials: the CloudFormation template and the zips, as deploy makes them. */
 beforeAll(async () => {
   const require = createRequire(import.meta.url);
-  // serverless-esbuild zips each function through a folder in the temp dir and leaves it there: one per
-  // route per run. Its temp dir is a folder of this test's own, removed with the package.
-  const temp = join(outDir, 'tmp');
-  mkdirSync(temp);
+  // serverless-esbuild zips each function through a folder in the temp dir (patches/README.md): a temp dir
+  // of this test's own, to check that nothing is left there.
+  // Not inside outDir, which serverless empties.
+  const temp = mkdtempSync(join(tmpdir(), 'chat-package-tmp-'));
+  tempDirs.push(temp);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     TMPDIR: temp,
@@ -49,14 +52,20 @@ beforeAll(async () => {
   resources = template.Resources;
   conditions = template.Conditions ?? {};
   outputs = template.Outputs ?? {};
+  leftInTemp = readdirSync(temp);
 }, 330_000);
 
 afterAll(() => {
   rmSync(outDir, { recursive: true, force: true });
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   rmSync(join(ROOT, `.esbuild-package-${process.pid}`), { recursive: true, force: true });
 });
 
 describe('the packaged CloudFormation template', () => {
+  it('leaves nothing in the temp folder (serverless-esbuild patched: patches/README.md)', () => {
+    expect(leftInTemp).toEqual([]);
+  });
+
   it('has one WebSocket API routing on the action field, with every route wired to its Lambda', () => {
     const [api] = ofType('AWS::ApiGatewayV2::Api');
     expect(api?.Properties).toMatchObject({
