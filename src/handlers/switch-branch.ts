@@ -1,14 +1,19 @@
+import { sendOpenHandoff } from '../chat/handoff/send-open-handoff.ts';
 import { systemClock } from '../chat/ports.ts';
 import { sendHistory } from '../chat/read-history.ts';
 import { switchBranch } from '../chat/switch-branch.ts';
 import { loadConfig } from '../config.ts';
 import { createConversationStorage } from '../lambda/chat-dependencies.ts';
+import { createChatTable } from '../lambda/chat-table.ts';
+import { createHandoffQueue } from '../lambda/handoff-dependencies.ts';
 import { createRouteContext } from '../lambda/route-context.ts';
 import { createWebSocketRoute } from '../lambda/websocket-route.ts';
 
 const config = loadConfig();
 const route = createRouteContext(config);
-const { sessions, turns, feedback } = createConversationStorage(config);
+const table = createChatTable(config);
+const { sessions, turns, feedback } = createConversationStorage(config, table);
+const handoffs = { queue: createHandoffQueue(config, table) };
 
 /** `switchBranch`: shows another version of a turn, from there on; answered with the new history. */
 export const handler = createWebSocketRoute(route, 'switchBranch', async ({ frame, userId, reply }) => {
@@ -18,4 +23,8 @@ export const handler = createWebSocketRoute(route, 'switchBranch', async ({ fram
     { sessionId: frame.sessionId, turnId: frame.turnId, index: frame.index, userId },
   );
   await sendHistory(reply, history);
+  // A history clears what a client shows of a handoff: one still open is sent again after it, as on getHistory.
+  if (userId === undefined) return;
+  const handoff = await handoffs.queue.find(frame.sessionId).catch(() => undefined);
+  await sendOpenHandoff(handoffs, { handoff, userId, reply });
 });

@@ -295,6 +295,29 @@ describe('handing a conversation to a person', () => {
     expect(final.messages.filter((entry) => entry.text === question)).toHaveLength(1);
   }, 120_000);
 
+  it('keeps the handoff shown when the user switches to another version of an earlier answer', async () => {
+    const user = newUser('switching-user');
+    const tab = await open(user);
+    const sessionId = crypto.randomUUID();
+    expect((await tab.turn(sessionId, 'Tell me about ferns')).end.type).toBe('done');
+    const newTurnId = crypto.randomUUID();
+    tab.send({ action: 'regenerate', sessionId, newTurnId });
+    await tab.waitFor((f) => f.type === 'done' && f.turnId === newTurnId, { timeoutMs: 60_000 });
+    await tab.turn(sessionId, 'Can I talk to a person?');
+    await tab.waitFor(handoffOf(sessionId, 'queued'));
+
+    const fromIndex = tab.frames.length;
+    tab.send({ action: 'switchBranch', sessionId, turnId: newTurnId, index: 0 });
+    const history = await tab.waitFor((f) => f.type === 'history' && f.sessionId === sessionId, {
+      fromIndex,
+      timeoutMs: 60_000,
+    });
+    // The history replaced what the tab showed; the open handoff follows it, as after a reload.
+    const state = await tab.waitFor(handoffOf(sessionId, 'queued'), { fromIndex, timeoutMs: 20_000 });
+    expect(tab.frames.indexOf(state)).toBeGreaterThan(tab.frames.indexOf(history));
+    await cancelAs(user, sessionId);
+  });
+
   it('refuses what would pass an open handoff’s bound with HANDOFF_TOO_LONG, keeping everything stored', async () => {
     const user = newUser('talkative-user');
     const tab = await open(user);

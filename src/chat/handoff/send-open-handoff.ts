@@ -6,9 +6,9 @@ import { type HandoffDependencies, handoffFrameOf } from './handoff-dependencies
 import type { StoredHandoff } from './handoff-ports.ts';
 
 /**
- * After a history (`getHistory`, or a `resume` and its answer): the conversation's open handoff as a `handoff`
- * frame, when there is one and it is the caller's, so a reloaded tab shows "Waiting for a person" or who has
- * the conversation, and what was said with the person so far (`messages`). Nothing otherwise, and nothing when
+ * After a history (`getHistory`, a `resume` and its answer, a `switchBranch`): the conversation's open handoff
+ * as a `handoff` frame, when there is one and it is the caller's, so a reloaded tab shows "Waiting for a person"
+ * or who has the conversation, and what was said with the person so far (`messages`). Nothing otherwise, and nothing when
  * the history already holds the handoff's words: it closed between the two reads (release folds them in).
  */
 export async function sendOpenHandoff(
