@@ -1,4 +1,4 @@
-import { sendOpenHandoff } from '../chat/handoff/send-open-handoff.ts';
+import { readAndSendOpenHandoff } from '../chat/handoff/send-open-handoff.ts';
 import { resumeTurn } from '../chat/resume-turn.ts';
 import { loadConfig } from '../config.ts';
 import { callerConnection, createConnectionRegistration } from '../lambda/connection-registration.ts';
@@ -35,9 +35,6 @@ export const handler = createWebSocketRoute(route, 'resume', async (request) => 
     ),
   );
   await registered;
-  if (userId === undefined) return;
-  // As after a history: the open handoff and what was said in it (docs/protocol.md). Read after the history,
-  // so a handoff still open here cannot have been folded into it.
-  const handoff = await handoffs.queue.find(sessionId).catch(() => undefined);
-  await sendOpenHandoff(handoffs, { handoff, userId, reply });
+  // As after a history: the open handoff and what was said in it (docs/protocol.md).
+  await readAndSendOpenHandoff(handoffs, { sessionId, userId, reply });
 });

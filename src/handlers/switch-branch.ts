@@ -1,4 +1,4 @@
-import { sendOpenHandoff } from '../chat/handoff/send-open-handoff.ts';
+import { readAndSendOpenHandoff } from '../chat/handoff/send-open-handoff.ts';
 import { systemClock } from '../chat/ports.ts';
 import { sendHistory } from '../chat/read-history.ts';
 import { switchBranch } from '../chat/switch-branch.ts';
@@ -24,7 +24,5 @@ export const handler = createWebSocketRoute(route, 'switchBranch', async ({ fram
   );
   await sendHistory(reply, history);
   // A history clears what a client shows of a handoff: one still open is sent again after it, as on getHistory.
-  if (userId === undefined) return;
-  const handoff = await handoffs.queue.find(frame.sessionId).catch(() => undefined);
-  await sendOpenHandoff(handoffs, { handoff, userId, reply });
+  await readAndSendOpenHandoff(handoffs, { sessionId: frame.sessionId, userId, reply });
 });

@@ -31,3 +31,17 @@ export async function sendOpenHandoff(
     messages: handoff.events.filter(isHandoffMessage),
   });
 }
+
+/**
+ * As `sendOpenHandoff`, reading the handoff first: after a history read before it (`resume`, `switchBranch`),
+ * so a handoff still open cannot have been folded into that history. A failed read sends nothing: the tab
+ * learns its handoff from the next frame about it.
+ */
+export async function readAndSendOpenHandoff(
+  deps: Pick<HandoffDependencies, 'queue'>,
+  request: { sessionId: string; userId: string | undefined; reply: Reply },
+): Promise<void> {
+  if (request.userId === undefined) return;
+  const handoff = await deps.queue.find(request.sessionId).catch(() => undefined);
+  await sendOpenHandoff(deps, { handoff, userId: request.userId, reply: request.reply });
+}
