@@ -287,6 +287,13 @@ export function useChat(options: ChatOptions): Chat {
 
   useWaitDeadlines(conversation, open, dispatch, { ...WAIT_TIMEOUTS_MS, ...options.waitTimeoutsMs });
 
+  /** A question sent again, under its turn id when it has one, with the files it was sent with. */
+  const askAgain = (question: string, turnId: string | undefined) =>
+    sendQuestion(question, conversation.sessionId, {
+      turnId,
+      attachments: turnId ? sentFiles.current.get(turnId) : undefined,
+    });
+
   // A question whose answer had begun but whose run was lost (its region failed) goes out again by itself,
   // under the same turn id, once; if that fails too, the problem's Try again stays.
   const resentTurns = useRef(new Set<string>());
@@ -295,10 +302,7 @@ export function useChat(options: ChatOptions): Chat {
     if (!problem?.resendAtOnce || !problem.retryQuestion || !problem.retryTurnId || !canSend) return;
     if (resentTurns.current.has(problem.retryTurnId)) return;
     resentTurns.current.add(problem.retryTurnId);
-    sendQuestion(problem.retryQuestion, conversation.sessionId, {
-      turnId: problem.retryTurnId,
-      attachments: sentFiles.current.get(problem.retryTurnId),
-    });
+    askAgain(problem.retryQuestion, problem.retryTurnId);
   });
 
   // A session opened from the list that was not held loads its history.
@@ -372,11 +376,7 @@ export function useChat(options: ChatOptions): Chat {
       const problem = conversation.problem;
       if (problem?.retry === 'load') requestHistory();
       else if (problem?.retry === 'stop') stop();
-      else if (problem?.retryQuestion && canSend)
-        sendQuestion(problem.retryQuestion, conversation.sessionId, {
-          turnId: problem.retryTurnId,
-          attachments: problem.retryTurnId ? sentFiles.current.get(problem.retryTurnId) : undefined,
-        });
+      else if (problem?.retryQuestion && canSend) askAgain(problem.retryQuestion, problem.retryTurnId);
     },
     dismissProblem: () => dispatch({ type: 'problemDismissed' }),
     dismissNotice: () => dispatch({ type: 'noticeDismissed' }),
