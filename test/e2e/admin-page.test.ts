@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type BrowserSession, openBrowser, saveScreenshot } from '../support/browser.ts';
+import { type BrowserSession, closeBrowsers, openBrowser, saveScreenshot } from '../support/browser.ts';
 import { type ChatSocket, openChat } from '../support/chat-socket.ts';
 
 const webUrl = inject('webUrl');
@@ -32,9 +32,7 @@ afterAll(async () => {
 
 let browser: BrowserSession;
 afterEach(async () => {
-  const errors = browser.pageErrors.map((error) => error.message);
-  await browser.close();
-  expect(errors).toEqual([]);
+  expect(await closeBrowsers(browser)).toEqual([]);
 });
 
 /** The admin page as `user` (in `groups`), once its figures or its refusal are on screen. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { type BrowserSession, openBrowser, saveScreenshot } from '../support/browser.ts';
+import { type BrowserSession, closeBrowsers, openBrowser, saveScreenshot } from '../support/browser.ts';
 import { TINY_PDF, TINY_PNG } from '../support/sample-files.ts';
 import { chatPage } from './chat-page.ts';
 
@@ -8,9 +8,7 @@ const webUrl = inject('webUrl');
 let browser: BrowserSession;
 
 afterEach(async () => {
-  const errors = browser.pageErrors.map((error) => error.message);
-  await browser.close();
-  expect(errors).toEqual([]);
+  expect(await closeBrowsers(browser)).toEqual([]);
 });
 
 describe('attachments in a real browser', () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { type BrowserSession, openBrowser, saveScreenshot } from '../support/browser.ts';
+import { type BrowserSession, closeBrowsers, openBrowser, saveScreenshot } from '../support/browser.ts';
 import { emulatorCalls, uniqueMarker } from '../support/emulator-calls.ts';
 import { chatPage, wordsOf } from './chat-page.ts';
 
@@ -16,9 +16,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  const errors = browser.pageErrors.map((error) => error.message);
-  await browser.close();
-  expect(errors).toEqual([]);
+  expect(await closeBrowsers(browser)).toEqual([]);
 });
 
 describe('the chat in a real browser', () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { type BrowserSession, openBrowser, saveScreenshot } from '../support/browser.ts';
+import { type BrowserSession, closeBrowsers, openBrowser, saveScreenshot } from '../support/browser.ts';
 import { chatPage } from './chat-page.ts';
 
 const webUrl = inject('webUrl');
@@ -7,8 +7,7 @@ const webUrl = inject('webUrl');
 let browser: BrowserSession | undefined;
 
 afterEach(async () => {
-  const errors = browser?.pageErrors.map((error) => error.message) ?? [];
-  await browser?.close();
+  const errors = await closeBrowsers(browser);
   browser = undefined;
   expect(errors).toEqual([]);
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { type BrowserSession, openBrowser, saveScreenshot } from '../support/browser.ts';
+import { type BrowserSession, closeBrowsers, openBrowser, saveScreenshot } from '../support/browser.ts';
 import { chatPage } from './chat-page.ts';
 
 /**
@@ -11,9 +11,7 @@ const webUrl = inject('webUrl');
 
 const browsers: BrowserSession[] = [];
 afterEach(async () => {
-  const errors = browsers.flatMap((browser) => browser.pageErrors.map((error) => error.message));
-  await Promise.all(browsers.splice(0).map((browser) => browser.close()));
-  expect(errors).toEqual([]);
+  expect(await closeBrowsers(...browsers.splice(0))).toEqual([]);
 });
 
 async function open(path: string) {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { type BrowserSession, openBrowser, saveScreenshot } from '../support/browser.ts';
+import { type BrowserSession, closeBrowsers, openBrowser, saveScreenshot } from '../support/browser.ts';
 import { chatPage } from './chat-page.ts';
 
 const webUrl = inject('webUrl');
@@ -15,9 +15,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  const errors = browser.pageErrors.map((error) => error.message);
-  await browser.close();
-  expect(errors).toEqual([]);
+  expect(await closeBrowsers(browser)).toEqual([]);
 });
 
 describe('memory in a real browser', () => {

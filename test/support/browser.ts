@@ -55,6 +55,14 @@ export async function openBrowser(
   };
 }
 
+/** Closes the browsers and returns their uncaught page errors' messages, so a test can insist there were none. */
+export async function closeBrowsers(...sessions: Array<BrowserSession | undefined>): Promise<string[]> {
+  const open = sessions.filter((session): session is BrowserSession => session !== undefined);
+  const errors = open.flatMap((session) => session.pageErrors.map((error) => error.message));
+  await Promise.all(open.map((session) => session.close()));
+  return errors;
+}
+
 /** Saves a screenshot under .artifacts/screenshots/ (kept by CI as a test artifact). */
 export async function saveScreenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
