@@ -22,6 +22,7 @@ describe('the configured model, checked when npm run dev starts', () => {
   it('takes a model id from the environment where serverless.yml says so, else its default', () => {
     writeFileSync(
       join(dir, 'serverless.yml'),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: serverless.yml's own variable syntax, literally.
       "service: x\nparams:\n  local:\n    modelId: ${env:CHAT_MODEL_ID, 'us.a.b-v1:0'}\nprovider:\n  name: aws\n",
     );
     expect(configuredModelId(dir, {})).toBe('us.a.b-v1:0');
