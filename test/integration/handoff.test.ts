@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import { createLocalDocumentClient } from '../../local/stack.ts';
 import type {
@@ -10,6 +10,7 @@ import type {
 import type { FigureReport, HistoryFrame, ServerFrame, StatsFrame } from '../../src/protocol/server-frame.ts';
 import { type ChatSocket, openChat } from '../support/chat-socket.ts';
 import { closeAfterEach } from '../support/close-after-each.ts';
+import { readPartition } from '../support/sessions.ts';
 
 /**
  * Issue 16 over the real offline stack (serverless-offline, DynamoDB Local, the emulator's scripted model):
@@ -560,22 +561,7 @@ const queueLacks = (sessionId: string) => (frame: ServerFrame) =>
   frame.type === 'handoffs' && !frame.handoffs.some((entry) => entry.sessionId === sessionId);
 
 /** The items of a partition whose sort key starts with `prefix`, straight from DynamoDB Local. */
-async function itemsOf(partition: string, prefix: string) {
-  const client = createLocalDocumentClient(stack.dynamodbEndpoint);
-  try {
-    const { Items } = await client.send(
-      new QueryCommand({
-        TableName: stack.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': partition, ':prefix': prefix },
-        ConsistentRead: true,
-      }),
-    );
-    return Items ?? [];
-  } finally {
-    client.destroy();
-  }
-}
+const itemsOf = (partition: string, prefix: string) => readPartition(stack, partition, prefix);
 
 const archivedHandoffs = async (sessionId: string) =>
   (await itemsOf(`SESSION#${sessionId}`, 'HANDOFF#')) as Array<{

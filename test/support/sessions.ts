@@ -38,15 +38,22 @@ export async function writeSessionItem(stack: StackInfo, session: StoredSession)
   }
 }
 
-/** Every item of a partition, read consistently, straight from DynamoDB Local. */
-async function readPartition(stack: StackInfo, pk: string): Promise<Array<Record<string, unknown>>> {
+/**
+ * Every item of a partition (those whose sort key starts with `skPrefix`, if given), read consistently, straight
+ * from DynamoDB Local.
+ */
+export async function readPartition(
+  stack: StackInfo,
+  pk: string,
+  skPrefix?: string,
+): Promise<Array<Record<string, unknown>>> {
   const client = createLocalDocumentClient(stack.dynamodbEndpoint);
   try {
     const { Items } = await client.send(
       new QueryCommand({
         TableName: stack.tableName,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
+        KeyConditionExpression: skPrefix === undefined ? 'PK = :pk' : 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ...(skPrefix === undefined ? {} : { ':prefix': skPrefix }) },
         ConsistentRead: true,
       }),
     );
